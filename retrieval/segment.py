@@ -1,0 +1,122 @@
+"""Word segmentation: one function for passages and questions, speaker names kept whole."""
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from .errors import ConfigError
+
+BACKENDS = ("jieba", "rjieba")
+
+# Function words and question words: they carry the question's kind (handled by the
+# question parser), not its topic, and would otherwise match every passage.
+STOPWORDS = frozenset(
+    """
+    的 了 和 与 及 或 是 在 也 都 就 而 又 并 对 把 被 让 给 从 向 以 于 为 之 其 这 那 此 这个 那个
+    这些 那些 我 你 他 她 它 我们 你们 他们 她们 大家 自己 有 没有 不 要 会 能 可以 一个 一些 什么
+    怎么 怎样 如何 哪 哪些 哪位 哪个 哪几位 谁 吗 呢 吧 啊 呀 么 嘛 请问 请 说 说了 讲 讲了 谈 谈了
+    谈到 提到 提及 说过 讲过 谈过 说到 讲到 关于 有关 一下 哪里 为什么 多少 几 个 位 过 着 等 上 中 下
+    """.split()
+)
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_WORDISH = re.compile(rf"[{_CJK}0-9a-z]")
+
+
+class _Cutter(Protocol):
+    def cut(self, text: str, hmm: bool = True) -> Iterable[str]: ...
+
+
+@dataclass(frozen=True)
+class Token:
+    surface: str            # as it appears in the text
+    term: str | None        # index term, or None for punctuation, spaces and stopwords
+
+
+def normalize_term(surface: str) -> str:
+    """Fold full-width forms and case so ２００３ and 2003, ＡＢ and ab match."""
+    return unicodedata.normalize("NFKC", surface).strip().lower()
+
+
+class Segmenter:
+    """A private segmenter instance (no global jieba state), loaded on first use."""
+
+    def __init__(
+        self,
+        backend: str = "jieba",
+        *,
+        hmm: bool = True,
+        words: Iterable[str] = (),
+        stopwords: Iterable[str] = STOPWORDS,
+        cache_dir: str | None = None,
+    ) -> None:
+        if backend not in BACKENDS:
+            raise ConfigError(f"unknown segmentation backend {backend!r}; choose from {', '.join(BACKENDS)}")
+        self.backend = backend
+        self.hmm = hmm
+        self.stopwords = frozenset(stopwords)
+        self.cache_dir = cache_dir
+        self._words: set[str] = set()
+        self._cutter: _Cutter | None = None
+        self.add_words(words)
+
+    def add_words(self, words: Iterable[str]) -> None:
+        """Teach the dictionary names and roles so they are never split."""
+        new = {w.strip() for w in words if w and len(w.strip()) > 1} - self._words
+        self._words |= new
+        if self._cutter is not None:
+            for word in sorted(new):
+                self._add(self._cutter, word)
+
+    @property
+    def words(self) -> frozenset[str]:
+        return frozenset(self._words)
+
+    def tokens(self, text: str) -> list[Token]:
+        """Every piece of the text, in order, with its index term (None when dropped)."""
+        return [Token(piece, self._term(piece)) for piece in self._cut(text)]
+
+    def terms(self, text: str) -> list[str]:
+        """The index terms of a text: what both passages and questions are reduced to."""
+        return [t for piece in self._cut(text) if (t := self._term(piece))]
+
+    def _term(self, piece: str) -> str | None:
+        term = normalize_term(piece)
+        if not term or term in self.stopwords or not _WORDISH.search(term):
+            return None
+        return term
+
+    def _cut(self, text: str) -> Iterable[str]:
+        return self.cutter.cut(text, self.hmm) if self.backend == "rjieba" else self.cutter.cut(text, HMM=self.hmm)
+
+    @property
+    def cutter(self) -> _Cutter:
+        if self._cutter is None:
+            self._cutter = self._load()
+            for word in sorted(self._words):
+                self._add(self._cutter, word)
+        return self._cutter
+
+    def _load(self) -> _Cutter:
+        if self.backend == "rjieba":
+            import rjieba
+
+            return rjieba.Jieba()
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        tokenizer = jieba.Tokenizer()
+        if self.cache_dir:
+            tokenizer.tmp_dir = self.cache_dir
+        tokenizer.initialize()
+        return tokenizer
+
+    def _add(self, cutter: _Cutter, word: str) -> None:
+        if self.backend == "rjieba":
+            cutter.add_word(word, None, None)
+        else:
+            cutter.add_word(word)
