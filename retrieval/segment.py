@@ -50,6 +50,7 @@ class Segmenter:
         backend: str = "jieba",
         *,
         hmm: bool = True,
+        subwords: bool = True,
         words: Iterable[str] = (),
         stopwords: Iterable[str] = STOPWORDS,
         cache_dir: str | None = None,
@@ -58,6 +59,7 @@ class Segmenter:
             raise ConfigError(f"unknown segmentation backend {backend!r}; choose from {', '.join(BACKENDS)}")
         self.backend = backend
         self.hmm = hmm
+        self.subwords = subwords
         self.stopwords = frozenset(stopwords)
         self.cache_dir = cache_dir
         self._words: set[str] = set()
@@ -81,8 +83,13 @@ class Segmenter:
         return [Token(piece, self._term(piece)) for piece in self._cut(text)]
 
     def terms(self, text: str) -> list[str]:
-        """The index terms of a text: what both passages and questions are reduced to."""
-        return [t for piece in self._cut(text) if (t := self._term(piece))]
+        """The index terms of a text: what both passages and questions are reduced to.
+
+        With subwords on, long words also give their dictionary sub-words (jieba's search
+        mode), so 惩治腐败 in a passage is found by 腐败 in a question and the other way round.
+        """
+        pieces = self._cut_for_search(text) if self.subwords else self._cut(text)
+        return [t for piece in pieces if (t := self._term(piece))]
 
     def _term(self, piece: str) -> str | None:
         term = normalize_term(piece)
@@ -92,6 +99,11 @@ class Segmenter:
 
     def _cut(self, text: str) -> Iterable[str]:
         return self.cutter.cut(text, self.hmm) if self.backend == "rjieba" else self.cutter.cut(text, HMM=self.hmm)
+
+    def _cut_for_search(self, text: str) -> Iterable[str]:
+        if self.backend == "rjieba":
+            return self.cutter.cut_for_search(text, self.hmm)
+        return self.cutter.cut_for_search(text, HMM=self.hmm)
 
     @property
     def cutter(self) -> _Cutter:
@@ -110,7 +122,7 @@ class Segmenter:
 
         jieba.setLogLevel(logging.WARNING)
         tokenizer = jieba.Tokenizer()
-        if self.cache_dir:
+        if self.cache_dir and _writable_dir(self.cache_dir):
             tokenizer.tmp_dir = self.cache_dir
         tokenizer.initialize()
         return tokenizer
@@ -120,3 +132,14 @@ class Segmenter:
             cutter.add_word(word, None, None)
         else:
             cutter.add_word(word)
+
+
+def _writable_dir(path: str) -> bool:
+    """Create the cache folder if needed; False when that is not possible (jieba then uses /tmp)."""
+    import os
+
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(path, os.W_OK)

@@ -1,0 +1,97 @@
+"""`qabot` command line: console, ask, telegram. Errors become one-line messages and exit codes."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from retrieval.errors import ConfigError, CorpusError, QabotError
+
+from . import console
+from .settings import Settings, build_engine, load_settings
+
+log = logging.getLogger("qabot")
+
+EXIT_OK, EXIT_CORPUS, EXIT_USAGE = 0, 1, 2
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", help="settings file (default: $QABOT_CONFIG or ./config.yaml)")
+    common.add_argument("--corpus", metavar="PATH", action="append",
+                        help="a corpus file or folder, replacing the configured corpus (repeatable)")
+    common.add_argument("--strict", action="store_true", help="fail (exit 1) when any corpus file cannot be used")
+    return common
+
+
+def parser() -> argparse.ArgumentParser:
+    common = _common()
+    top = argparse.ArgumentParser(
+        prog="qabot",
+        description="Ask who said what in People's Daily transcripts.",
+        parents=[common],
+    )
+    sub = top.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("console", parents=[common], help="interactive console that answers like the bot")
+    ask = sub.add_parser("ask", parents=[common], help="answer one question (or a batch) and exit")
+    ask.add_argument("question", nargs="?", help="a question or a /command, e.g. 谁谈到了腐败？")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--batch", metavar="FILE", help="one question per line ('-' = stdin); answers in the same order")
+    tg = sub.add_parser("telegram", parents=[common], help="run the Telegram bot (token from TELEGRAM_BOT_TOKEN)")
+    tg.add_argument("--webhook", metavar="URL", help="serve a webhook at this public URL instead of long polling")
+    tg.add_argument("--listen", default="0.0.0.0", help="webhook listen address (default 0.0.0.0)")
+    tg.add_argument("--port", type=int, default=8443, help="webhook listen port (default 8443)")
+    tg.add_argument("--secret-token", help="webhook secret token Telegram must send (default: none)")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    for noisy in ("httpx", "httpcore", "jieba"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    if args.command is None:
+        parser().print_help()
+        return EXIT_USAGE
+    try:
+        settings = load_settings(args.config)
+        if args.strict:
+            from dataclasses import replace
+
+            settings = replace(settings, corpus=replace(settings.corpus, strict=True))
+        return _dispatch(args, settings)
+    except ConfigError as exc:
+        print(f"qabot: config error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except CorpusError as exc:
+        print(f"qabot: corpus error: {exc}", file=sys.stderr)
+        return EXIT_CORPUS
+    except QabotError as exc:
+        print(f"qabot: {exc}", file=sys.stderr)
+        return EXIT_CORPUS
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "telegram":
+        from . import telegram_app
+
+        return telegram_app.run(settings, webhook_url=args.webhook, listen=args.listen, port=args.port,
+                                secret_token=args.secret_token, corpus_override=args.corpus)
+    if args.command == "ask" and not args.question and not args.batch:
+        print("qabot ask: give a QUESTION or --batch FILE", file=sys.stderr)
+        return EXIT_USAGE
+    engine = build_engine(settings, args.corpus, on_problem=_report_problem)
+    if args.command == "ask":
+        if args.batch:
+            return console.ask_batch(engine, args.batch, as_json=args.json)
+        return console.ask_one(engine, args.question, as_json=args.json)
+    return console.interactive(engine, settings)
+
+
+def _report_problem(problem) -> None:
+    print(f"qabot: skipped {problem.source}: {problem.reason}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,278 @@
+"""One Answer, three faces: plain text (console), Telegram HTML pages, JSON."""
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from retrieval.models import Answer, Citation, DocInfo, Fragment, Passage, SectionInfo, SpeakerHit
+
+TELEGRAM_LIMIT = 4096
+OPENING = "开场"
+
+# Styles of spans; each renderer maps them to its own markup.
+PLAIN, BOLD, MATCH, ITALIC = "", "b", "m", "i"
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    style: str = PLAIN
+
+
+Line = list[Span]
+Block = list[Line]   # a unit that stays on one page when it can: a speaker, a passage, a list
+
+
+# ---------------------------------------------------------------- structure
+
+
+def blocks(answer: Answer) -> list[Block]:
+    """The answer as blocks of styled lines, the same for every output."""
+    out: list[Block] = []
+    if answer.message:
+        out.append([[Span(line)] for line in answer.message.split("\n")])
+    for note in answer.notes:
+        out.append([[Span(note, ITALIC)]])
+    builder = _BUILDERS.get(answer.kind)
+    if builder:
+        out.extend(builder(answer))
+    return out
+
+
+def _who(answer: Answer) -> list[Block]:
+    out = []
+    for rank, hit in enumerate(answer.speakers, 1):
+        block: Block = [[Span(f"{rank}. "), Span(hit.name, BOLD), *_role(hit.role), Span(f" — {hit.title} {hit.date}", ITALIC)]]
+        for p in hit.passages:
+            block += _passage_lines(p, show_speaker=False, cite_doc=False)
+        out.append(block)
+    return out
+
+
+def _passages(answer: Answer) -> list[Block]:
+    return [_passage_lines(p, show_speaker=True, cite_doc=True, rank=i) for i, p in enumerate(answer.passages, 1)]
+
+
+def _turns(answer: Answer) -> list[Block]:
+    out: list[Block] = []
+    if answer.kind == "section_turns" and answer.sections:
+        s = answer.sections[0]
+        out.append([[Span(_section_label(s.number, s.title), BOLD)], [Span(f"{s.doc_title} {s.date}", ITALIC)]])
+    doc = None
+    for p in answer.passages:
+        if answer.kind == "speaker_turns" and p.citation.doc != doc:
+            doc = p.citation.doc
+            who = next((h for h in answer.speakers if h.doc == doc), None)
+            head = [Span(who.name if who else (p.speaker or ""), BOLD), *_role(who.role if who else p.role)]
+            out.append([head, [Span(f"{p.citation.title} {p.citation.date}", ITALIC)]])
+        out.append(_turn_lines(p, answer.kind))
+    return out
+
+
+def _speaker_list(answer: Answer) -> list[Block]:
+    out: list[Block] = []
+    doc = None
+    block: Block = []
+    for hit in answer.speakers:
+        if hit.doc != doc and len({h.doc for h in answer.speakers}) > 1:
+            if block:
+                out.append(block)
+            block = [[Span(f"[{hit.doc + 1}] {hit.title} {hit.date}", ITALIC)]]
+            doc = hit.doc
+        block.append([Span("• "), Span(hit.name, BOLD), *_role(hit.role)])
+    if block:
+        out.append(block)
+    return out
+
+
+def _section_list(answer: Answer) -> list[Block]:
+    out: list[Block] = []
+    for d in answer.documents:
+        out.append([[Span(f"[{d.number}] {d.title}", BOLD)], [Span(_doc_line(d), ITALIC)]])
+    if answer.sections and not answer.documents:
+        s = answer.sections[0]
+        out.append([[Span(f"{s.doc_title} {s.date}", ITALIC)]])
+    for s in answer.sections:
+        names = "、".join(name for name, _ in s.speakers) or "（无具名发言）"
+        out.append([[Span(_section_label(s.number, s.title), BOLD)], [Span(f"  发言：{names}")]])
+    if answer.speakers:
+        out.append([[Span("发言人：", BOLD)], *[[Span("• "), Span(h.name), *_role(h.role)] for h in answer.speakers]])
+    return out
+
+
+def _doc_list(answer: Answer) -> list[Block]:
+    return [[[Span(f"[{d.number}] "), Span(d.title, BOLD)], [Span(_doc_line(d), ITALIC)]] for d in answer.documents]
+
+
+def _help(answer: Answer) -> list[Block]:
+    if not answer.documents:
+        return []
+    return [[[Span("文章：", BOLD)], *[[Span(f"[{d.number}] {d.title} {d.date}")] for d in answer.documents]]]
+
+
+_BUILDERS: dict[str, Callable[[Answer], list[Block]]] = {
+    "who": _who,
+    "passages": _passages,
+    "speaker_turns": _turns,
+    "section_turns": _turns,
+    "speaker_list": _speaker_list,
+    "section_list": _section_list,
+    "doc_list": _doc_list,
+    "help": _help,
+}
+
+
+def _role(role: str | None) -> list[Span]:
+    return [Span(f"（{role}）")] if role else []
+
+
+def _doc_line(d: DocInfo) -> str:
+    return f"{d.date} {d.page}，{d.speakers} 位发言人，{d.paragraphs} 段"
+
+
+def _section_label(number: int, title: str) -> str:
+    return OPENING if number == 0 else f"第{number}部分 {title}"
+
+
+def citation_text(c: Citation, with_doc: bool = True) -> str:
+    """《title》 date 第9版(理论) · section — how every passage is cited."""
+    page = f"{c.page}({c.column})" if c.column else c.page
+    section = _section_label(c.section, c.section_title)
+    return f"《{c.title}》 {c.date} {page} · {section}" if with_doc else f"{page} · {section}"
+
+
+def _fragments(fragments: Iterable[Fragment]) -> list[Span]:
+    return [Span(f.text, MATCH if f.matched else PLAIN) for f in fragments]
+
+
+def _passage_lines(p: Passage, show_speaker: bool, cite_doc: bool, rank: int | None = None) -> Block:
+    head: Line = [Span(f"{rank}. ")] if rank else []
+    if show_speaker and p.speaker:
+        head += [Span(p.speaker, BOLD), *_role(p.role), Span("：")]
+    lines: Block = [head + [Span("“"), *_fragments(p.excerpt), Span("”")]]
+    lines.append([Span("—— " + citation_text(p.citation, cite_doc), ITALIC)])
+    return lines
+
+
+def _turn_lines(p: Passage, kind: str) -> Block:
+    head: Line = []
+    if kind == "section_turns" and p.speaker:
+        head = [Span(p.speaker, BOLD), Span("：")]
+    elif kind == "speaker_turns":
+        head = [Span(f"[{_section_label(p.citation.section, p.citation.section_title)}] ", ITALIC)]
+    return [head + [Span(p.text)]]
+
+
+# ---------------------------------------------------------------- plain text
+
+
+def render_plain(answer: Answer, mark: tuple[str, str] = ("【", "】"), bold: tuple[str, str] = ("", "")) -> str:
+    """The answer as console text; matched words between `mark`, names between `bold`."""
+    def span(s: Span) -> str:
+        if s.style == MATCH:
+            return f"{mark[0]}{s.text}{mark[1]}"
+        if s.style == BOLD:
+            return f"{bold[0]}{s.text}{bold[1]}"
+        return s.text
+
+    return "\n\n".join("\n".join("".join(span(s) for s in line) for line in block) for block in blocks(answer))
+
+
+# ---------------------------------------------------------------- Telegram HTML
+
+
+_TAGS = {BOLD: "b", MATCH: "b", ITALIC: "i"}
+
+
+def _html_span(s: Span) -> str:
+    text = html.escape(s.text, quote=False)
+    tag = _TAGS.get(s.style)
+    return f"<{tag}>{text}</{tag}>" if tag and text else text
+
+
+def _html_block(block: Block) -> str:
+    return "\n".join("".join(_html_span(s) for s in line) for line in block)
+
+
+def render_html_pages(answer: Answer, max_chars: int = TELEGRAM_LIMIT, blocks_per_page: int = 0) -> list[str]:
+    """Telegram-HTML pages, each ≤ max_chars, split between blocks (inside one only when it alone is too long)."""
+    pages: list[str] = []
+    current: list[str] = []
+    for block in blocks(answer):
+        for piece in _fit(block, max_chars):
+            joined = "\n\n".join([*current, piece])
+            full = blocks_per_page and len(current) >= blocks_per_page
+            if current and (len(joined) > max_chars or full):
+                pages.append("\n\n".join(current))
+                current = []
+            current.append(piece)
+    if current:
+        pages.append("\n\n".join(current))
+    return pages or [html.escape("（没有内容）")]
+
+
+def _fit(block: Block, max_chars: int) -> list[str]:
+    """A block as one HTML string, or several when it is longer than a message."""
+    whole = _html_block(block)
+    if len(whole) <= max_chars:
+        return [whole]
+    pieces: list[str] = []
+    current = ""
+    for line in block:
+        for s in line:
+            for chunk in _chunks(s, max_chars):
+                if len(current) + len(chunk) > max_chars:
+                    pieces.append(current)
+                    current = ""
+                current += chunk
+        current += "\n"
+    if current.strip():
+        pieces.append(current.rstrip("\n"))
+    return pieces
+
+
+def _chunks(s: Span, max_chars: int) -> Iterable[str]:
+    """A span's HTML in pieces, each at most max_chars: the plain text is cut first, then escaped."""
+    budget = max(1, (max_chars - 10) // 6)  # worst case: every character escapes to 5, plus tags
+    for i in range(0, len(s.text), budget):
+        yield _html_span(Span(s.text[i:i + budget], s.style))
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def to_json(answer: Answer) -> dict:
+    """The answer as JSON-ready data; always has speakers, passages, sections and message."""
+    return {
+        "kind": answer.kind,
+        "query": answer.query,
+        "message": "\n".join(x for x in (answer.message, *answer.notes) if x),
+        "terms": list(answer.terms),
+        "speakers": [_speaker_json(h) for h in answer.speakers],
+        "passages": [_passage_json(p) for p in answer.passages],
+        "sections": [_section_json(s) for s in answer.sections],
+        "documents": [vars(d).copy() for d in answer.documents],
+    }
+
+
+def _speaker_json(h: SpeakerHit) -> dict:
+    return {"name": h.name, "role": h.role, "score": h.score, "title": h.title, "date": h.date,
+            "doc": h.doc + 1, "passages": [_passage_json(p) for p in h.passages]}
+
+
+def _passage_json(p: Passage) -> dict:
+    c = p.citation
+    return {
+        "speaker": p.speaker, "role": p.role, "title": c.title, "date": c.date, "page": c.page,
+        "column": c.column, "section": c.section, "section_title": c.section_title or OPENING,
+        "position": c.position, "doc": c.doc + 1, "text": p.text,
+        "excerpt": "".join(f.text for f in p.excerpt),
+        "matched": sorted({f.text for f in p.excerpt if f.matched}),
+        "score": p.score, "kind": p.kind,
+    }
+
+
+def _section_json(s: SectionInfo) -> dict:
+    return {"number": s.number, "title": s.title, "doc": s.doc + 1, "doc_title": s.doc_title, "date": s.date,
+            "speakers": [{"name": n, "role": r} for n, r in s.speakers]}

@@ -1,0 +1,187 @@
+"""Settings from config.yaml, checked key by key, turned into an engine."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from retrieval.errors import ConfigError
+from retrieval.segment import STOPWORDS
+
+if typing.TYPE_CHECKING:
+    from retrieval import Engine, Problem
+
+CONFIG_ENV = "QABOT_CONFIG"
+
+
+@dataclass(frozen=True)
+class CorpusSettings:
+    paths: tuple[str, ...] = ()       # files or folders; empty = the embedded seed article
+    strict: bool = False              # a bad corpus file is an error (exit 1), not a warning
+
+
+@dataclass(frozen=True)
+class CacheSettings:
+    enabled: bool = True
+    dir: str = ""                     # "" = $XDG_CACHE_HOME/qabot or ~/.cache/qabot
+
+
+@dataclass(frozen=True)
+class SegmentationSettings:
+    backend: str = "jieba"            # jieba | rjieba
+    hmm: bool = True                  # jieba's HMM for words not in the dictionary
+    extra_words: tuple[str, ...] = ()  # words never to split, besides speaker names and roles
+    extra_stopwords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BM25Settings:
+    k1: float = 1.5
+    b: float = 0.75
+    epsilon: float = 0.25
+
+
+@dataclass(frozen=True)
+class AnswerSettings:
+    max_speakers: int = 5
+    passages_per_speaker: int = 2
+    max_passages: int = 5
+    excerpt_sentences: int = 2
+    excerpt_chars: int = 300
+    max_question_chars: int = 500
+    speaker_damping: float = 0.5
+    candidates: int = 300
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    base_url: str = ""                # "" = Telegram's; env TELEGRAM_BASE_URL wins
+    allowed_user_ids: tuple[int, ...] = ()   # empty = everyone
+    allowed_chat_ids: tuple[int, ...] = ()   # empty = every chat
+    rate_limit_per_minute: int = 20   # questions per user per minute
+    passages_per_page: int = 3
+    concurrent_updates: int = 8       # updates handled at once
+    send_retries: int = 3             # retries of a failed send (network errors, 5xx, 429)
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus: CorpusSettings = field(default_factory=CorpusSettings)
+    cache: CacheSettings = field(default_factory=CacheSettings)
+    segmentation: SegmentationSettings = field(default_factory=SegmentationSettings)
+    bm25: BM25Settings = field(default_factory=BM25Settings)
+    answers: AnswerSettings = field(default_factory=AnswerSettings)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    source: str = ""                  # the file these came from, for messages
+
+    @property
+    def cache_dir(self) -> Path:
+        if self.cache.dir:
+            return Path(self.cache.dir).expanduser()
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        return Path(base) / "qabot"
+
+
+def default_config_path() -> Path | None:
+    """$QABOT_CONFIG, else ./config.yaml when present, else none (built-in defaults)."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    local = Path("config.yaml")
+    return local if local.is_file() else None
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read and check a config file; no file means the built-in defaults."""
+    config = Path(path) if path is not None else default_config_path()
+    if config is None:
+        return Settings()
+    try:
+        data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"{config}: cannot read the config file ({exc.strerror or exc})") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{config}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{config}: expected a mapping of settings at the top level")
+    settings = _build(Settings, {k: v for k, v in data.items()}, str(config), "")
+    paths = tuple(str((config.parent / p).resolve()) if not Path(p).expanduser().is_absolute() else p
+                  for p in settings.corpus.paths)
+    return dataclasses.replace(settings, corpus=dataclasses.replace(settings.corpus, paths=paths), source=str(config))
+
+
+def _build(cls: type, data: Any, file: str, prefix: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{file}: {prefix.rstrip('.') or 'top level'} must be a mapping, got {data!r}")
+    hints = typing.get_type_hints(cls)
+    allowed = [f.name for f in dataclasses.fields(cls) if f.name != "source"]
+    values = {}
+    for key, value in data.items():
+        if key not in allowed:
+            raise ConfigError(f"{file}: unknown key '{prefix}{key}' (allowed: {', '.join(allowed)})")
+        values[key] = _convert(hints[key], value, file, f"{prefix}{key}")
+    return cls(**values)
+
+
+def _convert(hint: Any, value: Any, file: str, key: str) -> Any:
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value if value is not None else {}, file, key + ".")
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        inner = typing.get_args(hint)[0]
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise ConfigError(f"{file}: {key} must be a list, got {value!r}")
+        return tuple(_convert(inner, v, file, f"{key}[{i}]") for i, v in enumerate(value))
+    if origin in (typing.Union, types.UnionType):
+        hint = next(a for a in typing.get_args(hint) if a is not type(None))
+    if hint is bool and isinstance(value, bool):
+        return value
+    if hint is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if hint is str and isinstance(value, str):
+        return value
+    if hint is str and value is None:
+        return ""
+    names = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
+    raise ConfigError(f"{file}: {key} must be {names.get(hint, hint)}, got {value!r}")
+
+
+def engine_options(settings: Settings) -> "EngineOptions":
+    from retrieval import BM25Params, EngineOptions
+
+    return EngineOptions(bm25=BM25Params(**dataclasses.asdict(settings.bm25)), **dataclasses.asdict(settings.answers))
+
+
+def build_engine(
+    settings: Settings,
+    corpus_override: typing.Sequence[str] | None = None,
+    on_problem: typing.Callable[["Problem"], None] | None = None,
+) -> "Engine":
+    """Load the corpus the settings (or --corpus) name and build the engine over it."""
+    from retrieval import Engine, Segmenter
+    from retrieval.corpus import embedded_corpus_path, load_corpus
+    from retrieval.errors import CorpusError
+
+    paths = list(corpus_override or settings.corpus.paths) or [str(embedded_corpus_path())]
+    corpus = load_corpus(paths)
+    for problem in corpus.problems:
+        if on_problem:
+            on_problem(problem)
+    if corpus.problems and settings.corpus.strict:
+        raise CorpusError(f"{len(corpus.problems)} corpus file(s) could not be used (corpus.strict is on)")
+    if not corpus.documents:
+        raise CorpusError(f"no readable article in {', '.join(paths)}")
+    seg = settings.segmentation
+    segmenter = Segmenter(seg.backend, hmm=seg.hmm, words=seg.extra_words,
+                          stopwords=STOPWORDS | set(seg.extra_stopwords), cache_dir=str(settings.cache_dir))
+    return Engine(corpus.documents, segmenter, engine_options(settings))

@@ -1,0 +1,211 @@
+"""The answer engine: text in, a structured Answer out. No terminal, no Telegram."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import commands
+from .directory import SpeakerDirectory, SpeakerRef
+from .excerpt import excerpt
+from .index import BM25Index, BM25Params
+from .models import SPEECH, Answer, Citation, Document, Passage, SpeakerHit, Utterance
+from .question import Question, normalize_question, understand
+from .segment import Segmenter
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    bm25: BM25Params = field(default_factory=BM25Params)
+    max_speakers: int = 5             # speakers listed for a who-question
+    passages_per_speaker: int = 2     # cited passages under each speaker
+    max_passages: int = 5             # passages for any other question
+    excerpt_sentences: int = 2        # matching sentences quoted from a passage
+    excerpt_chars: int = 300          # longest excerpt before it is cut with …
+    max_question_chars: int = 500     # longer questions are cut, with a note
+    speaker_damping: float = 0.5      # weight of a speaker's 2nd, 3rd ... passage: damping**i
+    candidates: int = 300             # best passages pooled before ranking speakers
+
+
+@dataclass(frozen=True)
+class Unit:
+    doc: int
+    utterance: Utterance
+
+
+class Engine:
+    """Answers questions and commands over a parsed corpus."""
+
+    def __init__(
+        self,
+        documents: Sequence[Document],
+        segmenter: Segmenter,
+        options: EngineOptions = EngineOptions(),
+        index: BM25Index | None = None,
+    ) -> None:
+        self.documents = list(documents)
+        self.segmenter = segmenter
+        self.options = options
+        self.directory = SpeakerDirectory(self.documents)
+        segmenter.add_words(self.vocabulary_words())
+        self.units = [Unit(d, u) for d, doc in enumerate(self.documents) for u in doc.utterances]
+        self.index = index or BM25Index.build([segmenter.terms(u.utterance.text) for u in self.units], options.bm25)
+        self._by_speaker: dict[tuple[int, str], list[int]] = defaultdict(list)
+        for i, unit in enumerate(self.units):
+            if unit.utterance.kind == SPEECH and unit.utterance.speaker:
+                self._by_speaker[(unit.doc, unit.utterance.speaker)].append(i)
+        self.speech_mask = np.zeros(len(self.units), dtype=bool)
+        self.speech_mask[[i for ids in self._by_speaker.values() for i in ids]] = True
+
+    def vocabulary_words(self) -> list[str]:
+        """Names and role words the segmenter must keep whole."""
+        return self.directory.names + sorted(w for w in self.directory.role_words if len(w) >= 3)
+
+    # ------------------------------------------------------------ entry point
+
+    def ask(self, text: str) -> Answer:
+        """Answer one input: a /command or a question in Chinese."""
+        question, cut = normalize_question(text or "", self.options.max_question_chars)
+        if question.startswith("/"):
+            return commands.run(self, question)
+        answer = self.answer_question(question)
+        if cut:
+            note = f"问题太长，只取了前 {self.options.max_question_chars} 个字。"
+            return _with_note(answer, note)
+        return answer
+
+    def answer_question(self, text: str) -> Answer:
+        if not text.strip(" ?？!！。,，"):
+            return Answer(kind="empty", query=text, message=commands.EMPTY_QUESTION)
+        question = understand(text, self.directory)
+        terms = tuple(dict.fromkeys(self.segmenter.terms(question.topic)))
+        if question.who:
+            return self._who(question, terms)
+        return self._passages(question, terms)
+
+    # ------------------------------------------------------------ who
+
+    def _who(self, question: Question, terms: tuple[str, ...]) -> Answer:
+        if not terms:
+            if question.speakers:
+                return self._speakers_as_answer(question, question.speakers)
+            return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
+        allowed = self.speech_mask & self._mask(question.speakers)
+        hits = self.index.top(terms, self.options.candidates, allowed)
+        if not hits:
+            return self._nothing(question, terms)
+        ranked = self._rank_speakers(hits)[: self.options.max_speakers]
+        speakers = tuple(
+            self._speaker_hit(key, score, [(i, s) for i, s in hits if self._key(i) == key], terms)
+            for key, score in ranked
+        )
+        passages = tuple(p for s in speakers for p in s.passages)
+        return Answer(kind="who", query=question.text, terms=terms, speakers=speakers, passages=passages)
+
+    def _rank_speakers(self, hits: list[tuple[int, float]]) -> list[tuple[tuple[int, str], float]]:
+        """A speaker's evidence is their best passage plus a damped sum of the rest."""
+        scores: dict[tuple[int, str], list[float]] = defaultdict(list)
+        for i, s in hits:
+            scores[self._key(i)].append(s)
+        damping = self.options.speaker_damping
+        total = {k: sum(s * damping**n for n, s in enumerate(sorted(v, reverse=True))) for k, v in scores.items()}
+        return sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def _speaker_hit(self, key: tuple[int, str], score: float, hits: list[tuple[int, float]], terms) -> SpeakerHit:
+        doc, name = key
+        best = hits[: self.options.passages_per_speaker]
+        return SpeakerHit(
+            name=name,
+            role=self.documents[doc].speakers.get(name),
+            score=score,
+            doc=doc,
+            title=self.documents[doc].title,
+            date=self.documents[doc].date,
+            passages=tuple(self.passage(i, s, terms) for i, s in best),
+        )
+
+    def _speakers_as_answer(self, question: Question, refs: Sequence[SpeakerRef]) -> Answer:
+        """"谁是纪委书记？": the speakers the role names, each with their first turn."""
+        speakers = tuple(
+            SpeakerHit(r.name, r.role, 1.0, r.doc, self.documents[r.doc].title, self.documents[r.doc].date,
+                       tuple(self.passage(i, 0.0, ()) for i in self._by_speaker[(r.doc, r.name)][:1]))
+            for r in refs[: self.options.max_speakers]
+        )
+        return Answer(kind="who", query=question.text, speakers=speakers,
+                      passages=tuple(p for s in speakers for p in s.passages))
+
+    # ------------------------------------------------------------ passages
+
+    def _passages(self, question: Question, terms: tuple[str, ...]) -> Answer:
+        if question.speakers and not terms:
+            return commands.speaker_turns(self, question.speakers, query=question.text)
+        if not terms:
+            return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
+        allowed = self._mask(question.speakers) if question.speakers else None
+        hits = self.index.top(terms, self.options.max_passages, allowed)
+        if not hits:
+            return self._nothing(question, terms)
+        passages = tuple(self.passage(i, s, terms) for i, s in hits)
+        speakers = self._refs_as_hits(question.speakers)
+        return Answer(kind="passages", query=question.text, terms=terms, passages=passages, speakers=speakers)
+
+    def _refs_as_hits(self, refs: Sequence[SpeakerRef]) -> tuple[SpeakerHit, ...]:
+        return tuple(
+            SpeakerHit(r.name, r.role, 1.0, r.doc, self.documents[r.doc].title, self.documents[r.doc].date)
+            for r in refs
+        )
+
+    def _nothing(self, question: Question, terms: tuple[str, ...]) -> Answer:
+        who = "、".join(dict.fromkeys(r.name for r in question.speakers))
+        message = commands.nothing_found(" ".join(terms), who)
+        return Answer(kind="empty", query=question.text, terms=terms, message=message,
+                      speakers=self._refs_as_hits(question.speakers))
+
+    # ------------------------------------------------------------ helpers
+
+    def _mask(self, refs: Sequence[SpeakerRef]) -> np.ndarray:
+        if not refs:
+            return np.ones(len(self.units), dtype=bool)
+        mask = np.zeros(len(self.units), dtype=bool)
+        for ref in refs:
+            mask[self._by_speaker.get((ref.doc, ref.name), [])] = True
+        return mask
+
+    def _key(self, unit_id: int) -> tuple[int, str]:
+        unit = self.units[unit_id]
+        return unit.doc, unit.utterance.speaker or ""
+
+    def turns_of(self, doc: int, name: str) -> list[int]:
+        return list(self._by_speaker.get((doc, name), []))
+
+    def passage(self, unit_id: int, score: float, terms: Sequence[str]) -> Passage:
+        """A unit as a cited passage, its matching sentences picked out."""
+        unit = self.units[unit_id]
+        doc = self.documents[unit.doc]
+        u = unit.utterance
+        return Passage(
+            speaker=u.speaker,
+            role=doc.speakers.get(u.speaker) if u.speaker else None,
+            text=u.text,
+            excerpt=excerpt(u.text, set(terms), self.segmenter, self.options.excerpt_sentences,
+                            self.options.excerpt_chars),
+            citation=Citation(unit.doc, doc.title, doc.date, doc.page, doc.column, u.section,
+                              doc.sections[_section_index(doc, u.section)].title, u.position),
+            score=score,
+            kind=u.kind,
+        )
+
+
+def _section_index(doc: Document, number: int) -> int:
+    for i, section in enumerate(doc.sections):
+        if section.number == number:
+            return i
+    return 0
+
+
+def _with_note(answer: Answer, note: str) -> Answer:
+    from dataclasses import replace
+
+    return replace(answer, notes=answer.notes + (note,))
