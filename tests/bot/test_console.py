@@ -1,0 +1,106 @@
+"""`qabot ask` and `qabot console`, in-process and as a real subprocess."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import cli, console
+
+QABOT = Path(sys.executable).parent / "qabot"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch, capsys):
+    """Call `qabot ARGS` in-process with a private cache; returns (status, stdout, stderr)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("QABOT_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+
+    def call(*args: str) -> tuple[int, str, str]:
+        status = cli.main(list(args))
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return call
+
+
+def test_ask_prints_the_answer_as_plain_text(run):
+    status, out, _ = run("ask", "谁谈到了腐败？")
+    assert status == 0
+    assert out.startswith("1. 刘丰富（自治区党委副书记、纪委书记）")
+
+
+def test_ask_json_has_speakers_passages_and_message(run):
+    status, out, _ = run("ask", "谁谈到了腐败？", "--json")
+    data = json.loads(out)
+    assert status == 0
+    assert data["speakers"][0]["name"] == "刘丰富"
+    assert data["passages"][0]["section"] == 4
+    assert data["message"] == ""
+
+
+def test_nothing_found_still_exits_zero_with_a_message(run):
+    status, out, _ = run("ask", "/section 99", "--json")
+    assert status == 0
+    assert "没有第 99 部分" in json.loads(out)["message"]
+
+
+def test_batch_answers_each_line_in_order(run, tmp_path):
+    questions = ["谁谈到了腐败？", "", "/speaker 傅思和", "谁谈到了国防？"]
+    batch = tmp_path / "q.txt"
+    batch.write_text("\n".join(questions) + "\n", encoding="utf-8")
+    status, out, _ = run("ask", "--batch", str(batch), "--json")
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert status == 0
+    assert [a["query"] for a in answers] == ["谁谈到了腐败？", "", "/speaker 傅思和", "谁谈到了国防？"]
+    assert answers[0]["speakers"][0]["name"] == "刘丰富"
+    assert answers[1]["message"]
+    assert answers[3]["speakers"][0]["name"] == "杨锦岭"
+
+
+@pytest.mark.parametrize(
+    "args, status, words",
+    [
+        (["ask"], 2, "QUESTION"),
+        (["ask", "x", "--config", "/nonexistent/config.yaml"], 2, "cannot read"),
+        (["ask", "x", "--corpus", "/nonexistent/folder"], 1, "corpus"),
+        (["ask", "--batch", "/nonexistent/q.txt"], 2, "cannot read"),
+    ],
+)
+def test_unusable_options_exit_non_zero_with_one_line(run, args, status, words):
+    code, _, err = run(*args)
+    assert code == status
+    assert words in err
+    assert "Traceback" not in err
+
+
+def test_corpus_option_replaces_the_embedded_article(run, shared_corpus):
+    path = shared_corpus / "transcripts" / "2003-12-15_p07_li-zhaoxing-yearend-interview_fromjson.txt"
+    status, out, _ = run("ask", "/speaker", "--json", "--corpus", str(path))
+    assert status == 0
+    assert "李肇星" in [s["name"] for s in json.loads(out)["speakers"]]
+
+
+def test_console_answers_piped_lines_like_the_bot(seed_engine, test_settings):
+    stdin = io.StringIO("谁谈到了腐败？\n/section 9\n/quit\n谁谈到了国防？\n")
+    out = io.StringIO()
+    assert console.interactive(seed_engine, test_settings, stdin=stdin, out=out) == 0
+    text = out.getvalue()
+    assert "刘丰富" in text and "没有第 9 部分" in text
+    assert "杨锦岭" not in text  # nothing after /quit
+
+
+def test_qabot_ask_json_as_a_subprocess(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop("QABOT_CONFIG", None)
+    result = subprocess.run([str(QABOT), "ask", "纪委书记说了什么？", "--json"], capture_output=True,
+                            text=True, env=env, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {p["speaker"] for p in data["passages"]} == {"刘丰富"}

@@ -1,0 +1,46 @@
+"""Fixtures shared by every test: the embedded seed, the shared corpus, engines built once."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpus"
+SEED = ROOT / "retrieval" / "data" / "2003-11-06_ningxia-study.txt"
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    """The team's sample corpus beside the checkout; tests needing it skip when it is absent."""
+    if not SHARED.is_dir():
+        pytest.skip(f"../shared/corpus not found at {SHARED}: the shared sample corpus is not beside this checkout")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def test_settings(tmp_path_factory):
+    """Default settings with the index cache in a private temp folder."""
+    from bot.settings import CacheSettings, Settings
+
+    return Settings(cache=CacheSettings(dir=str(tmp_path_factory.mktemp("cache"))))
+
+
+@pytest.fixture(scope="session")
+def seed_engine(test_settings):
+    """An engine over the embedded seed, built the way the CLI builds it."""
+    from bot.settings import build_engine
+
+    return build_engine(test_settings)
+
+
+@pytest.fixture(scope="session")
+def transcripts_engine(test_settings, shared_corpus: Path):
+    from bot.settings import build_engine
+
+    return build_engine(test_settings, [str(shared_corpus / "transcripts")])
