@@ -121,6 +121,7 @@ class Call:
     at: float
     fault: str | None = None
     status: int = 200
+    result: Any = None       # what the stub answered, e.g. the message it stored for sendMessage
 
     @property
     def ok(self) -> bool:
@@ -129,7 +130,7 @@ class Call:
 
 @dataclass
 class Fault:
-    kind: str                 # "429", "502", "slow", "drop", "malformed"
+    kind: str                 # "429", "502", "503", "400", "slow", "drop", "malformed"
     retry_after: int = 1
     delay: float = 0.0
 
@@ -589,6 +590,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._fail(fault)
         status, answer = api.handle(method, params)
         call.status = status
+        call.result = answer.get("result")
         if method != "getUpdates" or answer.get("result"):
             # Empty long polls are not worth recording: they would drown the calls tests look at.
             api._record(call)
@@ -603,6 +605,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault.kind == "503":
             self._send_raw(503, b"<html><body><h1>503 Service Unavailable</h1></body></html>",
                            "text/html")
+        elif fault.kind == "400":
+            self._reply(400, _error(400, "Bad Request: injected by the test"))
         elif fault.kind == "malformed":
             self._send_raw(200, b'{"ok": true, "result": ', "application/json")
         elif fault.kind == "drop":
