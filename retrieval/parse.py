@@ -1,0 +1,243 @@
+"""Parse People's Daily text (the fangj/rmrb `### title` format) into Documents with speakers and sections."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import ParseError
+from .models import NARRATION, QUESTION, SPEECH, Document, Problem, Section, Utterance
+from .parse_turns import Context, Turn, attribute, detect, new_context
+
+_HEADER = re.compile(r"(?m)^### ")
+_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_PAGE = re.compile(r"^(第[^()（）]{0,8}?版)\s*[(（](.*?)[)）]\s*$")
+_COLUMN = re.compile(r"^专栏[：:](.*)$")
+_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+_INDENT = " \t\u3000\u00a0\r"
+_SIGNATURE_INDENT = 6          # wider leading space than any paragraph indent: a right-aligned signature
+_HEADING_MAX = 40
+_END_PUNCT = tuple("。！？!?…；;，,：:、")
+_META = re.compile(r"●?(学习时间|学习地点|参加人员|被采访者|被采访人|受访者|时间|地点|主持人)[：:]")
+_BYLINE = re.compile(r"^(?:本报|新华社|新华|华社|人民日报|中新社)?(?:特约|驻\S{1,6})?(?:记者|评论员|通讯员)")
+_BYLINE_LABEL = re.compile(r"(?:本报|新华社|新华|华社|人民日报|中新社)?(?:特约|驻\S{1,6})?(?:记者|评论员|通讯员)")
+_NOT_HEADING = re.compile(r"^[（(\d０-９]|^——|[。！？](?!$)|摄$|^(?:本报|新华社|据)|整理）?$")
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One body line without its indentation; `signature` when it was right-aligned."""
+
+    text: str
+    signature: bool
+
+
+def parse_text(text: str, source: str = "") -> list[Document]:
+    """All articles of one file's text; raise ParseError when it holds no article at all."""
+    return parse_text_with_problems(text, source)[0]
+
+
+def parse_text_with_problems(text: str, source: str = "") -> tuple[list[Document], list[Problem]]:
+    """All articles of one file's text, plus the articles that had to be skipped and why."""
+    docs: list[Document] = []
+    problems: list[Problem] = []
+    for number, chunk in enumerate(split_articles(text), 1):
+        try:
+            docs.append(parse_article(chunk, source))
+        except ParseError as exc:
+            problems.append(Problem(source, f"article {number} skipped: {exc}"))
+    return docs, problems
+
+
+def split_articles(text: str) -> list[str]:
+    """The articles of a file, each without its leading `### `; ParseError when there is none."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ParseError("empty text")
+    starts = [m.end() for m in _HEADER.finditer(text)]
+    if not starts:
+        raise ParseError("no '### ' article header")
+    ends = [s - 4 for s in starts[1:]] + [len(text)]
+    return [text[s:e] for s, e in zip(starts, ends)]
+
+
+def parse_article(chunk: str, source: str = "") -> Document:
+    """One article: header lines, then one paragraph per line."""
+    lines = chunk.split("\n")
+    title = _SPACES.sub(" ", lines[0]).strip()
+    if not title:
+        raise ParseError("empty title")
+    byline, date, page, column, metadata, body_start = _header(lines, title)
+    body = [_line(raw) for raw in lines[body_start:] if raw.strip(_INDENT + "\n")]
+    sections = _sections(body, title, byline, metadata)
+    return Document(title=title, byline=byline, date=date, page=page, column=column,
+                    metadata=metadata, sections=sections, source=source)
+
+
+def _header(lines: list[str], title: str) -> tuple[str, str, str, str, dict[str, str], int]:
+    """Byline, date, page, column, metadata and the index of the first body line."""
+    i = 1
+    byline = ""
+    if i < len(lines) and not _DATE.match(lines[i].strip()):
+        byline = _SPACES.sub(" ", lines[i]).strip()
+        i += 1
+    if i >= len(lines) or not _DATE.match(lines[i].strip()):
+        raise ParseError(f"'{title[:30]}': no YYYY-MM-DD date line")
+    date = lines[i].strip()
+    i += 1
+    m = _PAGE.match(lines[i].strip()) if i < len(lines) else None
+    if not m:
+        raise ParseError(f"'{title[:30]}': no 第N版(栏目) page line")
+    page, column = m[1], m[2].strip()
+    i += 1
+    metadata: dict[str, str] = {}
+    col = _COLUMN.match(lines[i].strip()) if i < len(lines) else None
+    if col:
+        if col[1].strip():
+            metadata["专栏"] = col[1].strip()
+        i += 1
+    return byline, date, page, column, metadata, i
+
+
+def _line(raw: str) -> _Line:
+    """Strip indentation; remember right-aligned lines (signatures)."""
+    stripped = raw.lstrip(_INDENT)
+    indent = raw[: len(raw) - len(stripped)]
+    width = indent.count(" ") + 2 * indent.count("\u3000") + indent.count("\u00a0")
+    return _Line(stripped.rstrip(_INDENT), width > _SIGNATURE_INDENT)
+
+
+# ---------------------------------------------------------------- front matter
+
+
+def _norm(text: str) -> str:
+    """Text reduced for comparing with the title: no spaces, no leading dash or bullet."""
+    return _SPACES.sub("", text).lstrip("—●").rstrip("：:")
+
+
+def _front_kind(line: _Line, title: str, byline: str) -> str | None:
+    """What a line of the repeated header block is: title, byline, meta, head (deck) or None."""
+    text, norm = line.text, _norm(line.text)
+    if norm and (len(norm) >= 2 and norm in _norm(title) or norm == _norm(byline)):
+        return "title"
+    if _BYLINE.match(text) and len(text) <= 60 and not re.search(r"[。，：]", text):
+        return "byline"
+    if _META.match(text):
+        m = _META.match(text)
+        value = text[m.end():]
+        if m[1] != "主持人" or len(value) <= 30 and not re.search(r"[。！？，]", value):
+            return "meta"
+    if _heading_shape(line):
+        return "head"
+    return None
+
+
+def _front(body: list[_Line], title: str, byline: str, metadata: dict[str, str]) -> tuple[int, list[str]]:
+    """Consume the repeated title/byline/metadata lines; return the first body index and deck lines."""
+    deck: list[str] = []
+    pending: list[str] = []
+    i = 0
+    while i < len(body):
+        kind = _front_kind(body[i], title, byline)
+        if kind is None:
+            break
+        i += 1
+        if kind == "head":
+            pending.append(body[i - 1].text)
+            continue
+        deck += pending  # headlines printed above the title block are a deck, not section headings
+        pending = []
+        if kind == "byline":
+            _add(metadata, "记者", _SPACES.sub(" ", _BYLINE_LABEL.sub(" ", body[i - 1].text)).strip())
+        elif kind == "meta":
+            i = _meta(body, i - 1, metadata)
+    return i - len(pending), deck
+
+
+def _meta(body: list[_Line], i: int, metadata: dict[str, str]) -> int:
+    """Store "学习时间：…学习地点：…" labels (several may share a line); return the next index."""
+    text = body[i].text
+    found = list(_META.finditer(text))
+    for m, nxt in zip(found, found[1:] + [None]):
+        value = text[m.end(): nxt.start() if nxt else len(text)].strip(" \u3000●")
+        if not value and m[1] == "主持人" and i + 1 < len(body):
+            i += 1  # "主持人：" alone: the name is on the next line
+            value = body[i].text
+        if value:
+            metadata.setdefault(m[1], value)
+    return i + 1
+
+
+def _add(metadata: dict[str, str], key: str, value: str) -> None:
+    """Add a value to a metadata field, keeping earlier values."""
+    if value:
+        metadata[key] = f"{metadata[key]} {value}" if key in metadata else value
+
+
+# ---------------------------------------------------------------- headings and turns
+
+
+def _heading_shape(line: _Line) -> bool:
+    """A short line with no closing punctuation: a heading unless it is a speaker's turn."""
+    text = line.text
+    return (not line.signature and len(text) <= _HEADING_MAX and not text.endswith(_END_PUNCT)
+            and not _NOT_HEADING.search(text))
+
+
+def _sections(body: list[_Line], title: str, byline: str, metadata: dict[str, str]) -> tuple[Section, ...]:
+    """Group the body into the opening (section 0) and headed sections, attributing every paragraph."""
+    start, deck = _front(body, title, byline, metadata)
+    rest = body[start:]
+    if not deck and not rest and body:
+        rest = body  # a one-line article whose line repeats the title: keep the line as its body
+    ctx = new_context(title, [ln.text for ln in rest])
+    groups: list[tuple[str, list[Utterance]]] = [("", [])]
+    position = 0
+    for text in deck:
+        groups[0][1].append(Utterance(None, None, 0, text, position, NARRATION))
+        position += 1
+    for line in rest:
+        if _heading_shape(line) and detect(line.text, ctx) is None:
+            groups.append((line.text, []))
+            continue
+        turns = [Turn(None, None, line.text, NARRATION)] if line.signature else attribute(line.text, ctx)
+        if line.signature:
+            ctx.close(turns[0])
+        number = len(groups) - 1
+        groups[-1][1].extend(Utterance(t.speaker, t.role, number, t.text, position, t.kind) for t in turns)
+        position += 1
+    return _finish(groups)
+
+
+def _finish(groups: list[tuple[str, list[Utterance]]]) -> tuple[Section, ...]:
+    """Give every speaker one role across the document and mark named interviewers as questioners."""
+    utterances = [u for _, us in groups for u in us]
+    roles: dict[str, str] = {}
+    for u in utterances:
+        if u.speaker and u.role and u.speaker not in roles:
+            roles[u.speaker] = u.role
+    askers = _interviewers(utterances)
+    sections = []
+    for number, (heading, us) in enumerate(groups):
+        fixed = tuple(_fix(u, roles, askers) for u in us)
+        sections.append(Section(number, heading, fixed))
+    return tuple(sections)
+
+
+def _fix(u: Utterance, roles: dict[str, str], askers: set[str]) -> Utterance:
+    """One utterance with its speaker's document-wide role and kind."""
+    if not u.speaker:
+        return u
+    kind = QUESTION if u.speaker in askers else u.kind
+    return Utterance(u.speaker, roles.get(u.speaker, u.role), u.section, u.text, u.position, kind)
+
+
+def _interviewers(utterances: list[Utterance]) -> set[str]:
+    """Named speakers who mostly ask questions (多布斯 in the CNN interview) when someone else answers."""
+    turns: dict[str, list[str]] = {}
+    for u in utterances:
+        if u.kind == SPEECH and u.speaker and u.text:
+            turns.setdefault(u.speaker, []).append(u.text)
+    if len(turns) < 2:
+        return set()
+    return {name for name, texts in turns.items()
+            if len(texts) >= 3 and sum("？" in t for t in texts) * 2 >= len(texts)}

@@ -1,0 +1,313 @@
+"""Who says each body paragraph: labelled turns, Q&A labels, reported speech, continuations."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .models import NARRATION, QUESTION, SPEECH
+from .parse_names import ROLE_ENDINGS, split_subject, valid_name
+
+_C = "\u4e00-\u9fff"
+_NOPUNCT = r"[^，。！？；：“”\s]"
+
+# ---------------------------------------------------------------- label turns ("Name（role）：")
+_LABEL = re.compile(rf"^(?P<name>[{_C}·]{{1,8}}?)(?:（(?P<role>[^（）]{{1,40}})）)?(?P<ans>答)?[：:](?P<rest>.*)$", re.S)
+_BARE_LABEL = re.compile(rf"^(?P<name>[{_C}]{{2,4}})（(?P<role>[^（）]{{2,30}})）(?P<rest>[^：:].*)$", re.S)
+_TRAILING_LABEL = re.compile(rf"^(?P<rest>.*[。！？…”）])(?P<name>[{_C}]{{2,4}})（(?P<role>[^（）]{{2,30}})）$", re.S)
+_ALIAS = re.compile(rf"以下简称(?P<alias>[{_C}]{{1,2}})）?")
+_BIO = re.compile(r"^[^：]{2,8}：[男女][，,]")
+# Labels that look like names but introduce captions, credits or letters, not speech.
+_LABEL_STOP = frozenset("""图片 制图 版式设计 数据来源 编者按 本版制图 图片说明 栏目投稿邮箱 图片来源 电子邮箱 图为 传真 人物
+    本期统筹 推荐读物 近期话题 压题照片 资料来源 荣誉 编辑同志 目前状况 点评 收信人 工作单位 写信人 编者的话 症状 联系电话
+    处方 场景 同志们 关键词 下期话题 记者补白 编辑点评 编辑手记 注 招标 编后 案由 附记 这正是 讲述人 表演 追梦人 逐梦人
+    时间 地点 主持人 学习时间 学习地点 参加人员 被采访者 被采访人 受访者 专栏 备注 说明 简介 电话 地址 邮编 网址
+    答 问 记者 他 她 我 你 他们 我们 大家 有人 总之 比如 例如 其中 一是 二是 三是 首先 其次 最后 另外 此外""".split())
+
+# ---------------------------------------------------------------- questions
+_QUESTION = re.compile(
+    rf"^(?:●)?(?P<who>(?:会后)?有记者|一[{_C}]{{0,8}}?记者|本报记者|记者|[{_C}]{{2,14}}?(?:台|社|报|网|刊|站|杂志)记者)?"
+    rf"(?P<q>问)?[：:，,](?P<rest>.*)$", re.S)
+_ANSWER = re.compile(r"^答[：:](?P<rest>.*)$", re.S)
+
+# ---------------------------------------------------------------- reported speech ("X委员说，")
+_ADV = (r"(?:(?:[\d０-９]+日)?在[^，。“”：；]{1,16}?(?:中|上|时)|(?:接受|回答)[^，。“”：；]{1,12}?时|向记者|对记者|对此|就此"
+        r"|接着|最后|首先|随后|当即|同时|也|还|则|又|都|更|深有感触地|感慨地|动情地|激动地|风趣地|形象地|坦率地|直率地"
+        r"|幽默地|笑着|明确|一针见血地|站起来|抢先)*")
+_VERB_P = (r"说道|说|谈到|谈道|回答说|回答|答道|介绍说|介绍|透露|插话说|插话|补充说|发言|告诉记者|坦言|反映"
+           r"|接过话题|接过话筒|接过话头")
+_VERB_F = r"认为|指出|表示|强调|建议|提出|呼吁"
+_DATELINE = r"(?:据)?(?:新华社|本报|中新社)[^，。\s]{0,20}?(?:电|讯)[\s　]*(?:（记者[^）]*）)?"
+_ATTR = re.compile(
+    rf"^(?:{_DATELINE})?(?P<lead>——|“[^”]{{1,300}}”[，,]?)?(?P<subj>{_NOPUNCT}{{2,40}}?)(?P<adv>{_ADV})"
+    rf"(?:(?P<vp>{_VERB_P})(?:[，：,:]|(?=“))|(?P<vf>{_VERB_F})[，：,:]?)(?P<rest>.*)$", re.S)
+_PRONOUN = re.compile(rf"^(?:他|她)(?:{_ADV})(?:{_VERB_P}|{_VERB_F})[，：,:]?")
+# A new reported turn inside a paragraph: "…。刘达代表还说：…" (1980-09-05 digest).
+_INNER = re.compile(rf"(?<=[。！？”])(?P<subj>{_NOPUNCT}{{2,24}}?(?:代表|委员))(?:还|也|又)?说[：:，,]")
+
+# ---------------------------------------------------------------- narration that ends a turn
+_DATELINE_START = re.compile(_DATELINE + r"|^本报[\u4e00-\u9fff]{0,8}讯")
+_NARRATION_MARK = re.compile(
+    r"^(?:会上|会后|招待会|发布会|此外，今天|（.*）$|本报记者|新华社记者|上图|下图|图为|图：)|图为|摄）?$|回答了|其[他它]问题|^以上均为")
+_ROLE_BEFORE = tuple(ROLE_ENDINGS)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker's part of a paragraph."""
+
+    speaker: str | None
+    role: str | None
+    text: str
+    kind: str
+
+
+@dataclass
+class Context:
+    """What the parser knows about one document while walking its paragraphs."""
+
+    title: str
+    text: str
+    interviewee: str | None = None
+    aliases: dict[str, str] = field(default_factory=dict)
+    labels: Counter = field(default_factory=Counter)
+    bare_labels: int = 0
+    has_questions: bool = False
+    known: set[str] = field(default_factory=set)
+    current: Turn | None = None     # the open turn later unlabelled paragraphs continue
+    last: Turn | None = None        # the previous turn (for 他说 / 她说)
+
+    def open(self, turn: Turn) -> Turn:
+        """Make `turn` the one later unlabelled paragraphs continue."""
+        self.current = self.last = turn
+        if turn.speaker and turn.kind == SPEECH:
+            self.known.add(turn.speaker)
+        return turn
+
+    def close(self, turn: Turn) -> Turn:
+        """Record `turn`; later unlabelled paragraphs do not continue it."""
+        self.current, self.last = None, turn
+        if turn.speaker and turn.kind == SPEECH:
+            self.known.add(turn.speaker)
+        return turn
+
+    def mentioned_with_role(self, name: str) -> bool:
+        """True when the document names `name` right after a role word somewhere ("部长唐克")."""
+        start = self.text.find(name)
+        while start >= 0:
+            if self.text[max(0, start - 6):start].endswith(_ROLE_BEFORE):
+                return True
+            start = self.text.find(name, start + 1)
+        return False
+
+
+def new_context(title: str, paragraphs: list[str]) -> Context:
+    """Scan a document once for labels, aliases and the interviewee before attributing turns."""
+    ctx = Context(title=title, text="\n".join([title, *paragraphs]))
+    for p in paragraphs:
+        m = _LABEL.match(p)
+        if m:
+            ctx.labels[m["name"]] += 1
+        if _QUESTION.match(p) and not p.startswith(("时间", "地点")):
+            ctx.has_questions = True
+        if _bare_label(_BARE_LABEL.match(p)) or _bare_label(_TRAILING_LABEL.match(p)):
+            ctx.bare_labels += 1
+        for alias in _ALIAS.finditer(p):
+            _add_alias(ctx, p[: alias.start()], alias["alias"])
+    ctx.interviewee = interviewee(title, paragraphs[:3])
+    return ctx
+
+
+def _add_alias(ctx: Context, before: str, alias: str) -> None:
+    """Register "吴" for "…主席吴子恒（以下简称吴）" when the full name ends `before`."""
+    before = before.rstrip("（")
+    for size in (3, 2, 4):
+        name = before[-size:]
+        if name.startswith(alias) and valid_name(name):
+            ctx.aliases[alias] = name
+            return
+
+
+def _bare_label(m: re.Match[str] | None) -> bool:
+    """True for a usable "Name（role）" without colon (2003-11-05 beijing-traffic-voices)."""
+    if not m or not valid_name(m["name"]):
+        return False
+    role = m["role"]
+    return not re.search(r"[\d０-９摄左右图化]|记者|以下简称", role)
+
+
+_INTERVIEW_TITLE = (
+    re.compile(rf"——访(?P<subj>[^——，。]{{2,40}})$"),
+    re.compile(rf"(?:——|^)(?P<subj>[^——，。、]{{2,20}}?)(?:谈|答记者问|答问|访谈录|谈话实录)"),
+)
+
+
+def interviewee(title: str, opening: list[str]) -> str | None:
+    """The one person the title names as interviewed ("——访…教授张树义"), or None."""
+    for pattern in _INTERVIEW_TITLE:
+        m = pattern.search(title.replace(" ", ""))
+        if not m:
+            continue
+        subj = m["subj"]
+        found = split_subject(subj)
+        if found:
+            return found[0]
+        if subj.endswith("负责人") and "、" not in subj:
+            return subj
+    return None
+
+
+# ---------------------------------------------------------------- per paragraph
+
+
+@dataclass(frozen=True)
+class Step:
+    """A detector's verdict: the turn, whether later paragraphs continue it, who speaks next."""
+
+    turn: Turn
+    opens: bool
+    then: Turn | None = None
+
+
+def attribute(p: str, ctx: Context) -> list[Turn]:
+    """Split paragraph `p` into turns and say who speaks each."""
+    step = detect(p, ctx)
+    if step is None:
+        first = _continue(p, ctx)
+    else:
+        first = ctx.open(step.turn) if step.opens else ctx.close(step.turn)
+        if step.then:
+            ctx.open(step.then)
+            ctx.last = first
+    if first.kind == QUESTION:
+        return [first]
+    return _split_inner(first, ctx)
+
+
+def detect(p: str, ctx: Context) -> Step | None:
+    """The labelled, reported or narration turn `p` starts with; None for an unlabelled paragraph."""
+    if _BIO.match(p) or _DATELINE_START.match(p) and not _ATTR.match(p):
+        return Step(Turn(None, None, p, NARRATION), False)
+    for detector in (_question, _label, _bare, _trailing, _reported, _pronoun):
+        step = detector(p, ctx)
+        if step:
+            return step
+    return None
+
+
+def _question(p: str, ctx: Context) -> Step | None:
+    """记者：… / 问：… / 有记者问，… → the interviewer; 答：… → the interviewee."""
+    m = _ANSWER.match(p)
+    if m:
+        return Step(Turn(ctx.interviewee or "答", None, m["rest"].strip(), SPEECH), True)
+    m = _QUESTION.match(p)
+    if not m or not (m["who"] or m["q"]):
+        return None
+    if m["who"] and not m["q"] and p[len(m["who"])] in "，,":
+        return None  # "记者，…" is narration about the reporter
+    who = m["who"] or ""
+    role = who if who not in ("", "记者", "有记者", "会后有记者", "本报记者") else None
+    return Step(Turn("记者", role, m["rest"].strip(), QUESTION), True)
+
+
+def _label(p: str, ctx: Context) -> Step | None:
+    """Name（role）：… / Name答：… / 霍：… (an alias from the intro)."""
+    m = _LABEL.match(p)
+    if not m or not m["rest"].strip():
+        return None
+    name, role = m["name"], m["role"]
+    if name == "主持人":
+        return Step(Turn("主持人", None, m["rest"].strip(), QUESTION), True)
+    if role and role.startswith("以下简称"):
+        role = None
+    name = ctx.aliases.get(name, name)
+    if not _label_ok(name, role, ctx):
+        return None
+    return Step(Turn(name, role, m["rest"].strip(), SPEECH), True)
+
+
+def _label_ok(name: str, role: str | None, ctx: Context) -> bool:
+    """Whether a "Name：" label names a speaker rather than a caption or list label."""
+    if name in _LABEL_STOP or name.endswith(("说", "认为", "指出", "表示")) or len(name) < 2:
+        return False
+    if name in ctx.known or name in ctx.aliases.values():
+        return True
+    if role is not None:
+        person = valid_name(name) or ctx.labels[name] >= 2 or role.endswith(ROLE_ENDINGS) or "、" in role
+        return person and len(name) <= 5
+    repeated = ctx.labels[name] >= 2
+    if valid_name(name):
+        return repeated or ctx.has_questions or ctx.text.count(name) >= 2
+    others = sum(1 for n, c in ctx.labels.items() if c >= 2 and n != name and n not in _LABEL_STOP)
+    return repeated and len(name) <= 4 and (others >= 1 or ctx.has_questions)
+
+
+def _bare(p: str, ctx: Context) -> Step | None:
+    """Name（role）text without colon, when the document uses that style at least twice."""
+    m = _BARE_LABEL.match(p)
+    if ctx.bare_labels < 2 or not _bare_label(m):
+        return None
+    return Step(Turn(m["name"], m["role"], m["rest"].strip(), SPEECH), True)
+
+
+def _trailing(p: str, ctx: Context) -> Step | None:
+    """text…Name（role）: the text continues the open turn; Name speaks the next paragraphs."""
+    m = _TRAILING_LABEL.match(p)
+    if ctx.bare_labels < 2 or not _bare_label(m):
+        return None
+    cur = ctx.current
+    text = m["rest"].strip()
+    turn = Turn(cur.speaker, cur.role, text, cur.kind) if cur else Turn(None, None, text, NARRATION)
+    return Step(turn, False, then=Turn(m["name"], m["role"], "", SPEECH))
+
+
+def _reported(p: str, ctx: Context) -> Step | None:
+    """X委员说，… / 上海代表周谷城说，… / “…”X说。 / ——Name…强调… / a bare "X说：" marker."""
+    m = _ATTR.match(p)
+    if not m:
+        return None
+    found = split_subject(m["subj"])
+    if not found:
+        return None
+    name, role, evidence = found
+    name = ctx.aliases.get(name, name)
+    if not (evidence or name in ctx.known or name in ctx.title or ctx.mentioned_with_role(name)):
+        return None
+    # "监察部副部长冯梯云说：" alone: the next paragraphs are the speech, so the turn stays open.
+    bare_marker = not m["rest"].strip() and not m["lead"]
+    return Step(Turn(name, role or None, p, SPEECH), bare_marker)
+
+
+def _pronoun(p: str, ctx: Context) -> Step | None:
+    """他说，… right after a named speaker's turn is that speaker's."""
+    last = ctx.last
+    if not _PRONOUN.match(p) or not last or last.kind != SPEECH or not last.speaker:
+        return None
+    return Step(Turn(last.speaker, last.role, p, SPEECH), False)
+
+
+def _continue(p: str, ctx: Context) -> Turn:
+    """An unlabelled paragraph: the open turn continues unless the text is plainly narration."""
+    cur = ctx.current
+    if cur is None or _NARRATION_MARK.search(p) or (cur.kind == SPEECH and cur.speaker and len(cur.speaker) > 1
+                                                     and cur.speaker in p):
+        return ctx.close(Turn(None, None, p, NARRATION))
+    turn = Turn(cur.speaker, cur.role, p, cur.kind)
+    ctx.last = turn
+    return turn
+
+
+def _split_inner(first: Turn, ctx: Context) -> list[Turn]:
+    """Cut a paragraph where another "X代表说：" turn starts inside it (same position, several turns)."""
+    pieces: list[Turn] = []
+    speaker, role, kind, start = first.speaker, first.role, first.kind, 0
+    for m in _INNER.finditer(first.text):
+        found = split_subject(m["subj"])
+        if not found or m.start() == 0:
+            continue
+        pieces.append(Turn(speaker, role, first.text[start:m.start()].strip(), kind))
+        speaker, role, kind, start = ctx.aliases.get(found[0], found[0]), found[1] or None, SPEECH, m.start()
+    if not pieces:
+        return [first]
+    last = ctx.close(Turn(speaker, role, first.text[start:].strip(), kind))
+    return [t for t in pieces if t.text] + [last]
