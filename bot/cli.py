@@ -43,6 +43,10 @@ def parser() -> argparse.ArgumentParser:
     tg.add_argument("--listen", default="0.0.0.0", help="webhook listen address (default 0.0.0.0)")
     tg.add_argument("--port", type=int, default=8443, help="webhook listen port (default 8443)")
     tg.add_argument("--secret-token", help="webhook secret token Telegram must send (default: none)")
+    ev = sub.add_parser("eval", parents=[common], help="score answers against a development set (YAML)")
+    ev.add_argument("file", nargs="+", metavar="FILE.yaml", help="questions with expected speakers")
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.add_argument("--baseline", action="store_true", help="score plain jieba + rank-bm25 instead of qabot")
     return top
 
 
@@ -82,11 +86,29 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         print("qabot ask: give a QUESTION or --batch FILE", file=sys.stderr)
         return EXIT_USAGE
     engine = build_engine(settings, args.corpus, on_problem=_report_problem)
+    if args.command == "eval":
+        return _eval(engine, args)
     if args.command == "ask":
         if args.batch:
             return console.ask_batch(engine, args.batch, as_json=args.json)
         return console.ask_one(engine, args.question, as_json=args.json)
     return console.interactive(engine, settings)
+
+
+def _eval(engine, args: argparse.Namespace) -> int:
+    from retrieval.evaluation import baseline_ranker, engine_ranker, evaluate
+
+    from .eval_cli import dump_json, load_cases, print_report
+
+    cases = [c for f in args.file for c in load_cases(f)]
+    ranker = baseline_ranker(engine) if args.baseline else engine_ranker(engine)
+    report = evaluate(cases, ranker)
+    if args.json:
+        dump_json(report, sys.stdout)
+    else:
+        label = "baseline (jieba + rank-bm25)" if args.baseline else "qabot"
+        print_report(report, sys.stdout, f"{label}: {', '.join(args.file)}")
+    return EXIT_OK
 
 
 def _report_problem(problem) -> None:

@@ -60,6 +60,16 @@ class AnswerSettings:
 
 
 @dataclass(frozen=True)
+class ExpansionSettings:
+    thesaurus: bool = True            # add synonyms from HIT Tongyici Cilin (offline)
+    thesaurus_weight: float = 0.3     # weight of a thesaurus synonym vs the user's own word (1.0)
+    domain_weight: float = 0.6        # weight of a synonym from `synonyms` below
+    max_per_word: int = 8             # synonyms added per question word, at most
+    synonyms: tuple[str, ...] = ()    # groups of interchangeable words, space-separated
+    glossary: dict[str, str] = field(default_factory=dict)  # English → Chinese words
+
+
+@dataclass(frozen=True)
 class TelegramSettings:
     base_url: str = ""                # "" = Telegram's; env TELEGRAM_BASE_URL wins
     allowed_user_ids: tuple[int, ...] = ()   # empty = everyone
@@ -77,6 +87,7 @@ class Settings:
     segmentation: SegmentationSettings = field(default_factory=SegmentationSettings)
     bm25: BM25Settings = field(default_factory=BM25Settings)
     answers: AnswerSettings = field(default_factory=AnswerSettings)
+    expansion: ExpansionSettings = field(default_factory=ExpansionSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     source: str = ""                  # the file these came from, for messages
 
@@ -133,6 +144,12 @@ def _convert(hint: Any, value: Any, file: str, key: str) -> Any:
     if dataclasses.is_dataclass(hint):
         return _build(hint, value if value is not None else {}, file, key + ".")
     origin = typing.get_origin(hint)
+    if origin is dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise ConfigError(f"{file}: {key} must be a mapping, got {value!r}")
+        return {str(k): _convert(str, v, file, f"{key}.{k}") for k, v in value.items()}
     if origin is tuple:
         inner = typing.get_args(hint)[0]
         if value is None:
@@ -158,8 +175,15 @@ def _convert(hint: Any, value: Any, file: str, key: str) -> Any:
 
 def engine_options(settings: Settings) -> "EngineOptions":
     from retrieval import BM25Params, EngineOptions
+    from retrieval.expand import ExpansionOptions
 
-    return EngineOptions(bm25=BM25Params(**dataclasses.asdict(settings.bm25)), **dataclasses.asdict(settings.answers))
+    ex = settings.expansion
+    expansion = ExpansionOptions(
+        thesaurus=ex.thesaurus, thesaurus_weight=ex.thesaurus_weight, domain_weight=ex.domain_weight,
+        max_per_word=ex.max_per_word, domain=tuple(tuple(g.split()) for g in ex.synonyms), glossary=ex.glossary,
+    )
+    return EngineOptions(bm25=BM25Params(**dataclasses.asdict(settings.bm25)), expansion=expansion,
+                         **dataclasses.asdict(settings.answers))
 
 
 def build_engine(

@@ -1,19 +1,24 @@
 """The answer engine: text in, a structured Answer out. No terminal, no Telegram."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from . import commands
 from .directory import SpeakerDirectory, SpeakerRef
 from .excerpt import excerpt
+from .expand import Expander, ExpansionOptions
 from .index import BM25Index, BM25Params
 from .models import SPEECH, Answer, Citation, Document, Passage, SpeakerHit, Utterance
-from .question import Question, normalize_question, understand
+from .question import Question, is_english, normalize_question, understand
 from .segment import Segmenter
+
+
+_ENGLISH_WHO = re.compile(r"\b(who|whom|whose|which (?:leader|official|person|speaker)s?)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class EngineOptions:
     max_question_chars: int = 500     # longer questions are cut, with a note
     speaker_damping: float = 0.5      # weight of a speaker's 2nd, 3rd ... passage: damping**i
     candidates: int = 300             # best passages pooled before ranking speakers
+    expansion: ExpansionOptions = field(default_factory=ExpansionOptions)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,8 @@ class Engine:
                 self._by_speaker[(unit.doc, unit.utterance.speaker)].append(i)
         self.speech_mask = np.zeros(len(self.units), dtype=bool)
         self.speech_mask[[i for ids in self._by_speaker.values() for i in ids]] = True
+        self._title_cache: dict[str, set[str]] = {}
+        self.expander = Expander(options.expansion, known=lambda word: word in self.index.vocabulary)
 
     def vocabulary_words(self) -> list[str]:
         """Names and role words the segmenter must keep whole."""
@@ -79,11 +87,17 @@ class Engine:
     def answer_question(self, text: str) -> Answer:
         if not text.strip(" ?？!！。,，"):
             return Answer(kind="empty", query=text, message=commands.EMPTY_QUESTION)
-        question = understand(text, self.directory)
+        english = is_english(text)
+        question = understand(self.expander.translate(text) if english else text, self.directory)
+        if english:
+            question = replace(question, text=text, who=question.who or bool(_ENGLISH_WHO.search(text)))
         terms = tuple(dict.fromkeys(self.segmenter.terms(question.topic)))
         if question.who:
             return self._who(question, terms)
         return self._passages(question, terms)
+
+    def _query(self, terms: Sequence[str]) -> tuple[list[str], list[float]]:
+        return self.expander.expand(terms)
 
     # ------------------------------------------------------------ who
 
@@ -92,8 +106,10 @@ class Engine:
             if question.speakers:
                 return self._speakers_as_answer(question, question.speakers)
             return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
-        allowed = self.speech_mask & self._mask(question.speakers)
-        hits = self.index.top(terms, self.options.candidates, allowed)
+        allowed = self.speech_mask & self._mask(question.speakers) & self._section_mask(question)
+        words, weights = self._query(terms)
+        hits = self.index.top(words, self.options.candidates, allowed, weights)
+        terms = tuple(words)
         if not hits:
             return self._nothing(question, terms)
         ranked = self._rank_speakers(hits)[: self.options.max_speakers]
@@ -143,8 +159,10 @@ class Engine:
             return commands.speaker_turns(self, question.speakers, query=question.text)
         if not terms:
             return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
-        allowed = self._mask(question.speakers) if question.speakers else None
-        hits = self.index.top(terms, self.options.max_passages, allowed)
+        allowed = self._mask(question.speakers) & self._section_mask(question)
+        words, weights = self._query(terms)
+        hits = self.index.top(words, self.options.max_passages, allowed, weights)
+        terms = tuple(words)
         if not hits:
             return self._nothing(question, terms)
         passages = tuple(self.passage(i, s, terms) for i, s in hits)
@@ -172,6 +190,34 @@ class Engine:
         for ref in refs:
             mask[self._by_speaker.get((ref.doc, ref.name), [])] = True
         return mask
+
+    def _section_mask(self, question: Question) -> np.ndarray:
+        """Units of the section the question names, or every unit when it names none it can find."""
+        if not question.section_hint and question.section_number is None:
+            return np.ones(len(self.units), dtype=bool)
+        wanted = set(self._sections_named(question))
+        if not wanted:
+            return np.ones(len(self.units), dtype=bool)
+        return np.fromiter(((u.doc, u.utterance.section) in wanted for u in self.units), dtype=bool, count=len(self.units))
+
+    def _sections_named(self, question: Question) -> list[tuple[int, int]]:
+        docs = sorted({r.doc for r in question.speakers}) or range(len(self.documents))
+        if question.section_number is not None:
+            return [(d, question.section_number) for d in docs]
+        hint = set(self.segmenter.terms(question.section_hint))
+        scored = [
+            (len(hint & self._title_terms(s.title)), d, s.number)
+            for d in docs for s in self.documents[d].sections if s.number > 0
+        ]
+        best = max((score for score, _, _ in scored), default=0)
+        if best == 0 or best < 0.4 * len(hint):
+            return []
+        return [(d, n) for score, d, n in scored if score == best]
+
+    def _title_terms(self, title: str) -> set[str]:
+        if title not in self._title_cache:
+            self._title_cache[title] = set(self.segmenter.terms(title))
+        return self._title_cache[title]
 
     def _key(self, unit_id: int) -> tuple[int, str]:
         unit = self.units[unit_id]
@@ -206,6 +252,4 @@ def _section_index(doc: Document, number: int) -> int:
 
 
 def _with_note(answer: Answer, note: str) -> Answer:
-    from dataclasses import replace
-
     return replace(answer, notes=answer.notes + (note,))

