@@ -116,12 +116,16 @@ def build_application(settings: Any, engine: Engine, token: str, *,
                               connection_pool_size=max(16, 2 * tg.concurrent_updates),
                               read_timeout=read_timeout, write_timeout=read_timeout,
                               connect_timeout=5.0, pool_timeout=5.0)
+    # getUpdates may always be repeated: the offset makes it idempotent.
+    polling = RetryingRequest(retries=tg.send_retries, backoff=retry_backoff, connection_pool_size=1,
+                              read_timeout=5.0, connect_timeout=5.0, pool_timeout=1.0)
     application = (
         ApplicationBuilder()
         .token(token)
         .base_url(base_url)
         .base_file_url(file_url_for(base_url))
         .request(request)
+        .get_updates_request(polling)
         .rate_limiter(AIORateLimiter(max_retries=tg.send_retries))
         .concurrent_updates(PerChatOrder(max(1, tg.concurrent_updates)))
         .post_init(post_init)
@@ -361,7 +365,7 @@ async def gate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.callback_query.answer(NOT_ALLOWED)
     elif update.message and chat and chat.type == ChatType.PRIVATE and user:
         if state.limits.check(user.id) == RateLimit.OK:
-            await update.message.reply_text(NOT_ALLOWED)
+            await update.message.reply_text(NOT_ALLOWED, do_quote=True)
     raise ApplicationHandlerStop
 
 
