@@ -32,6 +32,7 @@ class EngineOptions:
     max_question_chars: int = 500     # longer questions are cut, with a note
     speaker_damping: float = 0.5      # weight of a speaker's 2nd, 3rd ... passage: damping**i
     candidates: int = 300             # best passages pooled before ranking speakers
+    title_weight: float = 0.5         # share of the article title's match added to a matching passage
     expansion: ExpansionOptions = field(default_factory=ExpansionOptions)
 
 
@@ -64,7 +65,9 @@ class Engine:
                 self._by_speaker[(unit.doc, unit.utterance.speaker)].append(i)
         self.speech_mask = np.zeros(len(self.units), dtype=bool)
         self.speech_mask[[i for ids in self._by_speaker.values() for i in ids]] = True
+        self.unit_doc = np.fromiter((u.doc for u in self.units), dtype=np.int32, count=len(self.units))
         self._title_cache: dict[str, set[str]] = {}
+        self._title_index: BM25Index | None = None
         self.expander = Expander(options.expansion, known=lambda word: word in self.index.vocabulary)
 
     def vocabulary_words(self) -> list[str]:
@@ -99,6 +102,30 @@ class Engine:
     def _query(self, terms: Sequence[str]) -> tuple[list[str], list[float]]:
         return self.expander.expand(terms)
 
+    def _search(self, words: Sequence[str], weights: Sequence[float], allowed: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Best units by BM25 on their text, plus a share of their article title's BM25.
+
+        The title counts only for passages that match on their own text: it says which
+        article a question is about (1998年 博鳌论坛 …), not who said it.
+        """
+        ids, scores = self.index.scores(words, weights)
+        keep = allowed[ids]
+        ids, scores = ids[keep], scores[keep]
+        if self.options.title_weight and len(self.documents) > 1 and len(ids):
+            doc_ids, doc_scores = self.title_index.scores(words, weights)
+            bonus = np.zeros(len(self.documents))
+            bonus[doc_ids] = doc_scores
+            scores = scores + self.options.title_weight * bonus[self.unit_doc[ids]]
+        return _top(ids, scores, k)
+
+    @property
+    def title_index(self) -> BM25Index:
+        """BM25 over article titles and years, built on first use."""
+        if self._title_index is None:
+            fields = [self.segmenter.terms(f"{d.title} {d.date[:4]}") for d in self.documents]
+            self._title_index = BM25Index.build(fields, self.options.bm25)
+        return self._title_index
+
     # ------------------------------------------------------------ who
 
     def _who(self, question: Question, terms: tuple[str, ...]) -> Answer:
@@ -108,7 +135,7 @@ class Engine:
             return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
         allowed = self.speech_mask & self._mask(question.speakers) & self._section_mask(question)
         words, weights = self._query(terms)
-        hits = self.index.top(words, self.options.candidates, allowed, weights)
+        hits = self._search(words, weights, allowed, self.options.candidates)
         terms = tuple(words)
         if not hits:
             return self._nothing(question, terms)
@@ -161,7 +188,7 @@ class Engine:
             return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
         allowed = self._mask(question.speakers) & self._section_mask(question)
         words, weights = self._query(terms)
-        hits = self.index.top(words, self.options.max_passages, allowed, weights)
+        hits = self._search(words, weights, allowed, self.options.max_passages)
         terms = tuple(words)
         if not hits:
             return self._nothing(question, terms)
@@ -242,6 +269,16 @@ class Engine:
             score=score,
             kind=u.kind,
         )
+
+
+def _top(ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    if not len(ids) or k <= 0:
+        return []
+    if len(ids) > k:
+        part = np.argpartition(-scores, k - 1)[:k]
+        ids, scores = ids[part], scores[part]
+    order = np.lexsort((ids, -scores))
+    return [(int(ids[i]), float(scores[i])) for i in order]
 
 
 def _section_index(doc: Document, number: int) -> int:
