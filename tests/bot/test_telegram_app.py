@@ -381,6 +381,14 @@ def test_missing_token_exits_2(monkeypatch, capsys, test_settings) -> None:
     assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
 
 
+def test_refused_token_exits_2(stub: StubBotAPI, monkeypatch, capsys, test_settings) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "42:not-the-token")
+    monkeypatch.setenv("TELEGRAM_BASE_URL", stub.base_url)
+    assert run(test_settings) == 2
+    err = capsys.readouterr().err
+    assert "refused the token" in err and "not-the-token" not in err
+
+
 def _qabot(args: list[str], stub: StubBotAPI, tmp_path: Path, token: str | None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "QABOT_"))}
     env |= {"TELEGRAM_BASE_URL": stub.base_url, "XDG_CACHE_HOME": str(tmp_path / "cache"),
