@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .errors import ParseError
 from .models import NARRATION, QUESTION, SPEECH, Document, Problem, Section, Utterance
+from .parse_names import role_from_text
 from .parse_turns import Context, Turn, attribute, detect, new_context
 
 _HEADER = re.compile(r"(?m)^### ")
@@ -15,12 +16,15 @@ _COLUMN = re.compile(r"^专栏[：:](.*)$")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 _INDENT = " \t\u3000\u00a0\r"
 _SIGNATURE_INDENT = 6          # wider leading space than any paragraph indent: a right-aligned signature
-_HEADING_MAX = 40
+_HEADING_MAX = 60            # study transcripts have headings of ~50 characters
+_HEADING_TAIL = 8             # "…典型例子。该" (a cut-off paragraph) is not a heading
 _END_PUNCT = tuple("。！？!?…；;，,：:、")
 _META = re.compile(r"●?(学习时间|学习地点|参加人员|被采访者|被采访人|受访者|时间|地点|主持人)[：:]")
 _BYLINE = re.compile(r"^(?:本报|新华社|新华|华社|人民日报|中新社)?(?:特约|驻\S{1,6})?(?:记者|评论员|通讯员)")
 _BYLINE_LABEL = re.compile(r"(?:本报|新华社|新华|华社|人民日报|中新社)?(?:特约|驻\S{1,6})?(?:记者|评论员|通讯员)")
-_NOT_HEADING = re.compile(r"^[（(\d０-９]|^——|[。！？](?!$)|摄$|^(?:本报|新华社|据)|整理）?$")
+_CREDIT = re.compile(r"摄$|电$|讯$|^(?:本报|新华社)?记者")
+_NOT_HEADING = re.compile(r"^[（(\d０-９]|^——|摄$|^(?:本报|新华社|据)|整理）?$")
+_SENTENCE_END = re.compile(r"[。！？]")
 
 
 @dataclass(frozen=True)
@@ -179,8 +183,10 @@ def _add(metadata: dict[str, str], key: str, value: str) -> None:
 def _heading_shape(line: _Line) -> bool:
     """A short line with no closing punctuation: a heading unless it is a speaker's turn."""
     text = line.text
-    return (not line.signature and len(text) <= _HEADING_MAX and not text.endswith(_END_PUNCT)
-            and not _NOT_HEADING.search(text))
+    if line.signature or len(text) > _HEADING_MAX or text.endswith(_END_PUNCT) or _NOT_HEADING.search(text):
+        return False
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    return not ends or len(text) - ends[-1] >= _HEADING_TAIL
 
 
 def _sections(body: list[_Line], title: str, byline: str, metadata: dict[str, str]) -> tuple[Section, ...]:
@@ -195,26 +201,33 @@ def _sections(body: list[_Line], title: str, byline: str, metadata: dict[str, st
     for text in deck:
         groups[0][1].append(Utterance(None, None, 0, text, position, NARRATION))
         position += 1
+    previous: _Line | None = None
     for line in rest:
-        if _heading_shape(line) and detect(line.text, ctx) is None:
+        broken = previous is not None and _cut_off(previous)
+        if not broken and _heading_shape(line) and detect(line.text, ctx) is None:
             groups.append((line.text, []))
+            previous = None
             continue
-        turns = [Turn(None, None, line.text, NARRATION)] if line.signature else attribute(line.text, ctx)
+        turns = [Turn(None, None, line.text, NARRATION)] if line.signature else attribute(line.text, ctx, broken)
         if line.signature:
             ctx.close(turns[0])
+        previous = line
         number = len(groups) - 1
         groups[-1][1].extend(Utterance(t.speaker, t.role, number, t.text, position, t.kind) for t in turns)
         position += 1
-    return _finish(groups)
+    return _finish(groups, ctx)
 
 
-def _finish(groups: list[tuple[str, list[Utterance]]]) -> tuple[Section, ...]:
+def _cut_off(line: _Line) -> bool:
+    """True when a paragraph stops mid-sentence ("…完全是客"): the next line finishes it."""
+    last = line.text[-1:]
+    return not line.signature and (last in "，、" or "\u4e00" <= last <= "\u9fff") and not _CREDIT.search(line.text)
+
+
+def _finish(groups: list[tuple[str, list[Utterance]]], ctx: Context) -> tuple[Section, ...]:
     """Give every speaker one role across the document and mark named interviewers as questioners."""
     utterances = [u for _, us in groups for u in us]
-    roles: dict[str, str] = {}
-    for u in utterances:
-        if u.speaker and u.role and u.speaker not in roles:
-            roles[u.speaker] = u.role
+    roles = _roles(utterances, ctx)
     askers = _interviewers(utterances)
     sections = []
     for number, (heading, us) in enumerate(groups):
@@ -223,9 +236,23 @@ def _finish(groups: list[tuple[str, list[Utterance]]]) -> tuple[Section, ...]:
     return tuple(sections)
 
 
+def _roles(utterances: list[Utterance], ctx: Context) -> dict[str, str]:
+    """Each speaker's first stated role, else the role the text gives them ("…部长唐克")."""
+    roles: dict[str, str] = {}
+    for u in utterances:
+        if u.kind == SPEECH and u.speaker and u.role and u.speaker not in roles:
+            roles[u.speaker] = u.role
+    for u in utterances:
+        if u.kind == SPEECH and u.speaker and u.speaker not in roles and len(u.speaker) <= 4:
+            role = role_from_text(u.speaker, ctx.text)
+            if role:
+                roles[u.speaker] = role
+    return roles
+
+
 def _fix(u: Utterance, roles: dict[str, str], askers: set[str]) -> Utterance:
     """One utterance with its speaker's document-wide role and kind."""
-    if not u.speaker:
+    if not u.speaker or u.kind != SPEECH:
         return u
     kind = QUESTION if u.speaker in askers else u.kind
     return Utterance(u.speaker, roles.get(u.speaker, u.role), u.section, u.text, u.position, kind)

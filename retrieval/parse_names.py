@@ -13,7 +13,7 @@ SURNAMES = frozenset(
     "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳穆农司卓古吉"
     "缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬仇栾隋刁沙荣巫寇桑郎甄丛"
     "仲虞敖巩佘池查迟邝官封谈匡鞠惠荆冀郁胥储栗燕楚鄢劳谌奚皮粟冼蔺闻厉伊郜阚屠朴廉禹祖漆卿狄"
-    "芮邸雍辜裘亓邰赫杭况逯隆茹诸慕嵇湛戎勾茅揭冶昝尧"
+    "芮邸雍辜裘亓邰赫杭况逯隆茹诸慕嵇湛戎勾茅揭冶昝尧铁普赖洪萧丘习竺"
 )
 COMPOUND_SURNAMES = frozenset(
     ["欧阳", "司马", "诸葛", "上官", "东方", "令狐", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文",
@@ -23,7 +23,7 @@ COMPOUND_SURNAMES = frozenset(
 # Characters that never occur in the person names the parser should accept; they mark
 # a phrase ("代表们", "省委", "记者") taken for a name.
 BAD_NAME_CHARS = frozenset("们的是了等这那其些说谈讲称道问答在对把被从将已都也还就又很最更所之及与或并而却则因为我你他她它"
-                           "个每各该此本市省县区部局委会院厅处社界员者记表")
+                           "个每各该此市省县区部局委会院厅处社界员者记表")
 
 # Two- and three-character words that look like surname + given name but are not people.
 NOT_NAMES = frozenset(
@@ -36,7 +36,7 @@ NOT_NAMES = frozenset(
     江北 江山 周年 周边 周末 周围 周期 方面 方案 方法 方向 方式 文化 文件 文明 文艺 文学 文物 文字 文章 史上 史料
     程序 程度 成果 成绩 成员 成本 成为 成功 常委 常务 常规 安全 安排 安置 严格 严重 严肃 万元 万人 龙头 路线 路上
     金融 金额 石头 白色 黄金 宋代 唐代 明代 清代 汉族 苗族 彭博 段落 项目 单位 单独 简单 简称 简介 管理 管道 曲线
-    包括 包装 包容 宁静 毛病 毛泽东 习惯 谷歌 连续 连线 连接 卫生 卫星 车辆 车站 孔雀 邓中 余额 余下 于是 于今""".split()
+    普遍 普通 普及 铁路 铁道 包括 包装 包容 宁静 毛病 毛泽东 习惯 谷歌 连续 连线 连接 卫生 卫星 车辆 车站 孔雀 邓中 余额 余下 于是 于今""".split()
 )
 
 # Words a role or description ends with; a name right after one of them is a named person
@@ -45,20 +45,21 @@ ROLE_ENDINGS = (
     "代表", "委员", "主席", "主任", "书记", "总理", "顾问", "教授", "经理", "董事", "理事", "常委", "主委",
     "支书", "编辑", "主编", "总编", "司令", "政委", "首长", "将军", "院士", "博士", "护士", "战士", "农民",
     "司机", "职工", "大使", "参赞", "领事", "总统", "首相", "助理", "总裁", "总监", "主管", "干部", "教练",
-    "劳模", "标兵", "校董", "秘书", "先生", "女士", "同志", "模范", "老板", "店主", "村民", "市民", "居民",
+    "劳模", "标兵", "校董", "人士", "秘书", "先生", "女士", "同志", "模范", "老板", "店主", "村民", "市民", "居民",
     "长", "员", "师", "家", "生", "手", "者", "官", "人",
 )
 # Role words that may follow a name ("王炜钰代表", "段里仁教授"); longest first.
 ROLE_SUFFIXES = tuple(sorted(
     ("代表", "委员", "先生", "女士", "同志", "教授", "副教授", "院士", "部长", "副部长", "省长", "副省长", "市长",
      "副市长", "主席", "副主席", "书记", "副书记", "局长", "主任", "副主任", "总理", "大使", "老师", "医生", "博士",
-     "会长", "董事长", "总经理", "经理", "厂长", "县长", "校长", "院长", "行长", "研究员", "秘书长", "常委",
+     "会长", "董事长", "代总理", "副总理", "总经理", "经理", "厂长", "县长", "校长", "院长", "行长", "研究员", "秘书长", "常委",
      "外长", "总书记", "委员长", "发言人", "村支书", "支书", "主任委员", "律师", "工程师"),
     key=len, reverse=True))
 
 _TWO_CHAR_ROLES = tuple(r for r in ROLE_SUFFIXES + ROLE_ENDINGS if len(r) == 2)
 CJK = r"\u4e00-\u9fff"
 _ETHNIC_TAIL = re.compile(rf"（[{CJK}]{{1,6}}族）$")
+_JOINER = re.compile("[和与及、]")
 _BOUNDARY_TAIL = ("的", "、", "，", "——", "“", "”", "：")
 
 
@@ -93,6 +94,8 @@ def split_subject(subject: str) -> tuple[str, str, bool] | None:
     subject = _ETHNIC_TAIL.sub("", subject)
     suffix = next((s for s in ROLE_SUFFIXES if subject.endswith(s) and len(subject) > len(s) + 1), "")
     core = _ETHNIC_TAIL.sub("", subject[: len(subject) - len(suffix)])
+    if _joint(core):
+        return None
     fallback: tuple[str, str, bool] | None = None
     for size in (3, 2, 4):  # a role word right before the name decides; else the longest name wins
         name, rest = core[-size:], core[:-size]
@@ -103,3 +106,32 @@ def split_subject(subject: str) -> tuple[str, str, bool] | None:
         if fallback is None and (suffix or rest == "" or rest.endswith(_BOUNDARY_TAIL)):
             fallback = (name, suffix or clean_role(rest), bool(suffix))
     return fallback
+
+
+def _joint(core: str) -> bool:
+    """True for "罗植龄和保定地区专员丁文斌": someone else is named before the last name."""
+    for m in _JOINER.finditer(core):
+        before = core[: m.start()]
+        if valid_name(before[-3:]) or valid_name(before[-2:]):
+            return True
+    return False
+
+
+# Where a role phrase before a name can start: after punctuation or a verb/preposition ("本报对外交部长").
+_CUT = re.compile(r"[，。！？；：“”（）《》\s—了是请和与及等把被将在向访由据为]|本报对|对(?!外)")
+
+
+def role_from_text(name: str, text: str) -> str | None:
+    """The role `text` gives `name` where it names them after or before a role word ("部长唐克", "王家瑞部长")."""
+    suffix_role = None
+    start = text.find(name)
+    while start >= 0:
+        before = text[max(0, start - 30):start]
+        cuts = [m.end() for m in _CUT.finditer(before)]
+        found = split_subject(before[cuts[-1] if cuts else 0:] + name)
+        if found and found[0] == name and found[2] and found[1]:
+            return found[1]
+        after = text[start + len(name): start + len(name) + 4]
+        suffix_role = suffix_role or next((r for r in ROLE_SUFFIXES if after.startswith(r)), None)
+        start = text.find(name, start + 1)
+    return suffix_role

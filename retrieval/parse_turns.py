@@ -31,24 +31,27 @@ _QUESTION = re.compile(
 _ANSWER = re.compile(r"^答[：:](?P<rest>.*)$", re.S)
 
 # ---------------------------------------------------------------- reported speech ("X委员说，")
-_ADV = (r"(?:(?:[\d０-９]+日)?在[^，。“”：；]{1,16}?(?:中|上|时)|(?:接受|回答)[^，。“”：；]{1,12}?时|向记者|对记者|对此|就此"
+_TAKE_OVER = r"接过[^，。“”：；]{0,6}?话(?:头|题|筒|茬)"
+_ADV = (rf"(?:(?:[\d０-９]+日|今天|昨天|日前|近日)?在[^，。“”：；]{{1,16}}?(?:中|上|时)|(?:接受|回答)[^，。“”：；]{{1,12}}?时"
+        rf"|今天|昨天|日前|近日|[\d０-９]+日|向记者|对记者|对此|就此|对[^，。“”：；]{{1,20}}?|{_TAKE_OVER}"
         r"|接着|最后|首先|随后|当即|同时|也|还|则|又|都|更|深有感触地|感慨地|动情地|激动地|风趣地|形象地|坦率地|直率地"
         r"|幽默地|笑着|明确|一针见血地|站起来|抢先)*")
-_VERB_P = (r"说道|说|谈到|谈道|回答说|回答|答道|介绍说|介绍|透露|插话说|插话|补充说|发言|告诉记者|坦言|反映"
-           r"|接过话题|接过话筒|接过话头")
-_VERB_F = r"认为|指出|表示|强调|建议|提出|呼吁"
+_VERB_P = (rf"(?:发言|插话|讲话)[。，](?:他|她)(?:接着|还|又)?说|说道|说|谈到|谈道|回答说|回答道|回答|答道|介绍说|介绍|透露"
+           rf"|插话说|插话|补充说|发言|宣布|告诉记者|坦言|反映|{_TAKE_OVER}")
+_VERB_F = r"认为|指出|表示|强调|建议|提出|呼吁|要求|希望"
 _DATELINE = r"(?:据)?(?:新华社|本报|中新社)[^，。\s]{0,20}?(?:电|讯)[\s　]*(?:（记者[^）]*）)?"
+_CLAUSE = r"(?:(?:在|关于|对于|谈到|谈及|针对|就|对)[^，。“”！？：；]{1,30}，|(?:会后|会上|随后|接着|最后|此外|同时)，)"
 _ATTR = re.compile(
-    rf"^(?:{_DATELINE})?(?P<lead>——|“[^”]{{1,300}}”[，,]?)?(?P<subj>{_NOPUNCT}{{2,40}}?)(?P<adv>{_ADV})"
-    rf"(?:(?P<vp>{_VERB_P})(?:[，：,:]|(?=“))|(?P<vf>{_VERB_F})[，：,:]?)(?P<rest>.*)$", re.S)
+    rf"^(?:{_DATELINE})?(?P<lead>——|“[^”]{{1,300}}”[，,]?|{_CLAUSE})?(?P<subj>{_NOPUNCT}{{2,40}}?)(?P<adv>{_ADV})"
+    rf"(?:(?P<vp>{_VERB_P})(?:[，：,:。]|(?=“)|$)|(?P<vf>{_VERB_F})[，：,:]?)(?P<rest>.*)$", re.S)
 _PRONOUN = re.compile(rf"^(?:他|她)(?:{_ADV})(?:{_VERB_P}|{_VERB_F})[，：,:]?")
-# A new reported turn inside a paragraph: "…。刘达代表还说：…" (1980-09-05 digest).
-_INNER = re.compile(rf"(?<=[。！？”])(?P<subj>{_NOPUNCT}{{2,24}}?(?:代表|委员))(?:还|也|又)?说[：:，,]")
+# A new reported turn inside a paragraph: "…。刘达代表还说：…", "…。西安仪表厂幼儿园主任于小文说，…".
+_INNER = re.compile(rf"(?<=[。！？”])(?P<subj>{_NOPUNCT}{{2,30}}?)(?P<adv>{_ADV})(?:说|表示|认为|指出|强调)[：:，,]")
 
 # ---------------------------------------------------------------- narration that ends a turn
 _DATELINE_START = re.compile(_DATELINE + r"|^本报[\u4e00-\u9fff]{0,8}讯")
 _NARRATION_MARK = re.compile(
-    r"^(?:会上|会后|招待会|发布会|此外，今天|（.*）$|本报记者|新华社记者|上图|下图|图为|图：)|图为|摄）?$|回答了|其[他它]问题|^以上均为")
+    r"^(?:会上|会后|招待会|发布会|此外，今天|（.*）$|本报记者|新华社记者|上图|下图|图为|图：)|图为|摄(?:（[^）]*）)?$|回答了|其[他它]问题|^以上均为")
 _ROLE_BEFORE = tuple(ROLE_ENDINGS)
 
 
@@ -69,6 +72,7 @@ class Context:
     title: str
     text: str
     interviewee: str | None = None
+    asker: str | None = None        # a named questioner for 问：, when the narration says who asks
     aliases: dict[str, str] = field(default_factory=dict)
     labels: Counter = field(default_factory=Counter)
     bare_labels: int = 0
@@ -114,7 +118,8 @@ def new_context(title: str, paragraphs: list[str]) -> Context:
             ctx.bare_labels += 1
         for alias in _ALIAS.finditer(p):
             _add_alias(ctx, p[: alias.start()], alias["alias"])
-    ctx.interviewee = interviewee(title, paragraphs[:3])
+    ctx.interviewee = interviewee(title, paragraphs)
+    ctx.asker = _named_in_text(paragraphs, "问")
     return ctx
 
 
@@ -137,9 +142,10 @@ def _bare_label(m: re.Match[str] | None) -> bool:
 
 
 _INTERVIEW_TITLE = (
-    re.compile(rf"——访(?P<subj>[^——，。]{{2,40}})$"),
-    re.compile(rf"(?:——|^)(?P<subj>[^——，。、]{{2,20}}?)(?:谈|答记者问|答问|访谈录|谈话实录)"),
+    re.compile(r"——访(?P<subj>[^—，。]{2,40})$"),
+    re.compile(r"(?:——|^)(?P<subj>[^—，。、]{2,20}?)(?:谈|答记者问|答问|访谈录|谈话实录)"),
 )
+_ROLE_IN_TEXT = re.compile(rf"(?P<who>[问答])者(?:还|就|则)?是(?P<subj>{_NOPUNCT}{{2,40}}?)[。，：:]")
 
 
 def interviewee(title: str, opening: list[str]) -> str | None:
@@ -154,6 +160,16 @@ def interviewee(title: str, opening: list[str]) -> str | None:
             return found[0]
         if subj.endswith("负责人") and "、" not in subj:
             return subj
+    return _named_in_text(opening, "答")
+
+
+def _named_in_text(paragraphs: list[str], who: str) -> str | None:
+    """"答者是…书记郑瑞英" / "问者还是吴志泉" in the narration: who answers or asks."""
+    for p in paragraphs:
+        for m in _ROLE_IN_TEXT.finditer(p):
+            found = split_subject(m["subj"])
+            if m["who"] == who and found:
+                return found[0]
     return None
 
 
@@ -169,10 +185,13 @@ class Step:
     then: Turn | None = None
 
 
-def attribute(p: str, ctx: Context) -> list[Turn]:
-    """Split paragraph `p` into turns and say who speaks each."""
+def attribute(p: str, ctx: Context, broken: bool = False) -> list[Turn]:
+    """Split paragraph `p` into turns and say who speaks each; `broken`: `p` ends a cut-off paragraph."""
+    direct = ctx.current is not None and ctx.current.kind == SPEECH
     step = detect(p, ctx)
-    if step is None:
+    if step is None and broken and ctx.last:
+        first = ctx.last = Turn(ctx.last.speaker, ctx.last.role, p, ctx.last.kind)
+    elif step is None:
         first = _continue(p, ctx)
     else:
         first = ctx.open(step.turn) if step.opens else ctx.close(step.turn)
@@ -181,16 +200,24 @@ def attribute(p: str, ctx: Context) -> list[Turn]:
             ctx.last = first
     if first.kind == QUESTION:
         return [first]
-    return _split_inner(first, ctx)
+    return _split_inner(first, ctx, only_markers=direct and (step is None or step.opens))
 
 
 def detect(p: str, ctx: Context) -> Step | None:
     """The labelled, reported or narration turn `p` starts with; None for an unlabelled paragraph."""
     if _BIO.match(p) or _DATELINE_START.match(p) and not _ATTR.match(p):
         return Step(Turn(None, None, p, NARRATION), False)
-    for detector in (_question, _label, _bare, _trailing, _reported, _pronoun):
+    # Inside a speaker's open turn, "李鹏代总理在报告中指出…" is that speaker quoting someone.
+    quoting = ctx.current is not None and ctx.current.kind == SPEECH
+    detectors = (_question, _label, _bare, _trailing) if quoting else (_question, _label, _bare, _trailing,
+                                                                        _reported, _pronoun)
+    for detector in detectors:
         step = detector(p, ctx)
         if step:
+            return step
+    if quoting:  # “…”吴志泉说。 or a bare "万国权说：" marker still hands the turn over
+        step = _reported(p, ctx)
+        if step and (step.opens or p.startswith(("“", "——"))):
             return step
     return None
 
@@ -207,7 +234,8 @@ def _question(p: str, ctx: Context) -> Step | None:
         return None  # "记者，…" is narration about the reporter
     who = m["who"] or ""
     role = who if who not in ("", "记者", "有记者", "会后有记者", "本报记者") else None
-    return Step(Turn("记者", role, m["rest"].strip(), QUESTION), True)
+    name = ctx.asker if ctx.asker and not who else "记者"
+    return Step(Turn(name, role, m["rest"].strip(), QUESTION), True)
 
 
 def _label(p: str, ctx: Context) -> Step | None:
@@ -271,11 +299,16 @@ def _reported(p: str, ctx: Context) -> Step | None:
         return None
     name, role, evidence = found
     name = ctx.aliases.get(name, name)
-    if not (evidence or name in ctx.known or name in ctx.title or ctx.mentioned_with_role(name)):
+    if "都" in m["adv"] or not (evidence or _vouched(name, ctx)):
         return None
     # "监察部副部长冯梯云说：" alone: the next paragraphs are the speech, so the turn stays open.
     bare_marker = not m["rest"].strip() and not m["lead"]
     return Step(Turn(name, role or None, p, SPEECH), bare_marker)
+
+
+def _vouched(name: str, ctx: Context) -> bool:
+    """A bare name ("唐克说，") counts when the document already knows it as a person."""
+    return name in ctx.known or name in ctx.title or ctx.mentioned_with_role(name)
 
 
 def _pronoun(p: str, ctx: Context) -> Step | None:
@@ -297,17 +330,26 @@ def _continue(p: str, ctx: Context) -> Turn:
     return turn
 
 
-def _split_inner(first: Turn, ctx: Context) -> list[Turn]:
-    """Cut a paragraph where another "X代表说：" turn starts inside it (same position, several turns)."""
+def _split_inner(first: Turn, ctx: Context, only_markers: bool = False) -> list[Turn]:
+    """Cut a paragraph where another speaker's reported turn starts inside it (same position, several turns).
+
+    In a speaker's own turn (`only_markers`) only a closing "…。柯灵说：" marker starts a new turn."""
     pieces: list[Turn] = []
-    speaker, role, kind, start = first.speaker, first.role, first.kind, 0
+    speaker, role, kind, start, end = first.speaker, first.role, first.kind, 0, 0
     for m in _INNER.finditer(first.text):
         found = split_subject(m["subj"])
-        if not found or m.start() == 0:
+        if not found or m.start() == 0 or "都" in m["adv"]:
+            continue
+        if only_markers and m.end() != len(first.text.rstrip()):
+            continue
+        name = ctx.aliases.get(found[0], found[0])
+        if name == speaker or not (found[2] or _vouched(name, ctx)):
             continue
         pieces.append(Turn(speaker, role, first.text[start:m.start()].strip(), kind))
-        speaker, role, kind, start = ctx.aliases.get(found[0], found[0]), found[1] or None, SPEECH, m.start()
+        speaker, role, kind, start, end = name, found[1] or None, SPEECH, m.start(), m.end()
     if not pieces:
         return [first]
-    last = ctx.close(Turn(speaker, role, first.text[start:].strip(), kind))
+    last = Turn(speaker, role, first.text[start:].strip(), kind)
+    # "…。上海电影局顾问柯灵说：" closing a paragraph: his speech is in the next paragraphs.
+    last = ctx.open(last) if end == len(first.text.rstrip()) else ctx.close(last)
     return [t for t in pieces if t.text] + [last]
