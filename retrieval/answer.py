@@ -139,7 +139,9 @@ class Engine:
         terms = tuple(words)
         if not hits:
             return self._nothing(question, terms)
-        ranked = self._rank_speakers(hits)[: self.options.max_speakers]
+        ranked = self._rank_speakers(hits)
+        named = {(r.doc, r.name) for r in question.mentioned}
+        ranked = ([kv for kv in ranked if kv[0] not in named] or ranked)[: self.options.max_speakers]
         speakers = tuple(
             self._speaker_hit(key, score, [(i, s) for i, s in hits if self._key(i) == key], terms)
             for key, score in ranked

@@ -20,6 +20,13 @@ class SpeakerRef:
     role: str | None
 
 
+@dataclass(frozen=True)
+class Mention:
+    refs: tuple[SpeakerRef, ...]
+    spans: list[tuple[int, int]]     # where the names or role words stand in the text
+    by_name: bool                    # named (陈建国) rather than described (纪委书记)
+
+
 def role_keys(role: str) -> set[str]:
     """Every tail of every part of a role (纪委书记, 委书记, 书记 ...) that a question may use for it."""
     keys: set[str] = set()
@@ -80,16 +87,17 @@ class SpeakerDirectory:
             r for n, refs in self._by_name.items() if query in n for r in refs
         ]
 
-    def find_in(self, text: str) -> tuple[tuple[SpeakerRef, ...], list[tuple[int, int]]]:
-        """Speakers named or described by role in a question, and where in the text."""
+    def find_in(self, text: str) -> Mention:
+        """Speakers named, or else described by role, in a question, and where in the text."""
         spans: list[tuple[int, int]] = []
         refs: list[SpeakerRef] = []
         for key in self._longest_first(self._by_name):
             refs += self._take(text, key, self._by_name, spans)
-        if not refs:
-            for key in self._longest_first(self._by_role):
-                refs += self._take(text, key, self._by_role, spans)
-        return tuple(dict.fromkeys(refs)), spans
+        if refs:
+            return Mention(tuple(dict.fromkeys(refs)), spans, by_name=True)
+        for key in self._longest_first(self._by_role):
+            refs += self._take(text, key, self._by_role, spans)
+        return Mention(tuple(dict.fromkeys(refs)), spans, by_name=False)
 
     @staticmethod
     def _longest_first(table: dict[str, list[SpeakerRef]]) -> list[str]:

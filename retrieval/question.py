@@ -30,6 +30,7 @@ class Question:
     topic: str                         # what is left to rank on
     section_hint: str = ""             # words naming a section (在作风建设一节)
     section_number: int | None = None  # 第2部分
+    mentioned: tuple[SpeakerRef, ...] = ()  # people a who-question names as context (谁向李鹏介绍…)
 
 
 def normalize_question(text: str, max_chars: int) -> tuple[str, bool]:
@@ -58,16 +59,20 @@ def is_english(text: str) -> bool:
 
 def understand(text: str, directory: SpeakerDirectory) -> Question:
     """Split a question into its kind, its speaker and section filters and its topic."""
-    refs, spans = directory.find_in(text)
-    topic = _cut_spans(text, spans)
+    mention = directory.find_in(text)
+    who = bool(_WHO.search(text))
+    topic = _cut_spans(text, mention.spans)
     topic, hint, number = _section_reference(topic)
+    # A who-question that names someone asks about somebody else: 谁向李鹏总理介绍了…
+    context = who and mention.by_name
     return Question(
         text=text,
-        who=bool(_WHO.search(text)),
-        speakers=refs,
+        who=who,
+        speakers=() if context else mention.refs,
         topic=_WHO_PHRASE.sub(" ", topic).strip(),
         section_hint=hint,
         section_number=number,
+        mentioned=mention.refs if context else (),
     )
 
 
