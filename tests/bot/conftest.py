@@ -10,12 +10,7 @@ from typing import Any
 
 import pytest
 
-from stub_bot_api import MAX_TEXT, StubBotAPI, check_telegram_html
-
-ALICE = {"id": 1001, "is_bot": False, "first_name": "Alice"}
-BOB = {"id": 1002, "is_bot": False, "first_name": "Bob"}
-GROUP = {"id": -1001234567890, "type": "supergroup", "title": "学习小组"}
-
+from .stub_bot_api import MAX_TEXT, StubBotAPI, check_telegram_html
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:

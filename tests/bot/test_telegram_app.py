@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from stub_bot_api import Call, StubBotAPI, check_telegram_html, decode_params, entities_for
+from .stub_bot_api import Call, StubBotAPI, check_telegram_html, decode_params, entities_for
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
@@ -35,9 +35,9 @@ from bot.telegram_app import (
     file_url_for,
     run,
 )
-from conftest import ALICE, BOB, GROUP
-
-ROOT = Path(__file__).resolve().parents[2]
+ALICE = {"id": 1001, "is_bot": False, "first_name": "Alice"}
+BOB = {"id": 1002, "is_bot": False, "first_name": "Bob"}
+GROUP = {"id": -1001234567890, "type": "supergroup", "title": "学习小组"}
 QABOT = Path(sys.executable).with_name("qabot")
 
 
@@ -390,7 +390,7 @@ def test_refused_token_exits_2(stub: StubBotAPI, monkeypatch, capsys, test_setti
 
 
 def _qabot(args: list[str], stub: StubBotAPI, tmp_path: Path, token: str | None) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "QABOT_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "QABOT_CONFIG"))}
     env |= {"TELEGRAM_BASE_URL": stub.base_url, "XDG_CACHE_HOME": str(tmp_path / "cache"),
             "PYTHONUNBUFFERED": "1"}
     if token:
