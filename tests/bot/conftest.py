@@ -12,6 +12,7 @@ import pytest
 
 from .stub_bot_api import MAX_TEXT, StubBotAPI, check_telegram_html
 
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
     """Runs `async def` tests of this folder in a fresh event loop (no asyncio plugin needed)."""

@@ -19,7 +19,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from .stub_bot_api import Call, StubBotAPI, check_telegram_html, decode_params, entities_for
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
@@ -35,6 +34,9 @@ from bot.telegram_app import (
     file_url_for,
     run,
 )
+
+from .stub_bot_api import Call, StubBotAPI, check_telegram_html, decode_params, entities_for
+
 ALICE = {"id": 1001, "is_bot": False, "first_name": "Alice"}
 BOB = {"id": 1002, "is_bot": False, "first_name": "Bob"}
 GROUP = {"id": -1001234567890, "type": "supergroup", "title": "学习小组"}
