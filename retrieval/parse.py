@@ -27,7 +27,7 @@ _NOT_HEADING = re.compile(r"^[（(\d０-９]|^——|摄$|^(?:本报|新华社|�
 _SENTENCE_END = re.compile(r"[。！？]")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Line:
     """One body line without its indentation; `signature` when it was right-aligned."""
 
@@ -104,6 +104,8 @@ def _header(lines: list[str], title: str) -> tuple[str, str, str, str, dict[str,
 
 def _line(raw: str) -> _Line:
     """Strip indentation; remember right-aligned lines (signatures)."""
+    if raw.startswith("\u3000\u3000") and raw[2:3] not in _INDENT:  # the usual indent: fast path
+        return _Line(raw[2:].rstrip(_INDENT), False)
     stripped = raw.lstrip(_INDENT)
     indent = raw[: len(raw) - len(stripped)]
     width = indent.count(" ") + 2 * indent.count("\u3000") + indent.count("\u00a0")
@@ -213,7 +215,8 @@ def _sections(body: list[_Line], title: str, byline: str, metadata: dict[str, st
             ctx.close(turns[0])
         previous = line
         number = len(groups) - 1
-        groups[-1][1].extend(Utterance(t.speaker, t.role, number, t.text, position, t.kind) for t in turns)
+        for t in turns:
+            groups[-1][1].append(Utterance(t.speaker, t.role, number, t.text, position, t.kind))
         position += 1
     return _finish(groups, ctx)
 
@@ -227,6 +230,8 @@ def _cut_off(line: _Line) -> bool:
 def _finish(groups: list[tuple[str, list[Utterance]]], ctx: Context) -> tuple[Section, ...]:
     """Give every speaker one role across the document and mark named interviewers as questioners."""
     utterances = [u for _, us in groups for u in us]
+    if not any(u.speaker for u in utterances):  # most news articles: nothing to fix
+        return tuple(Section(number, heading, tuple(us)) for number, (heading, us) in enumerate(groups))
     roles = _roles(utterances, ctx)
     askers = _interviewers(utterances)
     sections = []

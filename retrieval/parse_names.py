@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Common single-character surnames. Surnames that are also everyday function words or
 # place-name heads (国, 时, 来, 海, 原, ...) are left out on purpose: a missed speaker
@@ -63,6 +64,7 @@ _JOINER = re.compile("[和与及、]")
 _BOUNDARY_TAIL = ("的", "、", "，", "——", "“", "”", "：")
 
 
+@lru_cache(maxsize=1 << 16)
 def valid_name(name: str) -> bool:
     """True when `name` can be a Chinese person's name (2-4 characters, known surname)."""
     if not 2 <= len(name) <= 4 or name in NOT_NAMES:
@@ -89,10 +91,13 @@ def clean_role(prefix: str) -> str:
     return role
 
 
+@lru_cache(maxsize=1 << 16)
 def split_subject(subject: str) -> tuple[str, str, bool] | None:
     """Split "上海代表周谷城" into (name, role, has_role_evidence); None when no name ends it."""
     subject = _ETHNIC_TAIL.sub("", subject)
-    suffix = next((s for s in ROLE_SUFFIXES if subject.endswith(s) and len(subject) > len(s) + 1), "")
+    suffix = ""
+    if subject.endswith(ROLE_SUFFIXES):
+        suffix = next((s for s in ROLE_SUFFIXES if subject.endswith(s) and len(subject) > len(s) + 1), "")
     core = _ETHNIC_TAIL.sub("", subject[: len(subject) - len(suffix)])
     if _joint(core):
         return None

@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .models import NARRATION, QUESTION, SPEECH
+from .parse_attrib import ADV_ATOMS, DATELINE, VERB_F, VERB_P, find_attribution, inner_attributions
 from .parse_names import ROLE_ENDINGS, split_subject, valid_name
 
 _C = "\u4e00-\u9fff"
@@ -31,31 +32,16 @@ _QUESTION = re.compile(
 _ANSWER = re.compile(r"^答[：:](?P<rest>.*)$", re.S)
 
 # ---------------------------------------------------------------- reported speech ("X委员说，")
-_TAKE_OVER = r"接过[^，。“”：；]{0,6}?话(?:头|题|筒|茬)"
-_ADV = (rf"(?:(?:[\d０-９]+日|今天|昨天|日前|近日)?在[^，。“”：；]{{1,16}}?(?:中|上|时)|(?:接受|回答)[^，。“”：；]{{1,12}}?时"
-        rf"|今天|昨天|日前|近日|[\d０-９]+日|向记者|对记者|对此|就此|对[^，。“”：；]{{1,20}}?|{_TAKE_OVER}"
-        r"|接着|最后|首先|随后|当即|同时|也|还|则|又|都|更|深有感触地|感慨地|动情地|激动地|风趣地|形象地|坦率地|直率地"
-        r"|幽默地|笑着|明确|一针见血地|站起来|抢先)*")
-_VERB_P = (rf"(?:发言|插话|讲话)[。，](?:他|她)(?:接着|还|又)?说|说道|说|谈到|谈道|回答说|回答道|回答|答道|介绍说|介绍|透露"
-           rf"|插话说|插话|补充说|发言|宣布|告诉记者|坦言|反映|{_TAKE_OVER}")
-_VERB_F = r"认为|指出|表示|强调|建议|提出|呼吁|要求|希望"
-_DATELINE = r"(?:据)?(?:新华社|本报|中新社)[^，。\s]{0,20}?(?:电|讯)[\s　]*(?:（记者[^）]*）)?"
-_CLAUSE = r"(?:(?:在|关于|对于|谈到|谈及|针对|就|对)[^，。“”！？：；]{1,30}，|(?:会后|会上|随后|接着|最后|此外|同时)，)"
-_ATTR = re.compile(
-    rf"^(?:{_DATELINE})?(?P<lead>——|“[^”]{{1,300}}”[，,]?|{_CLAUSE})?(?P<subj>{_NOPUNCT}{{2,40}}?)(?P<adv>{_ADV})"
-    rf"(?:(?P<vp>{_VERB_P})(?:[，：,:。]|(?=“)|$)|(?P<vf>{_VERB_F})[，：,:]?)(?P<rest>.*)$", re.S)
-_PRONOUN = re.compile(rf"^(?:他|她)(?:{_ADV})(?:{_VERB_P}|{_VERB_F})[，：,:]?")
-# A new reported turn inside a paragraph: "…。刘达代表还说：…", "…。西安仪表厂幼儿园主任于小文说，…".
-_INNER = re.compile(rf"(?<=[。！？”])(?P<subj>{_NOPUNCT}{{2,30}}?)(?P<adv>{_ADV})(?:说|表示|认为|指出|强调)[：:，,]")
+_PRONOUN = re.compile(rf"^(?:他|她)(?:{ADV_ATOMS})*(?:{VERB_P}|{VERB_F})[，：,:]?")
 
 # ---------------------------------------------------------------- narration that ends a turn
-_DATELINE_START = re.compile(_DATELINE + r"|^本报[\u4e00-\u9fff]{0,8}讯")
+_DATELINE_START = re.compile(DATELINE + r"|^本报[\u4e00-\u9fff]{0,8}讯")
 _NARRATION_MARK = re.compile(
     r"^(?:会上|会后|招待会|发布会|此外，今天|（.*）$|本报记者|新华社记者|上图|下图|图为|图：)|图为|摄(?:（[^）]*）)?$|回答了|其[他它]问题|^以上均为")
 _ROLE_BEFORE = tuple(ROLE_ENDINGS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Turn:
     """One speaker's part of a paragraph."""
 
@@ -109,18 +95,44 @@ def new_context(title: str, paragraphs: list[str]) -> Context:
     """Scan a document once for labels, aliases and the interviewee before attributing turns."""
     ctx = Context(title=title, text="\n".join([title, *paragraphs]))
     for p in paragraphs:
-        m = _LABEL.match(p)
-        if m:
-            ctx.labels[m["name"]] += 1
-        if _QUESTION.match(p) and not p.startswith(("时间", "地点")):
+        head = p[:52]
+        if "：" in head or ":" in head:
+            m = _LABEL.match(p)
+            if m:
+                ctx.labels[m["name"]] += 1
+        if (p[:1] in "问答●" or "记者" in p[:18]) and _QUESTION.match(p):
             ctx.has_questions = True
-        if _bare_label(_BARE_LABEL.match(p)) or _bare_label(_TRAILING_LABEL.match(p)):
+        if ("（" in p[2:5] or p.endswith("）")) and (_bare_label(_match_bare(p)) or _bare_label(_match_trailing(p))):
             ctx.bare_labels += 1
-        for alias in _ALIAS.finditer(p):
-            _add_alias(ctx, p[: alias.start()], alias["alias"])
+        if "以下简称" in p:
+            for alias in _ALIAS.finditer(p):
+                _add_alias(ctx, p[: alias.start()], alias["alias"])
     ctx.interviewee = interviewee(title, paragraphs)
     ctx.asker = _named_in_text(paragraphs, "问")
     return ctx
+
+
+# Cheap tests that rule a paragraph out before the (slower) regular expressions run: most
+# paragraphs of ordinary news are narration and fail all of them.
+def _has_label_colon(p: str) -> bool:
+    """A "Name（role）：" label needs a colon near the start."""
+    head = p[:52]
+    return "：" in head or ":" in head
+
+
+def _asks(p: str) -> bool:
+    """记者：/问：/有记者问，… need 记者 or 问 at the start."""
+    return p[:1] in "问答●" or "记者" in p[:18]
+
+
+def _match_bare(p: str) -> re.Match[str] | None:
+    """Name（role）text: the bracket comes right after a 2-4 character name."""
+    return _BARE_LABEL.match(p) if "（" in p[2:5] else None
+
+
+def _match_trailing(p: str) -> re.Match[str] | None:
+    """text…Name（role）: the paragraph ends with a bracket."""
+    return _TRAILING_LABEL.match(p) if p.endswith("）") and "（" in p[-33:] else None
 
 
 def _add_alias(ctx: Context, before: str, alias: str) -> None:
@@ -166,6 +178,8 @@ def interviewee(title: str, opening: list[str]) -> str | None:
 def _named_in_text(paragraphs: list[str], who: str) -> str | None:
     """"答者是…书记郑瑞英" / "问者还是吴志泉" in the narration: who answers or asks."""
     for p in paragraphs:
+        if "答者" not in p and "问者" not in p:
+            continue
         for m in _ROLE_IN_TEXT.finditer(p):
             found = split_subject(m["subj"])
             if m["who"] == who and found:
@@ -176,7 +190,7 @@ def _named_in_text(paragraphs: list[str], who: str) -> str | None:
 # ---------------------------------------------------------------- per paragraph
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """A detector's verdict: the turn, whether later paragraphs continue it, who speaks next."""
 
@@ -205,25 +219,35 @@ def attribute(p: str, ctx: Context, broken: bool = False) -> list[Turn]:
 
 def detect(p: str, ctx: Context) -> Step | None:
     """The labelled, reported or narration turn `p` starts with; None for an unlabelled paragraph."""
-    if _BIO.match(p) or _DATELINE_START.match(p) and not _ATTR.match(p):
+    head = p[:52]
+    colon = "：" in head or ":" in head
+    if colon and _BIO.match(p) or p.startswith(_DATELINE_HEADS) and _DATELINE_START.match(p) \
+            and not find_attribution(p):
         return Step(Turn(None, None, p, NARRATION), False)
-    # Inside a speaker's open turn, "李鹏代总理在报告中指出…" is that speaker quoting someone.
+    # Cheap tests first: ordinary narration fails all of them and never reaches a regular expression.
+    step = (_question(p, ctx) if _asks(p) else None) or (_label(p, ctx) if colon else None)
+    if step is None and ctx.bare_labels >= 2:
+        step = _bare(p, ctx) or _trailing(p, ctx)
+    if step is not None:
+        return step
+    # Inside a speaker's open turn, "李鹏代总理在报告中指出…" is that speaker quoting someone;
+    # only “…”吴志泉说。 or a bare "万国权说：" marker hands the turn over.
     quoting = ctx.current is not None and ctx.current.kind == SPEECH
-    detectors = (_question, _label, _bare, _trailing) if quoting else (_question, _label, _bare, _trailing,
-                                                                        _reported, _pronoun)
-    for detector in detectors:
-        step = detector(p, ctx)
-        if step:
-            return step
-    if quoting:  # “…”吴志泉说。 or a bare "万国权说：" marker still hands the turn over
-        step = _reported(p, ctx)
-        if step and (step.opens or p.startswith(("“", "——"))):
-            return step
-    return None
+    step = _reported(p, ctx)
+    if quoting:
+        return step if step and (step.opens or p.startswith(("“", "——"))) else None
+    if step is None and p[:1] in "他她":
+        step = _pronoun(p, ctx)
+    return step
+
+
+_DATELINE_HEADS = ("据", "新华社", "本报", "中新社")
 
 
 def _question(p: str, ctx: Context) -> Step | None:
     """记者：… / 问：… / 有记者问，… → the interviewer; 答：… → the interviewee."""
+    if not _asks(p):
+        return None
     m = _ANSWER.match(p)
     if m:
         return Step(Turn(ctx.interviewee or "答", None, m["rest"].strip(), SPEECH), True)
@@ -240,7 +264,7 @@ def _question(p: str, ctx: Context) -> Step | None:
 
 def _label(p: str, ctx: Context) -> Step | None:
     """Name（role）：… / Name答：… / 霍：… (an alias from the intro)."""
-    m = _LABEL.match(p)
+    m = _LABEL.match(p) if _has_label_colon(p) else None
     if not m or not m["rest"].strip():
         return None
     name, role = m["name"], m["role"]
@@ -272,16 +296,16 @@ def _label_ok(name: str, role: str | None, ctx: Context) -> bool:
 
 def _bare(p: str, ctx: Context) -> Step | None:
     """Name（role）text without colon, when the document uses that style at least twice."""
-    m = _BARE_LABEL.match(p)
-    if ctx.bare_labels < 2 or not _bare_label(m):
+    m = _match_bare(p) if ctx.bare_labels >= 2 else None
+    if not _bare_label(m):
         return None
     return Step(Turn(m["name"], m["role"], m["rest"].strip(), SPEECH), True)
 
 
 def _trailing(p: str, ctx: Context) -> Step | None:
     """text…Name（role）: the text continues the open turn; Name speaks the next paragraphs."""
-    m = _TRAILING_LABEL.match(p)
-    if ctx.bare_labels < 2 or not _bare_label(m):
+    m = _match_trailing(p) if ctx.bare_labels >= 2 else None
+    if not _bare_label(m):
         return None
     cur = ctx.current
     text = m["rest"].strip()
@@ -291,18 +315,18 @@ def _trailing(p: str, ctx: Context) -> Step | None:
 
 def _reported(p: str, ctx: Context) -> Step | None:
     """X委员说，… / 上海代表周谷城说，… / “…”X说。 / ——Name…强调… / a bare "X说：" marker."""
-    m = _ATTR.match(p)
+    m = find_attribution(p)
     if not m:
         return None
-    found = split_subject(m["subj"])
+    found = split_subject(m.subject)
     if not found:
         return None
     name, role, evidence = found
     name = ctx.aliases.get(name, name)
-    if "都" in m["adv"] or not (evidence or _vouched(name, ctx)):
+    if "都" in m.adverb or not (evidence or _vouched(name, ctx)):
         return None
     # "监察部副部长冯梯云说：" alone: the next paragraphs are the speech, so the turn stays open.
-    bare_marker = not m["rest"].strip() and not m["lead"]
+    bare_marker = not m.rest.strip() and not m.lead
     return Step(Turn(name, role or None, p, SPEECH), bare_marker)
 
 
@@ -336,17 +360,17 @@ def _split_inner(first: Turn, ctx: Context, only_markers: bool = False) -> list[
     In a speaker's own turn (`only_markers`) only a closing "…。柯灵说：" marker starts a new turn."""
     pieces: list[Turn] = []
     speaker, role, kind, start, end = first.speaker, first.role, first.kind, 0, 0
-    for m in _INNER.finditer(first.text):
-        found = split_subject(m["subj"])
-        if not found or m.start() == 0 or "都" in m["adv"]:
+    for m in inner_attributions(first.text):
+        found = split_subject(m.subject)
+        if not found or "都" in m.adverb:
             continue
-        if only_markers and m.end() != len(first.text.rstrip()):
+        if only_markers and m.end != len(first.text.rstrip()):
             continue
         name = ctx.aliases.get(found[0], found[0])
         if name == speaker or not (found[2] or _vouched(name, ctx)):
             continue
-        pieces.append(Turn(speaker, role, first.text[start:m.start()].strip(), kind))
-        speaker, role, kind, start, end = name, found[1] or None, SPEECH, m.start(), m.end()
+        pieces.append(Turn(speaker, role, first.text[start:m.start].strip(), kind))
+        speaker, role, kind, start, end = name, found[1] or None, SPEECH, m.start, m.end
     if not pieces:
         return [first]
     last = Turn(speaker, role, first.text[start:].strip(), kind)

@@ -1,0 +1,133 @@
+"""Find reported-speech attributions ("上海代表周谷城说，", "“…”张润身深有感触地说") with plain string scans."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Adverbials allowed between a speaker and the verb: "在发言中", "接过话筒", "深有感触地", "6日在记者招待会上".
+_TAKE_OVER = r"接过[^，。“”：；]{0,6}?话(?:头|题|筒|茬)"
+ADV_ATOMS = (rf"(?:[\d０-９]+日|今天|昨天|日前|近日)?在[^，。“”：；]{{1,16}}?(?:中|上|时)|(?:接受|回答)[^，。“”：；]{{1,12}}?时"
+              rf"|今天|昨天|日前|近日|[\d０-９]+日|向记者|对记者|对此|就此|对[^，。“”：；]{{1,20}}?|{_TAKE_OVER}"
+              r"|接着|最后|首先|随后|当即|同时|也|还|则|又|都|更|深有感触地|感慨地|动情地|激动地|风趣地|形象地|坦率地"
+              r"|直率地|幽默地|笑着|明确|一针见血地|站起来|抢先")
+_ADV = re.compile(rf"(?:{ADV_ATOMS})*")
+_ADV_FIRST = frozenset("在接回今昨日近向对就最首随当同也还则又都更深感动激风形坦直幽笑明一站抢0123456789０１２３４５６７８９")
+# Verbs that need punctuation (or a quote) right after them, and verbs that may run on ("认为假药…").
+VERB_P = (r"(?:发言|插话|讲话)[。，](?:他|她)(?:接着|还|又)?说|说道|说|谈到|谈道|回答说|回答道|回答|答道|介绍说|介绍"
+          rf"|透露|插话说|插话|补充说|发言|宣布|告诉记者|坦言|反映|{_TAKE_OVER}")
+VERB_F = r"认为|指出|表示|强调|建议|提出|呼吁|要求|希望"
+_VERB = re.compile(rf"(?P<vp>{VERB_P})|(?P<vf>{VERB_F})")
+_VERB_START = re.compile("[说认指表强建提呼要希谈回答介透插补发宣告坦反接讲]")  # first characters of the verbs
+_AFTER_VP = frozenset("，：,:。“")
+_AFTER_ANY = frozenset("，：,:")
+DATELINE = r"(?:据)?(?:新华社|本报|中新社)[^，。\s]{0,20}?(?:电|讯)[\s　]*(?:（记者[^）]*）)?"
+_DATELINE = re.compile(DATELINE)
+_DATELINE_HEADS = ("据", "新华社", "本报", "中新社")
+_CLAUSE_HEADS = ("在", "关于", "对于", "谈到", "谈及", "针对", "就", "对")
+_SOLO_CLAUSES = ("会后，", "会上，", "随后，", "接着，", "最后，", "此外，", "同时，")
+_CLAUSE_END = re.compile(r"[，。“”！？：；]")
+_SEGMENT_END = re.compile(r"[，。！？；：“”\s]")
+_SUBJECT_MAX = 40
+# A new reported turn inside a paragraph: "…。刘达代表还说：…", "…。西安仪表厂幼儿园主任于小文说，…".
+_INNER_VERB = re.compile(r"(?:说|表示|认为|指出|强调)[：:，,]")
+_SENTENCE_END = "。！？”"
+_INNER_SUBJECT_MAX = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Where a paragraph names its speaker: subject text ("上海代表周谷城"), adverbial, speech after the verb."""
+
+    subject: str
+    adverb: str
+    rest: str
+    lead: str       # "", "——", a leading quote or a "关于…，" clause
+    start: int = 0  # where the subject starts (inner attributions)
+    end: int = 0    # where the verb and its punctuation end
+
+
+def find_attribution(p: str) -> Attribution | None:
+    """The attribution a paragraph starts with (after a dateline, a leading quote or clause), or None."""
+    start, lead = _lead(p)
+    if start < 0:
+        return None
+    seg = _SEGMENT_END.search(p, start, start + _SUBJECT_MAX + 30)
+    seg_end = seg.start() if seg else min(len(p), start + _SUBJECT_MAX + 30)
+    first = _VERB_START.search(p, start + 2, seg_end)
+    if first is None:
+        return None
+    for verb in _VERB.finditer(p, first.start(), seg_end + 6):
+        if verb.start() >= seg_end:
+            break
+        end = verb.end()
+        after = p[end:end + 1]
+        if verb["vp"] and after and after not in _AFTER_VP:
+            continue
+        subject, adverb = _split_adverb(p, start, verb.start())
+        if len(subject) < 2:
+            continue
+        if after in _AFTER_ANY or (verb["vp"] and after in "。"):
+            end += 1
+        return Attribution(subject, adverb, p[end:], lead, start, end)
+    return None
+
+
+_LEAD_FIRST = frozenset("据新本中—“会随接最此同在关对谈针就")
+
+
+def _lead(p: str) -> tuple[int, str]:
+    """Index where the subject can start, and the lead before it; -1 when the paragraph cannot be one."""
+    if p[:1] not in _LEAD_FIRST:
+        return 0, ""
+    start = 0
+    if p.startswith(_DATELINE_HEADS):
+        m = _DATELINE.match(p)
+        start = m.end() if m else 0
+    if p.startswith("——", start):
+        return start + 2, "——"
+    if p.startswith("“", start):
+        close = p.find("”", start)
+        if close < 0 or close - start > 300:
+            return -1, ""
+        after = close + 1 + (p[close + 1:close + 2] in "，,")
+        return after, p[start:after]
+    if p.startswith(_SOLO_CLAUSES, start):
+        return start + 3, p[start:start + 3]
+    if p.startswith(_CLAUSE_HEADS, start):
+        m = _CLAUSE_END.search(p, start, start + 32)
+        if m and m.group() == "，":
+            clause_end = m.end()
+            if _VERB.search(p, clause_end, _segment_end(p, clause_end)):
+                return clause_end, p[start:clause_end]
+    return start, ""
+
+
+def _segment_end(p: str, start: int) -> int:
+    """Index of the first clause-ending character after `start`."""
+    m = _SEGMENT_END.search(p, start, start + _SUBJECT_MAX + 30)
+    return m.start() if m else min(len(p), start + _SUBJECT_MAX + 30)
+
+
+def _split_adverb(p: str, start: int, verb: int) -> tuple[str, str]:
+    """Split p[start:verb] into the shortest subject and the adverbial that ends it."""
+    for i in range(start + 2, verb):
+        if p[i] in _ADV_FIRST and _ADV.fullmatch(p, i, verb):
+            return p[start:i], p[i:verb]
+    return p[start:verb], ""
+
+
+def inner_attributions(text: str) -> list[Attribution]:
+    """Attributions that start a sentence inside `text` ("…。刘达代表还说：…"), found from their verbs."""
+    found: list[Attribution] = []
+    for verb in _INNER_VERB.finditer(text):
+        lo = max(0, verb.start() - _INNER_SUBJECT_MAX - 20)
+        v = verb.start()
+        start = max(text.rfind("。", lo, v), text.rfind("！", lo, v), text.rfind("？", lo, v), text.rfind("”", lo, v)) + 1
+        if start <= 0 or (found and start < found[-1].end):
+            continue
+        if _SEGMENT_END.search(text, start, verb.start()):
+            continue
+        subject, adverb = _split_adverb(text, start, verb.start())
+        if 2 <= len(subject) <= _INNER_SUBJECT_MAX:
+            found.append(Attribution(subject, adverb, text[verb.end():], "", start, verb.end()))
+    return found
