@@ -13,7 +13,7 @@ ADV_ATOMS = (rf"(?:[\d０-９]+日|今天|昨天|日前|近日)?在[^，。“�
 _ADV = re.compile(rf"(?:{ADV_ATOMS})*")
 _ADV_FIRST = frozenset("在接回今昨日近向对就最首随当同也还则又都更深感动激风形坦直幽笑明一站抢0123456789０１２３４５６７８９")
 # Verbs that need punctuation (or a quote) right after them, and verbs that may run on ("认为假药…").
-VERB_P = (r"(?:发言|插话|讲话)[。，](?:他|她)(?:接着|还|又)?说|说道|说|谈到|谈道|回答说|回答道|回答|答道|介绍说|介绍"
+VERB_P = (r"(?:发言|插话|讲话)[。，](?:他|她)(?:接着|还|又)?说|说道|解释说|说|谈到|谈道|回答说|回答道|回答|答道|介绍说|介绍"
           rf"|透露|插话说|插话|补充说|发言|宣布|告诉记者|坦言|反映|{_TAKE_OVER}")
 VERB_F = r"认为|指出|表示|强调|建议|提出|呼吁|要求|希望"
 _VERB = re.compile(rf"(?P<vp>{VERB_P})|(?P<vf>{VERB_F})")

@@ -24,7 +24,7 @@ COMPOUND_SURNAMES = frozenset(
 # Characters that never occur in the person names the parser should accept; they mark
 # a phrase ("代表们", "省委", "记者") taken for a name.
 BAD_NAME_CHARS = frozenset("们的是了等这那其些说谈讲称道问答在对把被从将已都也还就又很最更所之及与或并而却则因为我你他她它"
-                           "个每各该此市省县区部局委会院厅处社界员者记表")
+                           "个每各该此市省县区部局委会院厅处社界员者记表负责")
 
 # Two- and three-character words that look like surname + given name but are not people.
 NOT_NAMES = frozenset(
@@ -37,7 +37,7 @@ NOT_NAMES = frozenset(
     江北 江山 周年 周边 周末 周围 周期 方面 方案 方法 方向 方式 文化 文件 文明 文艺 文学 文物 文字 文章 史上 史料
     程序 程度 成果 成绩 成员 成本 成为 成功 常委 常务 常规 安全 安排 安置 严格 严重 严肃 万元 万人 龙头 路线 路上
     金融 金额 石头 白色 黄金 宋代 唐代 明代 清代 汉族 苗族 彭博 段落 项目 单位 单独 简单 简称 简介 管理 管道 曲线
-    普遍 普通 普及 铁路 铁道 包括 包装 包容 宁静 毛病 毛泽东 习惯 谷歌 连续 连线 连接 卫生 卫星 车辆 车站 孔雀 邓中 余额 余下 于是 于今""".split()
+    解释 欧盟 欧洲 欧元 普遍 普通 普及 铁路 铁道 包括 包装 包容 宁静 毛病 毛泽东 习惯 谷歌 连续 连线 连接 卫生 卫星 车辆 车站 孔雀 邓中 余额 余下 于是 于今""".split()
 )
 
 # Words a role or description ends with; a name right after one of them is a named person
@@ -123,7 +123,9 @@ def _joint(core: str) -> bool:
 
 
 # Where a role phrase before a name can start: after punctuation or a verb/preposition ("本报对外交部长").
-_CUT = re.compile(r"[，。！？；：“”（）《》\s—了是请和与及等把被将在向访由据为]|本报对|对(?!外)")
+_CUT = re.compile(r"[，。！？；：“”（）《》\s—了是请和与及等把被将在向访由据为让给使叫令]|本报对|对(?!外)|会见|会谈"
+                  r"|(?<=[\u4e00-\u9fff]{2})同|(?:电|讯)(?=[^，。]{0,20}$)")
+_WINDOW = 50
 
 
 def role_from_text(name: str, text: str) -> str | None:
@@ -131,8 +133,8 @@ def role_from_text(name: str, text: str) -> str | None:
     suffix_role = None
     start = text.find(name)
     while start >= 0:
-        before = text[max(0, start - 30):start]
-        cuts = [m.end() for m in _CUT.finditer(before)]
+        before = text[max(0, start - _WINDOW):start]
+        cuts = [m.end() for m in _CUT.finditer(before) if m.group() != "同" or _name_before(before, m.start())]
         found = split_subject(before[cuts[-1] if cuts else 0:] + name)
         if found and found[0] == name and found[2] and found[1]:
             return found[1]
@@ -140,3 +142,8 @@ def role_from_text(name: str, text: str) -> str | None:
         suffix_role = suffix_role or next((r for r in ROLE_SUFFIXES if after.startswith(r)), None)
         start = text.find(name, start + 1)
     return suffix_role
+
+
+def _name_before(text: str, end: int) -> bool:
+    """True when a person's name ends at `end` ("习近平同…总统马茂")."""
+    return valid_name(text[max(0, end - 3):end]) or valid_name(text[max(0, end - 2):end])

@@ -15,7 +15,7 @@ _NOPUNCT = r"[^，。！？；：“”\s]"
 # ---------------------------------------------------------------- label turns ("Name（role）：")
 _LABEL = re.compile(rf"^(?P<name>[{_C}·]{{1,8}}?)(?:（(?P<role>[^（）]{{1,40}})）)?(?P<ans>答)?[：:](?P<rest>.*)$", re.S)
 _BARE_LABEL = re.compile(rf"^(?P<name>[{_C}]{{2,4}})（(?P<role>[^（）]{{2,30}})）(?P<rest>[^：:].*)$", re.S)
-_TRAILING_LABEL = re.compile(rf"^(?P<rest>.*[。！？…”）])(?P<name>[{_C}]{{2,4}})（(?P<role>[^（）]{{2,30}})）$", re.S)
+_TRAILING_LABEL = re.compile(rf"^(?P<rest>.*[。！？…”])(?P<name>[{_C}]{{2,4}})（(?P<role>[^（）]{{2,30}})）$", re.S)
 _ALIAS = re.compile(rf"以下简称(?P<alias>[{_C}]{{1,2}})）?")
 _BIO = re.compile(r"^[^：]{2,8}：[男女][，,]")
 # Labels that look like names but introduce captions, credits or letters, not speech.
@@ -150,7 +150,7 @@ def _bare_label(m: re.Match[str] | None) -> bool:
     if not m or not valid_name(m["name"]):
         return False
     role = m["role"]
-    return not re.search(r"[\d０-９摄左右图化]|记者|以下简称", role)
+    return not re.search(r"[\d０-９摄左右图化族女男]|记者|以下简称", role)
 
 
 _INTERVIEW_TITLE = (
