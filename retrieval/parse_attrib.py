@@ -15,9 +15,9 @@ _ADV_FIRST = frozenset("在接回今昨日近向对就最首随当同也还则�
 # Verbs that need punctuation (or a quote) right after them, and verbs that may run on ("认为假药…").
 VERB_P = (r"(?:发言|插话|讲话)[。，](?:他|她)(?:接着|还|又)?说|说道|解释说|说|谈到|谈道|回答说|回答道|回答|答道|介绍说|介绍"
           rf"|透露|插话说|插话|补充说|发言|宣布|告诉记者|坦言|反映|{_TAKE_OVER}")
-VERB_F = r"认为|指出|表示|强调|建议|提出|呼吁|要求|希望"
+VERB_F = r"认为|指出|表示|强调|建议|提出|呼吁|要求|希望|在发言中|在讨论中"  # "贾亦斌委员在发言中高度评价了…"
 _VERB = re.compile(rf"(?P<vp>{VERB_P})|(?P<vf>{VERB_F})")
-_VERB_START = re.compile("[说认指表强建提呼要希谈回答介透插补发宣告坦反接讲]")  # first characters of the verbs
+_VERB_START = re.compile("[说认指表强建提呼要希谈回答介透插补发宣告坦反接讲解]|在发言中|在讨论中")  # first characters of the verbs
 _AFTER_VP = frozenset("，：,:。“")
 _AFTER_ANY = frozenset("，：,:")
 DATELINE = r"(?:据)?(?:新华社|本报|中新社)[^，。\s]{0,20}?(?:电|讯)[\s　]*(?:（记者[^）]*）)?"
@@ -25,6 +25,7 @@ _DATELINE = re.compile(DATELINE)
 _DATELINE_HEADS = ("据", "新华社", "本报", "中新社")
 _CLAUSE_HEADS = ("在", "关于", "对于", "谈到", "谈及", "针对", "就", "对")
 _SOLO_CLAUSES = ("会后，", "会上，", "随后，", "接着，", "最后，", "此外，", "同时，")
+_DATE_CLAUSE = re.compile(r"[\d０-９]{1,2}月[\d０-９]{1,2}日(?:[上下]午|晚)?，")
 _CLAUSE_END = re.compile(r"[，。“”！？：；]")
 _SEGMENT_END = re.compile(r"[，。！？；：“”\s]")
 _SUBJECT_MAX = 40
@@ -64,7 +65,7 @@ def find_attribution(p: str) -> Attribution | None:
         if verb["vp"] and after and after not in _AFTER_VP:
             continue
         subject, adverb = _split_adverb(p, start, verb.start())
-        if len(subject) < 2:
+        if len(subject) < 2 or subject.startswith("当"):  # "当…代表王广平在发言中谈到…时，总理…": a time clause
             continue
         if after in _AFTER_ANY or (verb["vp"] and after in "。"):
             end += 1
@@ -72,7 +73,7 @@ def find_attribution(p: str) -> Attribution | None:
     return None
 
 
-_LEAD_FIRST = frozenset("据新本中—“会随接最此同在关对谈针就")
+_LEAD_FIRST = frozenset("据新本中—“会随接最此同在关对谈针就0123456789０１２３４５６７８９")
 
 
 def _lead(p: str) -> tuple[int, str]:
@@ -93,6 +94,9 @@ def _lead(p: str) -> tuple[int, str]:
         return after, p[start:after]
     if p.startswith(_SOLO_CLAUSES, start):
         return start + 3, p[start:start + 3]
+    date = _DATE_CLAUSE.match(p, start)
+    if date:
+        return date.end(), date.group()
     if p.startswith(_CLAUSE_HEADS, start):
         m = _CLAUSE_END.search(p, start, start + 32)
         if m and m.group() == "，":

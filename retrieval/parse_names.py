@@ -85,7 +85,7 @@ def ends_with_role(text: str) -> bool:
 
 def clean_role(prefix: str) -> str:
     """The role part of a subject's prefix: the text after the last 的, without 来自 or dashes."""
-    role = prefix.rsplit("的", 1)[-1].strip("、，——“”：")
+    role = prefix.rsplit("的", 1)[-1].strip("、，——“”：").removeprefix("据")
     if role.startswith("来自"):
         return ""
     return role
