@@ -27,13 +27,15 @@ def format_answer(engine: Engine, question: str, as_json: bool, color: bool = Fa
     return render_plain(answer)
 
 
-def ask_one(engine: Engine, question: str, as_json: bool, out: TextIO = sys.stdout) -> int:
+def ask_one(engine: Engine, question: str, as_json: bool, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
     print(format_answer(engine, question, as_json), file=out)
     return 0
 
 
-def ask_batch(engine: Engine, path: str, as_json: bool, out: TextIO = sys.stdout) -> int:
+def ask_batch(engine: Engine, path: str, as_json: bool, out: TextIO | None = None) -> int:
     """Answer each line of a file (or stdin for '-'), in order; blank lines get an answer too."""
+    out = out or sys.stdout
     try:
         source = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")
     except OSError as exc:
@@ -49,8 +51,9 @@ def ask_batch(engine: Engine, path: str, as_json: bool, out: TextIO = sys.stdout
     return 0
 
 
-def interactive(engine: Engine, settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+def interactive(engine: Engine, settings: Settings, stdin: TextIO | None = None, out: TextIO | None = None) -> int:
     """Read questions until /quit or end of input; line editing and history on a terminal."""
+    stdin, out = stdin or sys.stdin, out or sys.stdout
     tty = stdin.isatty() and out.isatty()
     if tty:
         _enable_history(settings.cache_dir / "history")

@@ -18,6 +18,9 @@ if typing.TYPE_CHECKING:
     from retrieval import Engine, Problem
 
 CONFIG_ENV = "QABOT_CONFIG"
+# The documented config.yaml beside the packages, present in a checkout and an editable install;
+# it carries the domain synonym table and the English glossary, which have no built-in default.
+PROJECT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 
 
 @dataclass(frozen=True)
@@ -100,12 +103,14 @@ class Settings:
 
 
 def default_config_path() -> Path | None:
-    """$QABOT_CONFIG, else ./config.yaml when present, else none (built-in defaults)."""
+    """$QABOT_CONFIG, else ./config.yaml, else the project's own config.yaml, else none (built-in defaults)."""
     env = os.environ.get(CONFIG_ENV)
     if env:
         return Path(env)
-    local = Path("config.yaml")
-    return local if local.is_file() else None
+    for candidate in (Path("config.yaml"), PROJECT_CONFIG):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def load_settings(path: str | Path | None = None) -> Settings:

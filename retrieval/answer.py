@@ -77,15 +77,15 @@ class Engine:
     # ------------------------------------------------------------ entry point
 
     def ask(self, text: str) -> Answer:
-        """Answer one input: a /command or a question in Chinese."""
+        """Answer one input: a /command or a question in Chinese (or glossary English)."""
         question, cut = normalize_question(text or "", self.options.max_question_chars)
         if question.startswith("/"):
-            return commands.run(self, question)
-        answer = self.answer_question(question)
+            answer = commands.run(self, question)
+        else:
+            answer = self.answer_question(question)
         if cut:
-            note = f"问题太长，只取了前 {self.options.max_question_chars} 个字。"
-            return _with_note(answer, note)
-        return answer
+            answer = replace(answer, notes=answer.notes + (f"问题太长，只取了前 {self.options.max_question_chars} 个字。",))
+        return replace(answer, query=text or "")
 
     def answer_question(self, text: str) -> Answer:
         if not text.strip(" ?？!！。,，"):
@@ -289,6 +289,3 @@ def _section_index(doc: Document, number: int) -> int:
             return i
     return 0
 
-
-def _with_note(answer: Answer, note: str) -> Answer:
-    return replace(answer, notes=answer.notes + (note,))

@@ -14,14 +14,33 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_config_yaml_states_the_built_in_defaults():
     settings = load_settings(ROOT / "config.yaml")
-    assert dataclasses.replace(settings, source="") == Settings()
+    tables = dataclasses.replace(settings.expansion, synonyms=(), glossary={})
+    assert dataclasses.replace(settings, expansion=tables, source="") == Settings()
+
+
+def test_config_yaml_carries_the_domain_table_and_glossary():
+    expansion = load_settings(ROOT / "config.yaml").expansion
+    assert len(expansion.synonyms) >= 20 and expansion.glossary["corruption"] == "腐败"
+
+
+def test_without_a_config_file_the_projects_own_is_used(tmp_path, monkeypatch):
+    monkeypatch.delenv("QABOT_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert load_settings().expansion.glossary["corruption"] == "腐败"
 
 
 def test_config_yaml_comments_every_key():
     lines = (ROOT / "config.yaml").read_text(encoding="utf-8").splitlines()
+    data_indent = None  # lines deeper than a commented list/mapping key are its data
     for i, line in enumerate(lines):
         stripped = line.strip()
-        if stripped and not stripped.startswith("#") and not stripped.endswith(":"):
+        indent = len(line) - len(line.lstrip())
+        if data_indent is not None and (not stripped or indent > data_indent):
+            continue
+        data_indent = None
+        if stripped.endswith(":") and lines[i - 1].strip().startswith("#"):
+            data_indent = indent
+        elif stripped and not stripped.startswith("#") and not stripped.endswith(":"):
             assert "#" in line or lines[i - 1].strip().startswith("#"), f"config.yaml line {i + 1} has no comment: {line}"
 
 
