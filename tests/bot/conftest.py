@@ -57,12 +57,15 @@ def settings_for(test_settings, stub: StubBotAPI) -> Callable[..., Any]:
 
 @pytest.fixture
 def running(stub: StubBotAPI, seed_engine, settings_for) -> Callable[..., Any]:
-    """Returns `running(**telegram)`: an async context manager with the real Application polling the stub."""
+    """Returns `running(**telegram)`: an async context manager with the real Application polling the stub.
+
+    Keywords are `telegram` settings, plus `engine` (default: the seed's) and `read_timeout`.
+    """
     from bot.telegram_app import ALLOWED_UPDATES, build_application
 
     @contextlib.asynccontextmanager
-    async def start(*, read_timeout: float = 10.0, **telegram: Any) -> AsyncIterator[Any]:
-        application = build_application(settings_for(**telegram), seed_engine, stub.token,
+    async def start(*, engine: Any = None, read_timeout: float = 10.0, **telegram: Any) -> AsyncIterator[Any]:
+        application = build_application(settings_for(**telegram), engine or seed_engine, stub.token,
                                          read_timeout=read_timeout, retry_backoff=0.05)
         async with application:
             await application.post_init(application)

@@ -200,6 +200,22 @@ async def test_long_answers_are_paged_in_place(stub: StubBotAPI, running) -> Non
     assert len(stub.sent("sendMessage")) == 1   # paging never sends a new message
 
 
+async def test_answers_over_4096_characters_are_split_and_paged(stub: StubBotAPI, running,
+                                                                transcripts_engine) -> None:
+    async with running(engine=transcripts_engine, passages_per_page=0):
+        question = stub.send_text("/speaker", ALICE)
+        first = await reply_to(stub, question)
+        labels = [b["text"] for b in first.params["reply_markup"]["inline_keyboard"][0]]
+        total = int(labels[0].split("/")[1])
+        for page in range(1, total):
+            stub.press(first.result, f"p:{page}", ALICE)
+            await stub.until("editMessageText", page)
+    pages = [first.params["text"]] + [c.params["text"] for c in stub.sent("editMessageText")]
+    assert total >= 2 and len(set(pages)) == total
+    assert max(len(page) for page in pages) > 3000      # pages are filled, not cut short
+    assert all(len(page) <= 4096 for page in pages)
+
+
 async def test_paging_survives_a_restart(stub: StubBotAPI, running) -> None:
     async with running(passages_per_page=1):
         question = stub.send_text("/section 2", ALICE)
@@ -391,18 +407,24 @@ def test_refused_token_exits_2(stub: StubBotAPI, monkeypatch, capsys, test_setti
     assert "refused the token" in err and "not-the-token" not in err
 
 
-def _qabot(args: list[str], stub: StubBotAPI, tmp_path: Path, token: str | None) -> subprocess.Popen:
+@pytest.fixture(scope="session")
+def qabot_cache(tmp_path_factory) -> Path:
+    """One cache folder for every `qabot` process of the session: later starts reuse the index."""
+    return tmp_path_factory.mktemp("qabot-cache")
+
+
+def _qabot(args: list[str], stub: StubBotAPI, cache: Path, token: str | None) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "QABOT_CONFIG"))}
-    env |= {"TELEGRAM_BASE_URL": stub.base_url, "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    env |= {"TELEGRAM_BASE_URL": stub.base_url, "XDG_CACHE_HOME": str(cache),
             "PYTHONUNBUFFERED": "1"}
     if token:
         env["TELEGRAM_BOT_TOKEN"] = token
-    return subprocess.Popen([str(QABOT), *args], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+    return subprocess.Popen([str(QABOT), *args], cwd=cache, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
 
 
-def _stop(process: subprocess.Popen, timeout: float = 5.0) -> tuple[int, str]:
-    process.send_signal(signal.SIGTERM)
+def _stop(process: subprocess.Popen, timeout: float = 5.0, sig: int = signal.SIGTERM) -> tuple[int, str]:
+    process.send_signal(sig)
     started = time.monotonic()
     _, err = process.communicate(timeout=timeout + 5)
     assert time.monotonic() - started < timeout, "took too long to stop"
@@ -410,12 +432,12 @@ def _stop(process: subprocess.Popen, timeout: float = 5.0) -> tuple[int, str]:
 
 
 @pytest.mark.skipif(not QABOT.exists(), reason="the qabot console script is not installed")
-def test_qabot_telegram_process_answers_and_stops_on_sigterm(stub: StubBotAPI, tmp_path: Path) -> None:
-    missing = _qabot(["telegram"], stub, tmp_path, token=None)
+def test_qabot_telegram_process_answers_and_stops_on_sigterm(stub: StubBotAPI, qabot_cache: Path) -> None:
+    missing = _qabot(["telegram"], stub, qabot_cache, token=None)
     _, err = missing.communicate(timeout=30)
     assert missing.returncode == 2 and "TELEGRAM_BOT_TOKEN" in err
 
-    process = _qabot(["telegram"], stub, tmp_path, token=stub.token)
+    process = _qabot(["telegram"], stub, qabot_cache, token=stub.token)
     try:
         stub.wait_for("setMyCommands", timeout=30)
         question = stub.send_text("谁谈到了腐败？", ALICE)
@@ -431,13 +453,13 @@ def test_qabot_telegram_process_answers_and_stops_on_sigterm(stub: StubBotAPI, t
 
 
 @pytest.mark.skipif(not QABOT.exists(), reason="the qabot console script is not installed")
-def test_qabot_telegram_webhook_checks_the_secret(stub: StubBotAPI, tmp_path: Path) -> None:
+def test_qabot_telegram_webhook_checks_the_secret_and_stops_on_sigint(stub: StubBotAPI, qabot_cache: Path) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}/hook"
     process = _qabot(["telegram", "--webhook", url, "--listen", "127.0.0.1", "--port", str(port),
-                      "--secret-token", "s3cret"], stub, tmp_path, token=stub.token)
+                      "--secret-token", "s3cret"], stub, qabot_cache, token=stub.token)
     try:
         (hook,) = stub.wait_for("setWebhook", timeout=30)
         update = {"update_id": 1, "message": {
@@ -447,7 +469,7 @@ def test_qabot_telegram_webhook_checks_the_secret(stub: StubBotAPI, tmp_path: Pa
         accepted = _post(url, update, secret="s3cret")
         (reply,) = stub.wait_for("sendMessage", timeout=15)
     finally:
-        status, err = _stop(process)
+        status, err = _stop(process, sig=signal.SIGINT)
     assert (hook.params["url"], hook.params["secret_token"]) == (url, "s3cret")
     assert (refused, accepted) == (403, 200)
     assert "刘丰富" in reply.params["text"]
