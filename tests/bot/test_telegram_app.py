@@ -164,6 +164,8 @@ ASKED = [
     ("/doc", ["始终保持党同人民群众的血肉联系"]),
     ("谁谈到了腐败？", ["<b>刘丰富</b>", "<b>腐败</b>"]),
     ("/nosuchcommand", ["不认识的命令"]),
+    ("谁谈到了<b>腐败</b>&<script>？", ["<b>刘丰富</b>"]),     # markup in questions is text
+    ("/speaker <i>刘 & 王", ["&lt;i&gt;刘 &amp; 王"]),
 ]
 
 
