@@ -123,7 +123,7 @@ def _joint(core: str) -> bool:
 
 
 # Where a role phrase before a name can start: after punctuation or a verb/preposition ("本报对外交部长").
-_CUT = re.compile(r"[，。！？；：“”（）《》\s—了是请和与及等把被将在向访由据为让给使叫令]|本报对|对(?!外)|会见|会谈"
+_CUT = re.compile(r"[，。！？；：“”（）《》\s—…◆●■▲★了是请和与及等把被将在向访由据为让给使叫令]|本报对|对(?!外)|会见|会谈"
                   r"|(?<=[\u4e00-\u9fff]{2})同|(?:电|讯)(?=[^，。]{0,20}$)")
 _WINDOW = 50
 

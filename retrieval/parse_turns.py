@@ -273,9 +273,15 @@ def _label(p: str, ctx: Context) -> Step | None:
     if role and role.startswith("以下简称"):
         role = None
     name = ctx.aliases.get(name, name)
-    if not _label_ok(name, role, ctx):
+    rest = m["rest"].strip()
+    if not _label_ok(name, role, ctx) or _headline(rest):
         return None
-    return Step(Turn(name, role, m["rest"].strip(), SPEECH), True)
+    return Step(Turn(name, role, rest, SPEECH), True)
+
+
+def _headline(text: str) -> bool:
+    """"罗泽秀：能吃苦的孩子知努力" is a heading about her, not her words: short and unpunctuated."""
+    return len(text) <= 30 and not text.endswith(tuple("。！？!?…”’）)；;，,：:"))
 
 
 def _label_ok(name: str, role: str | None, ctx: Context) -> bool:
