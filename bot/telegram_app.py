@@ -57,6 +57,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.render import render_html_pages
+from bot.settings import Settings, build_engine
 from retrieval.answer import Engine
 from retrieval.models import Answer
 
@@ -106,7 +107,7 @@ class BotState:
     blocks_per_page: int
 
 
-def build_application(settings: Any, engine: Engine, token: str, *,
+def build_application(settings: Settings, engine: Engine, token: str, *,
                       read_timeout: float = 10.0, retry_backoff: float = 0.5) -> Application:
     """Returns the configured PTB Application for `token`, not yet started."""
     quiet_token_loggers()
@@ -167,7 +168,7 @@ def file_url_for(base_url: str) -> str:
 # ---------------------------------------------------------------- running
 
 
-def run(settings: Any, *, webhook_url: str | None = None, listen: str = "0.0.0.0", port: int = 8443,
+def run(settings: Settings, *, webhook_url: str | None = None, listen: str = "0.0.0.0", port: int = 8443,
         secret_token: str | None = None, corpus_override: Sequence[str] | None = None) -> int:
     """Serves the bot until SIGINT/SIGTERM; returns the process exit status."""
     token = os.environ.get(TOKEN_ENV, "").strip()
@@ -179,8 +180,6 @@ def run(settings: Any, *, webhook_url: str | None = None, listen: str = "0.0.0.0
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
-    from bot.settings import build_engine
-
     engine = build_engine(settings, corpus_override,
                           on_problem=lambda p: _LOGGER.warning("skipped %s: %s", p.source, p.reason))
     application = build_application(settings, engine, token)
