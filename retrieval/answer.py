@@ -32,7 +32,8 @@ class EngineOptions:
     max_question_chars: int = 500     # longer questions are cut, with a note
     speaker_damping: float = 0.5      # weight of a speaker's 2nd, 3rd ... passage: damping**i
     candidates: int = 300             # best passages pooled before ranking speakers
-    title_weight: float = 0.5         # share of the article title's match added to a matching passage
+    title_weight: float = 1.0         # share of the article title's match added to a matching passage
+    role_boost: float = 0.5           # who-questions naming a role: its holders' passages count 1 + this
     expansion: ExpansionOptions = field(default_factory=ExpansionOptions)
 
 
@@ -130,8 +131,8 @@ class Engine:
 
     def _who(self, question: Question, terms: tuple[str, ...]) -> Answer:
         if not terms:
-            if question.speakers:
-                return self._speakers_as_answer(question, question.speakers)
+            if question.speakers or question.preferred:
+                return self._speakers_as_answer(question, question.speakers or question.preferred)
             return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
         allowed = self.speech_mask & self._mask(question.speakers) & self._section_mask(question)
         words, weights = self._query(terms)
@@ -139,6 +140,8 @@ class Engine:
         terms = tuple(words)
         if not hits:
             return self._nothing(question, terms)
+        if question.preferred:
+            hits = self._prefer(hits, question.preferred)
         ranked = self._rank_speakers(hits)
         named = {(r.doc, r.name) for r in question.mentioned}
         ranked = ([kv for kv in ranked if kv[0] not in named] or ranked)[: self.options.max_speakers]
@@ -148,6 +151,12 @@ class Engine:
         )
         passages = tuple(p for s in speakers for p in s.passages)
         return Answer(kind="who", query=question.text, terms=terms, speakers=speakers, passages=passages)
+
+    def _prefer(self, hits: list[tuple[int, float]], refs: Sequence[SpeakerRef]) -> list[tuple[int, float]]:
+        keys = {(r.doc, r.name) for r in refs}
+        boost = 1 + self.options.role_boost
+        boosted = [(i, s * boost if self._key(i) in keys else s) for i, s in hits]
+        return sorted(boosted, key=lambda h: (-h[1], h[0]))
 
     def _rank_speakers(self, hits: list[tuple[int, float]]) -> list[tuple[tuple[int, str], float]]:
         """A speaker's evidence is their best passage plus a damped sum of the rest."""

@@ -31,6 +31,7 @@ class Question:
     section_hint: str = ""             # words naming a section (在作风建设一节)
     section_number: int | None = None  # 第2部分
     mentioned: tuple[SpeakerRef, ...] = ()  # people a who-question names as context (谁向李鹏介绍…)
+    preferred: tuple[SpeakerRef, ...] = ()  # holders of a role a who-question asks among (哪位政协委员…)
 
 
 def normalize_question(text: str, max_chars: int) -> tuple[str, bool]:
@@ -63,16 +64,17 @@ def understand(text: str, directory: SpeakerDirectory) -> Question:
     who = bool(_WHO.search(text))
     topic = _cut_spans(text, mention.spans)
     topic, hint, number = _section_reference(topic)
-    # A who-question that names someone asks about somebody else: 谁向李鹏总理介绍了…
-    context = who and mention.by_name
+    # A who-question that names someone asks about somebody else (谁向李鹏总理介绍了…); one
+    # that names a role asks among its holders, but roles are often unrecorded, so it only prefers.
     return Question(
         text=text,
         who=who,
-        speakers=() if context else mention.refs,
+        speakers=() if who else mention.refs,
         topic=_WHO_PHRASE.sub(" ", topic).strip(),
         section_hint=hint,
         section_number=number,
-        mentioned=mention.refs if context else (),
+        mentioned=mention.refs if who and mention.by_name else (),
+        preferred=mention.refs if who and not mention.by_name else (),
     )
 
 
