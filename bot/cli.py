@@ -47,6 +47,7 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("file", nargs="+", metavar="FILE.yaml", help="questions with expected speakers")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--baseline", action="store_true", help="score plain jieba + rank-bm25 instead of qabot")
+    ev.add_argument("--subset", metavar="NAME", help="only the questions marked `corpus: NAME`")
     return top
 
 
@@ -100,7 +101,7 @@ def _eval(engine, args: argparse.Namespace) -> int:
 
     from .eval_cli import dump_json, load_cases, print_report
 
-    cases = [c for f in args.file for c in load_cases(f)]
+    cases = [c for f in args.file for c in load_cases(f, args.subset)]
     ranker = baseline_ranker(engine) if args.baseline else engine_ranker(engine)
     report = evaluate(cases, ranker)
     if args.json:

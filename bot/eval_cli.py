@@ -10,11 +10,11 @@ import yaml
 from retrieval.errors import ConfigError
 from retrieval.evaluation import Case, Report, Scores
 
-_KEYS = {"question", "expect", "kind", "paraphrase", "lang", "article", "section"}
+_KEYS = {"question", "expect", "kind", "paraphrase", "lang", "article", "section", "corpus"}
 
 
-def load_cases(path: str | Path) -> list[Case]:
-    """Cases from a YAML list; a malformed entry is an error naming file and entry."""
+def load_cases(path: str | Path, subset: str | None = None) -> list[Case]:
+    """Cases from a YAML list (only those marked `corpus: SUBSET` when given); errors name file and entry."""
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
@@ -23,7 +23,8 @@ def load_cases(path: str | Path) -> list[Case]:
         raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, list):
         raise ConfigError(f"{path}: expected a list of questions")
-    return [_case(entry, path, n) for n, entry in enumerate(data, 1)]
+    cases = [_case(entry, path, n) for n, entry in enumerate(data, 1)]
+    return [c for c in cases if subset is None or c.corpus == subset]
 
 
 def _case(entry: object, path: str | Path, n: int) -> Case:
@@ -45,6 +46,7 @@ def _case(entry: object, path: str | Path, n: int) -> Case:
         lang=str(entry.get("lang", "zh")),
         article=str(entry.get("article") or ""),
         section=entry.get("section"),
+        corpus=str(entry.get("corpus") or ""),
     )
 
 

@@ -23,6 +23,7 @@ class Case:
     lang: str = "zh"
     article: str = ""        # a part of the expected article's title
     section: int | None = None
+    corpus: str = ""         # which corpus a mixed file's question is for (seed, transcripts)
 
 
 @dataclass(frozen=True)
