@@ -61,6 +61,8 @@ _TWO_CHAR_ROLES = tuple(r for r in ROLE_SUFFIXES + ROLE_ENDINGS if len(r) == 2)
 CJK = r"\u4e00-\u9fff"
 _ETHNIC_TAIL = re.compile(rf"（[{CJK}]{{1,6}}族）$")
 _JOINER = re.compile("[和与及、]")
+# "他对…法官江静说": the named person is spoken to, not speaking.
+_ADDRESSEE = re.compile(r"对(?!外)|向|跟|给|告诉")
 _BOUNDARY_TAIL = ("的", "、", "，", "——", "“", "”", "：")
 
 
@@ -99,7 +101,7 @@ def split_subject(subject: str) -> tuple[str, str, bool] | None:
     if subject.endswith(ROLE_SUFFIXES):
         suffix = next((s for s in ROLE_SUFFIXES if subject.endswith(s) and len(subject) > len(s) + 1), "")
     core = _ETHNIC_TAIL.sub("", subject[: len(subject) - len(suffix)])
-    if _joint(core):
+    if _joint(core) or core[:1] in "他她我你" or _ADDRESSEE.search(core.rsplit("的", 1)[-1]):
         return None
     fallback: tuple[str, str, bool] | None = None
     for size in (3, 2, 4):  # a role word right before the name decides; else the longest name wins

@@ -6,8 +6,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .models import NARRATION, QUESTION, SPEECH
-from .parse_attrib import ADV_ATOMS, DATELINE, VERB_F, VERB_P, find_attribution, inner_attributions
-from .parse_names import ROLE_ENDINGS, split_subject, valid_name
+from .parse_attrib import (ADV_ATOMS, DATELINE, VERB_F, VERB_P, find_attribution, inner_attributions,
+                           leading_clause, pronoun_takes_floor)
+from .parse_names import ROLE_ENDINGS, ROLE_SUFFIXES, split_subject, valid_name
 
 _C = "\u4e00-\u9fff"
 _NOPUNCT = r"[^，。！？；：“”\s]"
@@ -214,6 +215,10 @@ def attribute(p: str, ctx: Context, broken: bool = False) -> list[Turn]:
             ctx.last = first
     if first.kind == QUESTION:
         return [first]
+    if first.kind == NARRATION and first.text == p:
+        turns = _leading_person_speaks(p, ctx)
+        if turns:
+            return turns
     return _split_inner(first, ctx, only_markers=direct and (step is None or step.opens))
 
 
@@ -358,6 +363,40 @@ def _continue(p: str, ctx: Context) -> Turn:
     turn = Turn(cur.speaker, cur.role, p, cur.kind)
     ctx.last = turn
     return turn
+
+
+def _leading_person_speaks(p: str, ctx: Context) -> list[Turn] | None:
+    """"——延安地区行署专员王巨才开门见山讲交通。他说：…": narration, then the person named first speaks."""
+    clause = leading_clause(p) if "他" in p or "她" in p else None
+    said = pronoun_takes_floor(p, clause[1]) if clause else None
+    if said is None:
+        return None
+    person = _person_at_start(p, *clause)
+    if person is None or _someone_else(p[person[2]:said.start()], person[0]):
+        return None
+    name, role, _ = person
+    ctx.known.add(name)
+    speech = ctx.close(Turn(name, role or None, p[said.start():], SPEECH))
+    return [Turn(None, None, p[:said.start()], NARRATION), speech]
+
+
+def _person_at_start(p: str, start: int, end: int) -> tuple[str, str, int] | None:
+    """The person a clause starts with ("杨秀峰主席…", "48岁的南京工学院院长韦钰…"): name, role, end index."""
+    for stop in range(end, start + 1, -1):
+        found = split_subject(p[start:stop])
+        if found and found[2] and p[start:stop].endswith((found[0], *ROLE_SUFFIXES)):
+            return found[0], found[1], stop
+    return None
+
+
+def _someone_else(text: str, name: str) -> bool:
+    """True when `text` names another person after a role word, so a later 他 may not be `name`."""
+    for i in range(len(text) - 1):
+        for size in (3, 2):
+            other = text[i:i + size]
+            if other != name and valid_name(other) and text[:i].endswith(_ROLE_BEFORE):
+                return True
+    return False
 
 
 def _split_inner(first: Turn, ctx: Context, only_markers: bool = False) -> list[Turn]:
