@@ -15,7 +15,7 @@ from retrieval.errors import ConfigError
 from retrieval.segment import STOPWORDS
 
 if typing.TYPE_CHECKING:
-    from retrieval import Engine, Problem
+    from retrieval import Engine, Problem, Segmenter
 
 CONFIG_ENV = "QABOT_CONFIG"
 # The documented config.yaml beside the packages, present in a checkout and an editable install;
@@ -39,6 +39,7 @@ class CacheSettings:
 class SegmentationSettings:
     backend: str = "jieba"            # jieba | rjieba
     hmm: bool = True                  # jieba's HMM for words not in the dictionary
+    subwords: bool = True             # index long words' dictionary sub-words too (惩治腐败 → 腐败)
     extra_words: tuple[str, ...] = ()  # words never to split, besides speaker names and roles
     extra_stopwords: tuple[str, ...] = ()
 
@@ -60,6 +61,8 @@ class AnswerSettings:
     max_question_chars: int = 500
     speaker_damping: float = 0.5
     candidates: int = 300
+    title_weight: float = 1.0
+    role_boost: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,7 @@ def build_engine(
     on_problem: typing.Callable[["Problem"], None] | None = None,
 ) -> "Engine":
     """Load the corpus the settings (or --corpus) name and build the engine over it."""
-    from retrieval import Engine, Segmenter
+    from retrieval import Engine
     from retrieval.corpus import embedded_corpus_path, load_corpus
     from retrieval.errors import CorpusError
 
@@ -210,7 +213,12 @@ def build_engine(
         raise CorpusError(f"{len(corpus.problems)} corpus file(s) could not be used (corpus.strict is on)")
     if not corpus.documents:
         raise CorpusError(f"no readable article in {', '.join(paths)}")
+    return Engine(corpus.documents, make_segmenter(settings), engine_options(settings))
+
+
+def make_segmenter(settings: Settings) -> "Segmenter":
+    from retrieval import Segmenter
+
     seg = settings.segmentation
-    segmenter = Segmenter(seg.backend, hmm=seg.hmm, words=seg.extra_words,
-                          stopwords=STOPWORDS | set(seg.extra_stopwords), cache_dir=str(settings.cache_dir))
-    return Engine(corpus.documents, segmenter, engine_options(settings))
+    return Segmenter(seg.backend, hmm=seg.hmm, subwords=seg.subwords, words=seg.extra_words,
+                     stopwords=STOPWORDS | set(seg.extra_stopwords), cache_dir=str(settings.cache_dir))

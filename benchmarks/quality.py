@@ -1,0 +1,85 @@
+"""Answer quality, mechanism by mechanism: the baseline, qabot, and qabot with one mechanism off.
+
+    .venv/bin/python benchmarks/quality.py [--heldout]
+
+Prints top-1 / MRR / recall@3 on the development sets (eval/seed.yaml on the embedded article,
+eval/transcripts.yaml on ../shared/corpus/transcripts); --heldout adds eval/heldout.yaml, which is
+meant to be run once, after tuning. Figures are recorded in docs/quality.md.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.eval_cli import load_cases  # noqa: E402
+from bot.settings import Settings, engine_options, load_settings, make_segmenter  # noqa: E402
+from retrieval.answer import Engine  # noqa: E402
+from retrieval.corpus import embedded_corpus_path, load_corpus  # noqa: E402
+from retrieval.evaluation import Case, Report, baseline_ranker, engine_ranker, evaluate  # noqa: E402
+
+TRANSCRIPTS = ROOT.parent / "shared" / "corpus" / "transcripts"
+
+
+def variants(settings: Settings) -> dict[str, Settings]:
+    """qabot as configured, and with each mechanism switched off in turn."""
+    r = dataclasses.replace
+    s = settings
+    return {
+        "qabot (config.yaml)": s,
+        "- thesaurus": r(s, expansion=r(s.expansion, thesaurus=False)),
+        "- domain table": r(s, expansion=r(s.expansion, synonyms=())),
+        "- glossary": r(s, expansion=r(s.expansion, glossary={})),
+        "- sub-words": r(s, segmentation=r(s.segmentation, subwords=False)),
+        "- title field": r(s, answers=r(s.answers, title_weight=0.0)),
+        "- role preference": r(s, answers=r(s.answers, role_boost=0.0)),
+        "speakers: best passage only": r(s, answers=r(s.answers, speaker_damping=0.0)),
+        "speakers: plain sum": r(s, answers=r(s.answers, speaker_damping=1.0)),
+    }
+
+
+def engine_for(settings: Settings, documents) -> Engine:
+    return Engine(documents, make_segmenter(settings), engine_options(settings))
+
+
+def cell(report: Report, literal: bool | None = None) -> str:
+    items = [o for o in report.outcomes if literal is None or o.case.paraphrase != literal]
+    s = report.scores(items)
+    return f"{s.top1:.3f} / {s.mrr:.3f} / {s.recall3:.3f} (n={s.n})"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--heldout", action="store_true", help="also score eval/heldout.yaml")
+    args = parser.parse_args()
+    settings = load_settings(ROOT / "config.yaml")
+    corpora = {"seed": load_corpus([embedded_corpus_path()]).documents}
+    sets: list[tuple[str, str, list[Case]]] = [("seed", "seed", load_cases(ROOT / "eval/seed.yaml"))]
+    if TRANSCRIPTS.is_dir():
+        corpora["transcripts"] = load_corpus([TRANSCRIPTS]).documents
+        sets.append(("transcripts", "transcripts", load_cases(ROOT / "eval/transcripts.yaml")))
+    if args.heldout:
+        sets += [(f"held-out {c}", c, load_cases(ROOT / "eval/heldout.yaml", c)) for c in corpora]
+    print("top-1 / MRR / recall@3; seed split into literal and paraphrased questions\n")
+    header = ["variant"] + [f"{name} {part}" for name, _, _ in sets for part in (("literal", "paraphrased") if name.endswith("seed") else ("all",))]
+    print(" | ".join(header))
+    rows = [("baseline: jieba + rank-bm25", None)] + list(variants(settings).items())
+    for label, variant in rows:
+        started = time.perf_counter()
+        cells = []
+        for name, corpus, cases in sets:
+            engine = engine_for(variant or settings, corpora[corpus])
+            rank = baseline_ranker(engine) if variant is None else engine_ranker(engine)
+            report = evaluate(cases, rank)
+            cells += [cell(report, True), cell(report, False)] if name.endswith("seed") else [cell(report)]
+        print(" | ".join([label, *cells]) + f"   ({time.perf_counter() - started:.0f} s)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
