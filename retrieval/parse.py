@@ -218,6 +218,9 @@ def _sections(body: list[_Line], title: str, byline: str, metadata: dict[str, st
         for t in turns:
             groups[-1][1].append(Utterance(t.speaker, t.role, number, t.text, position, t.kind))
         position += 1
+    if len(groups) > 1 and not groups[-1][1]:  # a heading-shaped last line heads nothing: a signature or credit
+        title = groups.pop()[0]
+        groups[-1][1].append(Utterance(None, None, len(groups) - 1, title, position, NARRATION))
     return _finish(groups, ctx)
 
 

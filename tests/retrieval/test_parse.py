@@ -434,3 +434,10 @@ def test_positions_and_sections_of_a_headed_body():
     doc = parse_text(article(body("开头一段。", "第一部分", "正文一。", "第二部分", "正文二。", "正文三。")))[0]
     assert [(s.number, s.title, [u.position for u in s.utterances]) for s in doc.sections] == [
         (0, "", [0]), (1, "第一部分", [1]), (2, "第二部分", [2, 3])]
+
+
+def test_a_heading_shaped_last_line_is_narration():
+    doc = parse_text(article(body("开头一段。", "第一部分", "正文一。", "新华书店  北方杂志社同贺")))[0]
+    assert [s.title for s in doc.sections] == ["", "第一部分"]
+    last = doc.utterances[-1]
+    assert (last.text, last.speaker, last.section, last.position) == ("新华书店  北方杂志社同贺", None, 1, 2)
