@@ -52,6 +52,7 @@ class Engine:
         segmenter: Segmenter,
         options: EngineOptions = EngineOptions(),
         index: BM25Index | None = None,
+        title_index: BM25Index | None = None,
     ) -> None:
         self.documents = list(documents)
         self.segmenter = segmenter
@@ -68,7 +69,7 @@ class Engine:
         self.speech_mask[[i for ids in self._by_speaker.values() for i in ids]] = True
         self.unit_doc = np.fromiter((u.doc for u in self.units), dtype=np.int32, count=len(self.units))
         self._title_cache: dict[str, set[str]] = {}
-        self._title_index: BM25Index | None = None
+        self._title_index: BM25Index | None = title_index  # from the index cache, else built on first use
         self.expander = Expander(options.expansion, known=lambda word: word in self.index.vocabulary)
 
     def vocabulary_words(self) -> list[str]:
