@@ -1,11 +1,13 @@
 """BM25 (Okapi, as rank-bm25 scores it) over an inverted index touching only the query's postings."""
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import numpy as np
+
+from .store import DamagedStore, load_arrays, pack_strings, save_arrays, unpack_strings
 
 # Where rank-bm25 would give an idf of zero or below and the epsilon floor is not positive
 # either (a corpus of one or two units), a word that matches must still count for something.
@@ -26,6 +28,61 @@ def okapi_idf(doc_freq: np.ndarray, n_docs: int, epsilon: float) -> np.ndarray:
     # rank-bm25 floors only idf < 0; a word in exactly half the units gets idf 0 there and then
     # cannot be found at all. Flooring it too is the one deliberate difference.
     return np.where(idf <= 0, max(floor, MIN_IDF), idf)
+
+
+@dataclass(frozen=True)
+class Postings:
+    """(term, unit, tf) triples of tokenized units; terms numbered in order of first occurrence."""
+
+    vocabulary: list[str]
+    term_ids: np.ndarray     # int64, one per (term, unit) pair
+    unit_ids: np.ndarray     # int64, 0-based within these units
+    tfs: np.ndarray          # int64, occurrences of the term in the unit
+    doc_len: np.ndarray      # int64, tokens per unit (repeats counted, as rank-bm25 does)
+
+
+class _Numbering(dict):
+    """term -> number, a new term getting the next number (one C-level lookup per token)."""
+
+    def __missing__(self, term: str) -> int:
+        self[term] = number = len(self)
+        return number
+
+
+def count_postings(units: Iterable[Sequence[str]]) -> Postings:
+    """Count each unit's terms; the same triples Counter(tokens) per unit would give."""
+    vocabulary = _Numbering()
+    ids: list[int] = []
+    lengths: list[int] = []
+    number = vocabulary.__getitem__
+    for tokens in units:
+        ids.extend(map(number, tokens))
+        lengths.append(len(tokens))
+    n = max(len(lengths), 1)
+    doc_len = np.array(lengths, dtype=np.int64)
+    keys = np.array(ids, dtype=np.int64) * n + np.repeat(np.arange(len(lengths), dtype=np.int64), doc_len)
+    keys, tfs = np.unique(keys, return_counts=True)
+    return Postings(list(vocabulary), keys // n, keys % n, tfs.astype(np.int64), doc_len)
+
+
+def merge_postings(parts: Sequence[Postings]) -> Postings:
+    """Postings of consecutive batches of units as one; term numbers as if counted in one go."""
+    vocabulary: dict[str, int] = {}
+    term_ids, unit_ids, offset = [], [], 0
+    for part in parts:
+        local = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in part.vocabulary),
+                            dtype=np.int64, count=len(part.vocabulary))
+        term_ids.append(local[part.term_ids])
+        unit_ids.append(part.unit_ids + offset)
+        offset += len(part.doc_len)
+    empty = np.empty(0, np.int64)
+    return Postings(
+        list(vocabulary),
+        np.concatenate(term_ids) if parts else empty,
+        np.concatenate(unit_ids) if parts else empty,
+        np.concatenate([p.tfs for p in parts]) if parts else empty,
+        np.concatenate([p.doc_len for p in parts]) if parts else empty,
+    )
 
 
 def okapi_weight(tf: np.ndarray, doc_len: np.ndarray, avgdl: float, params: BM25Params) -> np.ndarray:
@@ -58,18 +115,13 @@ class BM25Index:
     @classmethod
     def build(cls, units: Sequence[Sequence[str]], params: BM25Params = BM25Params()) -> "BM25Index":
         """Index tokenized units; an empty corpus gives an index that finds nothing."""
-        vocabulary: dict[str, int] = {}
-        rows: list[int] = []
-        cols: list[int] = []
-        tfs: list[int] = []
-        doc_len = np.fromiter((len(u) for u in units), dtype=np.float64, count=len(units))
-        for unit_id, tokens in enumerate(units):
-            for term, tf in Counter(tokens).items():
-                rows.append(vocabulary.setdefault(term, len(vocabulary)))
-                cols.append(unit_id)
-                tfs.append(tf)
-        return cls.from_postings(vocabulary, np.array(rows, np.int64), np.array(cols, np.int32),
-                                 np.array(tfs, np.float64), doc_len, params)
+        return cls.from_counts(count_postings(units), params)
+
+    @classmethod
+    def from_counts(cls, postings: Postings, params: BM25Params = BM25Params()) -> "BM25Index":
+        vocabulary = {term: n for n, term in enumerate(postings.vocabulary)}
+        return cls.from_postings(vocabulary, postings.term_ids, postings.unit_ids.astype(np.int32),
+                                 postings.tfs.astype(np.float64), postings.doc_len.astype(np.float64), params)
 
     @classmethod
     def from_postings(
@@ -83,8 +135,10 @@ class BM25Index:
     ) -> "BM25Index":
         """Weight and sort (term, unit, tf) triples into the index."""
         n_units = len(doc_len)
-        order = np.lexsort((unit_ids, term_ids))
-        term_ids, unit_ids, tfs = term_ids[order], unit_ids[order], tfs[order]
+        key = term_ids.astype(np.int64) * max(n_units, 1) + unit_ids
+        if len(key) > 1 and not bool(np.all(key[1:] > key[:-1])):  # counted postings come sorted
+            order = np.lexsort((unit_ids, term_ids))
+            term_ids, unit_ids, tfs = term_ids[order], unit_ids[order], tfs[order]
         counts = np.bincount(term_ids, minlength=len(vocabulary))
         ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
         doc_freq = counts.astype(np.float64)
@@ -130,6 +184,35 @@ class BM25Index:
             ids, scores = ids[part], scores[part]
         order = np.lexsort((ids, -scores))
         return [(int(ids[i]), float(scores[i])) for i in order]
+
+    # ------------------------------------------------------------ on disk
+
+    def save(self, folder: Path, name: str = "index") -> int:
+        """Write the arrays as `.npy` files plus a JSON manifest; return the bytes written."""
+        terms = [""] * len(self.vocabulary)
+        for term, n in self.vocabulary.items():
+            terms[n] = term
+        arrays = {"ptr": self.ptr, "unit_ids": self.unit_ids, "weights": self.weights, "idfs": self.idfs}
+        arrays.update({f"terms_{k}": v for k, v in pack_strings(terms).items()})
+        meta = {"n_units": self.n_units, "params": asdict(self.params)}
+        return save_arrays(Path(folder), name, arrays, meta)
+
+    @classmethod
+    def load(cls, folder: Path, name: str = "index") -> "BM25Index":
+        """The index `save` wrote; DamagedStore when a file is missing, truncated or corrupt."""
+        arrays, meta = load_arrays(Path(folder), name)
+        try:
+            terms = unpack_strings(arrays["terms_blob"], arrays["terms_offsets"])
+            ptr, unit_ids, weights, idfs = arrays["ptr"], arrays["unit_ids"], arrays["weights"], arrays["idfs"]
+            n_units, params = int(meta["n_units"]), BM25Params(**meta["params"])
+        except (KeyError, TypeError, ValueError, UnicodeDecodeError) as exc:
+            raise DamagedStore(f"{name}: {type(exc).__name__}: {exc}") from None
+        if not (len(ptr) == len(terms) + 1 == len(idfs) + 1 and int(ptr[-1]) == len(unit_ids) == len(weights)):
+            raise DamagedStore(f"{name}: array lengths do not agree")
+        if len(unit_ids) and not 0 <= int(unit_ids.min()) <= int(unit_ids.max()) < n_units:
+            raise DamagedStore(f"{name}: unit ids outside 0..{n_units - 1}")
+        vocabulary = dict(zip(terms, range(len(terms))))
+        return cls(vocabulary, ptr, unit_ids, weights, idfs, n_units, params)
 
     def document_frequency(self, term: str) -> int:
         t = self.vocabulary.get(term)

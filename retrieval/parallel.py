@@ -1,0 +1,85 @@
+"""Segment and count a large corpus on every core: batches of units, postings merged in order.
+
+Each worker gets a copy of the segmenter's settings and words, segments a batch of unit texts
+and sends back its postings as numpy arrays (cheap to pass between processes), never the
+millions of token strings. Merging in batch order numbers the terms exactly as one process
+would, so the index is the same whichever way it was built.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+
+from .index import BM25Index, BM25Params, Postings, count_postings, merge_postings
+from .segment import Segmenter
+
+BATCH_UNITS = 2000            # units per batch: small enough for a smooth progress bar
+PARALLEL_MIN_CHARS = 1_000_000  # below this (about 7k paragraphs) a pool costs more than it saves
+
+_worker_segmenter: Segmenter | None = None
+
+
+def available_cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def segment_postings(
+    texts: Sequence[str],
+    segmenter: Segmenter,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Postings:
+    """Postings of every text as `segmenter.terms` cuts it; in parallel when the corpus is large."""
+    batches = [texts[i : i + BATCH_UNITS] for i in range(0, len(texts), BATCH_UNITS)]
+    workers = available_cores() if workers is None else workers
+    if workers <= 1 or len(batches) < 2 or sum(map(len, texts)) < PARALLEL_MIN_CHARS:
+        parts = []
+        for batch in batches:
+            parts.append(count_postings(map(segmenter.terms, batch)))
+            if progress:
+                progress(len(batch))
+        return merge_postings(parts)
+    import multiprocessing
+
+    spec = (segmenter.backend, segmenter.hmm, segmenter.subwords, sorted(segmenter.words),
+            sorted(segmenter.stopwords), segmenter.cache_dir)
+    # fork shares the parent's loaded modules; it is only safe while no other thread runs.
+    method = "fork" if threading.active_count() == 1 and sys.platform != "win32" else "spawn"
+    context = multiprocessing.get_context(method)
+    parts = []
+    with context.Pool(min(workers, len(batches)), initializer=_start_worker, initargs=(spec,)) as pool:
+        for batch, part in zip(batches, pool.imap(_count_batch, batches)):
+            parts.append(part)
+            if progress:
+                progress(len(batch))
+    return merge_postings(parts)
+
+
+def build_index(
+    texts: Sequence[str],
+    segmenter: Segmenter,
+    params: BM25Params = BM25Params(),
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BM25Index:
+    """The BM25 index of the texts, segmented on `workers` processes (default: every core)."""
+    return BM25Index.from_counts(segment_postings(texts, segmenter, workers, progress), params)
+
+
+def _start_worker(spec: tuple) -> None:
+    global _worker_segmenter
+    backend, hmm, subwords, words, stopwords, cache_dir = spec
+    _worker_segmenter = Segmenter(backend, hmm=hmm, subwords=subwords, words=words,
+                                  stopwords=stopwords, cache_dir=cache_dir)
+    _worker_segmenter.terms("")  # load the dictionary before the first batch
+
+
+def _count_batch(texts: Sequence[str]) -> Postings:
+    assert _worker_segmenter is not None
+    return count_postings(map(_worker_segmenter.terms, texts))
