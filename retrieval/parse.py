@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from .errors import ParseError
 from .models import NARRATION, QUESTION, SPEECH, Document, Problem, Section, Utterance
 from .parse_names import role_from_text
-from .parse_turns import Context, Turn, attribute, detect, new_context
+from .parse_context import Context, Turn, new_context
+from .parse_turns import attribute, detect
 
 _HEADER = re.compile(r"(?m)^### ")
 _DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")

@@ -31,7 +31,6 @@ _SEGMENT_END = re.compile(r"[，。！？；：“”\s]")
 _SUBJECT_MAX = 40
 # A new reported turn inside a paragraph: "…。刘达代表还说：…", "…。西安仪表厂幼儿园主任于小文说，…".
 _INNER_VERB = re.compile(r"(?:说|表示|认为|指出|强调)[：:，,]")
-_SENTENCE_END = "。！？”"
 _INNER_SUBJECT_MAX = 30
 
 

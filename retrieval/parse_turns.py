@@ -2,23 +2,15 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .models import NARRATION, QUESTION, SPEECH
 from .parse_attrib import (ADV_ATOMS, DATELINE, VERB_F, VERB_P, find_attribution, inner_attributions,
                            leading_clause, pronoun_takes_floor)
+from .parse_context import (BIO, LABEL, QUESTION_LABEL, ROLE_BEFORE, Context, Turn, asks, has_label_colon, match_bare,
+                            match_trailing, usable_bare_label)
 from .parse_names import ROLE_ENDINGS, ROLE_SUFFIXES, split_subject, valid_name
 
-_C = "\u4e00-\u9fff"
-_NOPUNCT = r"[^，。！？；：“”\s]"
-
-# ---------------------------------------------------------------- label turns ("Name（role）：")
-_LABEL = re.compile(rf"^(?P<name>[{_C}·]{{1,8}}?)(?:（(?P<role>[^（）]{{1,40}})）)?(?P<ans>答)?[：:](?P<rest>.*)$", re.S)
-_BARE_LABEL = re.compile(rf"^(?P<name>[{_C}]{{2,4}})（(?P<role>[^（）]{{2,30}})）(?P<rest>[^：:].*)$", re.S)
-_TRAILING_LABEL = re.compile(rf"^(?P<rest>.*[。！？…”])(?P<name>[{_C}]{{2,4}})（(?P<role>[^（）]{{2,30}})）$", re.S)
-_ALIAS = re.compile(rf"以下简称(?P<alias>[{_C}]{{1,2}})）?")
-_BIO = re.compile(r"^[^：]{2,8}：[男女][，,]")
 # Labels that look like names but introduce captions, credits or letters, not speech.
 _LABEL_STOP = frozenset("""图片 制图 版式设计 数据来源 编者按 本版制图 图片说明 栏目投稿邮箱 图片来源 电子邮箱 图为 传真 人物
     本期统筹 推荐读物 近期话题 压题照片 资料来源 荣誉 编辑同志 目前状况 点评 收信人 工作单位 写信人 编者的话 症状 联系电话
@@ -26,10 +18,6 @@ _LABEL_STOP = frozenset("""图片 制图 版式设计 数据来源 编者按 本
     时间 地点 主持人 学习时间 学习地点 参加人员 被采访者 被采访人 受访者 专栏 备注 说明 简介 电话 地址 邮编 网址
     答 问 记者 他 她 我 你 他们 我们 大家 有人 总之 比如 例如 其中 一是 二是 三是 首先 其次 最后 另外 此外""".split())
 
-# ---------------------------------------------------------------- questions
-_QUESTION = re.compile(
-    rf"^(?:●)?(?P<who>(?:会后)?有记者|一[{_C}]{{0,8}}?记者|本报记者|记者|[{_C}]{{2,14}}?(?:台|社|报|网|刊|站|杂志)记者)?"
-    rf"(?P<q>问)?[：:，,](?P<rest>.*)$", re.S)
 _ANSWER = re.compile(r"^答[：:](?P<rest>.*)$", re.S)
 
 # ---------------------------------------------------------------- reported speech ("X委员说，")
@@ -39,153 +27,6 @@ _PRONOUN = re.compile(rf"^(?:他|她)(?:{ADV_ATOMS})*(?:{VERB_P}|{VERB_F})[，�
 _DATELINE_START = re.compile(DATELINE + r"|^本报[\u4e00-\u9fff]{0,8}讯")
 _NARRATION_MARK = re.compile(
     r"^(?:会上|会后|招待会|发布会|此外，今天|（.*）$|本报记者|新华社记者|上图|下图|图为|图：)|图为|摄(?:（[^）]*）)?$|回答了|其[他它]问题|^以上均为")
-_ROLE_BEFORE = tuple(ROLE_ENDINGS)
-
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """One speaker's part of a paragraph."""
-
-    speaker: str | None
-    role: str | None
-    text: str
-    kind: str
-
-
-@dataclass
-class Context:
-    """What the parser knows about one document while walking its paragraphs."""
-
-    title: str
-    text: str
-    interviewee: str | None = None
-    asker: str | None = None        # a named questioner for 问：, when the narration says who asks
-    aliases: dict[str, str] = field(default_factory=dict)
-    labels: Counter = field(default_factory=Counter)
-    bare_labels: int = 0
-    has_questions: bool = False
-    known: set[str] = field(default_factory=set)
-    current: Turn | None = None     # the open turn later unlabelled paragraphs continue
-    last: Turn | None = None        # the previous turn (for 他说 / 她说)
-
-    def open(self, turn: Turn) -> Turn:
-        """Make `turn` the one later unlabelled paragraphs continue."""
-        self.current = self.last = turn
-        if turn.speaker and turn.kind == SPEECH:
-            self.known.add(turn.speaker)
-        return turn
-
-    def close(self, turn: Turn) -> Turn:
-        """Record `turn`; later unlabelled paragraphs do not continue it."""
-        self.current, self.last = None, turn
-        if turn.speaker and turn.kind == SPEECH:
-            self.known.add(turn.speaker)
-        return turn
-
-    def mentioned_with_role(self, name: str) -> bool:
-        """True when the document names `name` right after a role word somewhere ("部长唐克")."""
-        start = self.text.find(name)
-        while start >= 0:
-            if self.text[max(0, start - 6):start].endswith(_ROLE_BEFORE):
-                return True
-            start = self.text.find(name, start + 1)
-        return False
-
-
-def new_context(title: str, paragraphs: list[str]) -> Context:
-    """Scan a document once for labels, aliases and the interviewee before attributing turns."""
-    ctx = Context(title=title, text="\n".join([title, *paragraphs]))
-    for p in paragraphs:
-        head = p[:52]
-        if "：" in head or ":" in head:
-            m = _LABEL.match(p)
-            if m:
-                ctx.labels[m["name"]] += 1
-        if (p[:1] in "问答●" or "记者" in p[:18]) and _QUESTION.match(p):
-            ctx.has_questions = True
-        if ("（" in p[2:5] or p.endswith("）")) and (_bare_label(_match_bare(p)) or _bare_label(_match_trailing(p))):
-            ctx.bare_labels += 1
-        if "以下简称" in p:
-            for alias in _ALIAS.finditer(p):
-                _add_alias(ctx, p[: alias.start()], alias["alias"])
-    ctx.interviewee = interviewee(title, paragraphs)
-    ctx.asker = _named_in_text(paragraphs, "问")
-    return ctx
-
-
-# Cheap tests that rule a paragraph out before the (slower) regular expressions run: most
-# paragraphs of ordinary news are narration and fail all of them.
-def _has_label_colon(p: str) -> bool:
-    """A "Name（role）：" label needs a colon near the start."""
-    head = p[:52]
-    return "：" in head or ":" in head
-
-
-def _asks(p: str) -> bool:
-    """记者：/问：/有记者问，… need 记者 or 问 at the start."""
-    return p[:1] in "问答●" or "记者" in p[:18]
-
-
-def _match_bare(p: str) -> re.Match[str] | None:
-    """Name（role）text: the bracket comes right after a 2-4 character name."""
-    return _BARE_LABEL.match(p) if "（" in p[2:5] else None
-
-
-def _match_trailing(p: str) -> re.Match[str] | None:
-    """text…Name（role）: the paragraph ends with a bracket."""
-    return _TRAILING_LABEL.match(p) if p.endswith("）") and "（" in p[-33:] else None
-
-
-def _add_alias(ctx: Context, before: str, alias: str) -> None:
-    """Register "吴" for "…主席吴子恒（以下简称吴）" when the full name ends `before`."""
-    before = before.rstrip("（")
-    for size in (3, 2, 4):
-        name = before[-size:]
-        if name.startswith(alias) and valid_name(name):
-            ctx.aliases[alias] = name
-            return
-
-
-def _bare_label(m: re.Match[str] | None) -> bool:
-    """True for a usable "Name（role）" without colon (2003-11-05 beijing-traffic-voices)."""
-    if not m or not valid_name(m["name"]):
-        return False
-    role = m["role"]
-    return not re.search(r"[\d０-９摄左右图化族女男]|记者|以下简称", role)
-
-
-_INTERVIEW_TITLE = (
-    re.compile(r"——访(?P<subj>[^—，。]{2,40})$"),
-    re.compile(r"(?:——|^)(?P<subj>[^—，。、]{2,20}?)(?:谈|答记者问|答问|访谈录|谈话实录)"),
-)
-_ROLE_IN_TEXT = re.compile(rf"(?P<who>[问答])者(?:还|就|则)?是(?P<subj>{_NOPUNCT}{{2,40}}?)[。，：:]")
-
-
-def interviewee(title: str, opening: list[str]) -> str | None:
-    """The one person the title names as interviewed ("——访…教授张树义"), or None."""
-    for pattern in _INTERVIEW_TITLE:
-        m = pattern.search(title.replace(" ", ""))
-        if not m:
-            continue
-        subj = m["subj"]
-        found = split_subject(subj)
-        if found:
-            return found[0]
-        if subj.endswith("负责人") and "、" not in subj:
-            return subj
-    return _named_in_text(opening, "答")
-
-
-def _named_in_text(paragraphs: list[str], who: str) -> str | None:
-    """"答者是…书记郑瑞英" / "问者还是吴志泉" in the narration: who answers or asks."""
-    for p in paragraphs:
-        if "答者" not in p and "问者" not in p:
-            continue
-        for m in _ROLE_IN_TEXT.finditer(p):
-            found = split_subject(m["subj"])
-            if m["who"] == who and found:
-                return found[0]
-    return None
 
 
 # ---------------------------------------------------------------- per paragraph
@@ -226,11 +67,11 @@ def detect(p: str, ctx: Context) -> Step | None:
     """The labelled, reported or narration turn `p` starts with; None for an unlabelled paragraph."""
     head = p[:52]
     colon = "：" in head or ":" in head
-    if colon and _BIO.match(p) or p.startswith(_DATELINE_HEADS) and _DATELINE_START.match(p) \
+    if colon and BIO.match(p) or p.startswith(_DATELINE_HEADS) and _DATELINE_START.match(p) \
             and not find_attribution(p):
         return Step(Turn(None, None, p, NARRATION), False)
     # Cheap tests first: ordinary narration fails all of them and never reaches a regular expression.
-    step = (_question(p, ctx) if _asks(p) else None) or (_label(p, ctx) if colon else None)
+    step = (_question(p, ctx) if asks(p) else None) or (_label(p, ctx) if colon else None)
     if step is None and ctx.bare_labels >= 2:
         step = _bare(p, ctx) or _trailing(p, ctx)
     if step is not None:
@@ -251,12 +92,12 @@ _DATELINE_HEADS = ("据", "新华社", "本报", "中新社")
 
 def _question(p: str, ctx: Context) -> Step | None:
     """记者：… / 问：… / 有记者问，… → the interviewer; 答：… → the interviewee."""
-    if not _asks(p):
+    if not asks(p):
         return None
     m = _ANSWER.match(p)
     if m:
         return Step(Turn(ctx.interviewee or "答", None, m["rest"].strip(), SPEECH), True)
-    m = _QUESTION.match(p)
+    m = QUESTION_LABEL.match(p)
     if not m or not (m["who"] or m["q"]):
         return None
     if m["who"] and not m["q"] and p[len(m["who"])] in "，,":
@@ -269,7 +110,7 @@ def _question(p: str, ctx: Context) -> Step | None:
 
 def _label(p: str, ctx: Context) -> Step | None:
     """Name（role）：… / Name答：… / 霍：… (an alias from the intro)."""
-    m = _LABEL.match(p) if _has_label_colon(p) else None
+    m = LABEL.match(p) if has_label_colon(p) else None
     if not m or not m["rest"].strip():
         return None
     name, role = m["name"], m["role"]
@@ -307,16 +148,16 @@ def _label_ok(name: str, role: str | None, ctx: Context) -> bool:
 
 def _bare(p: str, ctx: Context) -> Step | None:
     """Name（role）text without colon, when the document uses that style at least twice."""
-    m = _match_bare(p) if ctx.bare_labels >= 2 else None
-    if not _bare_label(m):
+    m = match_bare(p) if ctx.bare_labels >= 2 else None
+    if not usable_bare_label(m):
         return None
     return Step(Turn(m["name"], m["role"], m["rest"].strip(), SPEECH), True)
 
 
 def _trailing(p: str, ctx: Context) -> Step | None:
     """text…Name（role）: the text continues the open turn; Name speaks the next paragraphs."""
-    m = _match_trailing(p) if ctx.bare_labels >= 2 else None
-    if not _bare_label(m):
+    m = match_trailing(p) if ctx.bare_labels >= 2 else None
+    if not usable_bare_label(m):
         return None
     cur = ctx.current
     text = m["rest"].strip()
@@ -394,7 +235,7 @@ def _someone_else(text: str, name: str) -> bool:
     for i in range(len(text) - 1):
         for size in (3, 2):
             other = text[i:i + size]
-            if other != name and valid_name(other) and text[:i].endswith(_ROLE_BEFORE):
+            if other != name and valid_name(other) and text[:i].endswith(ROLE_BEFORE):
                 return True
     return False
 

@@ -1,0 +1,171 @@
+"""What the parser learns about a document before attributing turns: labels, aliases, who is interviewed."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .models import SPEECH
+from .parse_names import ROLE_ENDINGS, split_subject, valid_name
+
+_C = "\u4e00-\u9fff"
+_NOPUNCT = r"[^，。！？；：“”\s]"
+
+# ---------------------------------------------------------------- label turns ("Name（role）：")
+LABEL = re.compile(rf"^(?P<name>[{_C}·]{{1,8}}?)(?:（(?P<role>[^（）]{{1,40}})）)?(?P<ans>答)?[：:](?P<rest>.*)$", re.S)
+BARE_LABEL = re.compile(rf"^(?P<name>[{_C}]{{2,4}})（(?P<role>[^（）]{{2,30}})）(?P<rest>[^：:].*)$", re.S)
+TRAILING_LABEL = re.compile(rf"^(?P<rest>.*[。！？…”])(?P<name>[{_C}]{{2,4}})（(?P<role>[^（）]{{2,30}})）$", re.S)
+_ALIAS = re.compile(rf"以下简称(?P<alias>[{_C}]{{1,2}})）?")
+BIO = re.compile(r"^[^：]{2,8}：[男女][，,]")
+# ---------------------------------------------------------------- questions
+QUESTION_LABEL = re.compile(
+    rf"^(?:●)?(?P<who>(?:会后)?有记者|一[{_C}]{{0,8}}?记者|本报记者|记者|[{_C}]{{2,14}}?(?:台|社|报|网|刊|站|杂志)记者)?"
+    rf"(?P<q>问)?[：:，,](?P<rest>.*)$", re.S)
+
+ROLE_BEFORE = tuple(ROLE_ENDINGS)
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One speaker's part of a paragraph."""
+
+    speaker: str | None
+    role: str | None
+    text: str
+    kind: str
+
+
+@dataclass
+class Context:
+    """What the parser knows about one document while walking its paragraphs."""
+
+    title: str
+    text: str
+    interviewee: str | None = None
+    asker: str | None = None        # a named questioner for 问：, when the narration says who asks
+    aliases: dict[str, str] = field(default_factory=dict)
+    labels: Counter = field(default_factory=Counter)
+    bare_labels: int = 0
+    has_questions: bool = False
+    known: set[str] = field(default_factory=set)
+    current: Turn | None = None     # the open turn later unlabelled paragraphs continue
+    last: Turn | None = None        # the previous turn (for 他说 / 她说)
+
+    def open(self, turn: Turn) -> Turn:
+        """Make `turn` the one later unlabelled paragraphs continue."""
+        self.current = self.last = turn
+        if turn.speaker and turn.kind == SPEECH:
+            self.known.add(turn.speaker)
+        return turn
+
+    def close(self, turn: Turn) -> Turn:
+        """Record `turn`; later unlabelled paragraphs do not continue it."""
+        self.current, self.last = None, turn
+        if turn.speaker and turn.kind == SPEECH:
+            self.known.add(turn.speaker)
+        return turn
+
+    def mentioned_with_role(self, name: str) -> bool:
+        """True when the document names `name` right after a role word somewhere ("部长唐克")."""
+        start = self.text.find(name)
+        while start >= 0:
+            if self.text[max(0, start - 6):start].endswith(ROLE_BEFORE):
+                return True
+            start = self.text.find(name, start + 1)
+        return False
+
+
+def new_context(title: str, paragraphs: list[str]) -> Context:
+    """Scan a document once for labels, aliases and the interviewee before attributing turns."""
+    ctx = Context(title=title, text="\n".join([title, *paragraphs]))
+    for p in paragraphs:
+        head = p[:52]
+        if "：" in head or ":" in head:
+            m = LABEL.match(p)
+            if m:
+                ctx.labels[m["name"]] += 1
+        if (p[:1] in "问答●" or "记者" in p[:18]) and QUESTION_LABEL.match(p):
+            ctx.has_questions = True
+        if ("（" in p[2:5] or p.endswith("）")) and (usable_bare_label(match_bare(p)) or usable_bare_label(match_trailing(p))):
+            ctx.bare_labels += 1
+        if "以下简称" in p:
+            for alias in _ALIAS.finditer(p):
+                _add_alias(ctx, p[: alias.start()], alias["alias"])
+    ctx.interviewee = interviewee(title, paragraphs)
+    ctx.asker = _named_in_text(paragraphs, "问")
+    return ctx
+
+
+# Cheap tests that rule a paragraph out before the (slower) regular expressions run: most
+# paragraphs of ordinary news are narration and fail all of them.
+def has_label_colon(p: str) -> bool:
+    """A "Name（role）：" label needs a colon near the start."""
+    head = p[:52]
+    return "：" in head or ":" in head
+
+
+def asks(p: str) -> bool:
+    """记者：/问：/有记者问，… need 记者 or 问 at the start."""
+    return p[:1] in "问答●" or "记者" in p[:18]
+
+
+def match_bare(p: str) -> re.Match[str] | None:
+    """Name（role）text: the bracket comes right after a 2-4 character name."""
+    return BARE_LABEL.match(p) if "（" in p[2:5] else None
+
+
+def match_trailing(p: str) -> re.Match[str] | None:
+    """text…Name（role）: the paragraph ends with a bracket."""
+    return TRAILING_LABEL.match(p) if p.endswith("）") and "（" in p[-33:] else None
+
+
+def _add_alias(ctx: Context, before: str, alias: str) -> None:
+    """Register "吴" for "…主席吴子恒（以下简称吴）" when the full name ends `before`."""
+    before = before.rstrip("（")
+    for size in (3, 2, 4):
+        name = before[-size:]
+        if name.startswith(alias) and valid_name(name):
+            ctx.aliases[alias] = name
+            return
+
+
+def usable_bare_label(m: re.Match[str] | None) -> bool:
+    """True for a usable "Name（role）" without colon (2003-11-05 beijing-traffic-voices)."""
+    if not m or not valid_name(m["name"]):
+        return False
+    role = m["role"]
+    return not re.search(r"[\d０-９摄左右图化族女男]|记者|以下简称", role)
+
+
+_INTERVIEW_TITLE = (
+    re.compile(r"——访(?P<subj>[^—，。]{2,40})$"),
+    re.compile(r"(?:——|^)(?P<subj>[^—，。、]{2,20}?)(?:谈|答记者问|答问|访谈录|谈话实录)"),
+)
+_ROLE_IN_TEXT = re.compile(rf"(?P<who>[问答])者(?:还|就|则)?是(?P<subj>{_NOPUNCT}{{2,40}}?)[。，：:]")
+
+
+def interviewee(title: str, opening: list[str]) -> str | None:
+    """The one person the title names as interviewed ("——访…教授张树义"), or None."""
+    for pattern in _INTERVIEW_TITLE:
+        m = pattern.search(title.replace(" ", ""))
+        if not m:
+            continue
+        subj = m["subj"]
+        found = split_subject(subj)
+        if found:
+            return found[0]
+        if subj.endswith("负责人") and "、" not in subj:
+            return subj
+    return _named_in_text(opening, "答")
+
+
+def _named_in_text(paragraphs: list[str], who: str) -> str | None:
+    """"答者是…书记郑瑞英" / "问者还是吴志泉" in the narration: who answers or asks."""
+    for p in paragraphs:
+        if "答者" not in p and "问者" not in p:
+            continue
+        for m in _ROLE_IN_TEXT.finditer(p):
+            found = split_subject(m["subj"])
+            if m["who"] == who and found:
+                return found[0]
+    return None
