@@ -96,11 +96,14 @@ def clean_role(prefix: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def split_subject(subject: str) -> tuple[str, str, bool] | None:
     """Split "上海代表周谷城" into (name, role, has_role_evidence); None when no name ends it."""
-    subject = _ETHNIC_TAIL.sub("", subject)
+    if subject.endswith("族）"):
+        subject = _ETHNIC_TAIL.sub("", subject)
     suffix = ""
     if subject.endswith(ROLE_SUFFIXES):
         suffix = next((s for s in ROLE_SUFFIXES if subject.endswith(s) and len(subject) > len(s) + 1), "")
-    core = _ETHNIC_TAIL.sub("", subject[: len(subject) - len(suffix)])
+    core = subject[: len(subject) - len(suffix)]
+    if core.endswith("族）"):
+        core = _ETHNIC_TAIL.sub("", core)
     if _joint(core) or core[:1] in "他她我你" or _ADDRESSEE.search(core.rsplit("的", 1)[-1]):
         return None
     fallback: tuple[str, str, bool] | None = None

@@ -208,9 +208,11 @@ def _continue(p: str, ctx: Context) -> Turn:
 
 def _leading_person_speaks(p: str, ctx: Context) -> list[Turn] | None:
     """"——延安地区行署专员王巨才开门见山讲交通。他说：…": narration, then the person named first speaks."""
-    clause = leading_clause(p) if "他" in p or "她" in p else None
+    if pronoun_takes_floor(p) is None:
+        return None
+    clause = leading_clause(p)
     said = pronoun_takes_floor(p, clause[1]) if clause else None
-    if said is None:
+    if clause is None or said is None:
         return None
     person = _person_at_start(p, *clause)
     if person is None or _someone_else(p[person[2]:said.start()], person[0]):
