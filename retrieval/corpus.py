@@ -8,7 +8,6 @@ from pathlib import Path
 
 from .errors import CorpusError, ParseError
 from .models import Document, Problem
-from .parse import parse_text_with_problems
 
 SUFFIXES = (".txt", ".md")
 _BOM = b"\xef\xbb\xbf"
@@ -62,6 +61,9 @@ def corpus_files(path: Path) -> list[Path]:
 
 def _load_file(file: Path, corpus: Corpus) -> None:
     """Parse one file into `corpus`, recording why it (or an article in it) could not be used."""
+    # Imported here: a start-up served from the index cache lists corpus files but never parses.
+    from .parse import parse_text_with_problems
+
     try:
         text, note = read_text(file)
         docs, problems = parse_text_with_problems(text, str(file))
