@@ -74,6 +74,11 @@ class Expander:
             self._thesaurus = synonym_table(cilin_groups()) if self.options.thesaurus else {}
         return self._thesaurus
 
+    def use_thesaurus(self, table: Mapping[str, Iterable[str]]) -> None:
+        """Take the thesaurus from a table (the index cache keeps it cut to the corpus' words)."""
+        if self.options.thesaurus:
+            self._thesaurus = {word: set(synonyms) for word, synonyms in table.items()}
+
     def translate(self, text: str) -> str:
         """English words and phrases the glossary knows, replaced by their Chinese; others dropped."""
         lowered = f" {text.lower()} "
