@@ -18,13 +18,15 @@ _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 _INDENT = " \t\u3000\u00a0\r"
 _SIGNATURE_INDENT = 6          # wider leading space than any paragraph indent: a right-aligned signature
 _HEADING_MAX = 60            # study transcripts have headings of ~50 characters
+_VERSE_RUN = 3               # three short unpunctuated lines in a row: a poem or a list, not headings
 _HEADING_TAIL = 8             # "…典型例子。该" (a cut-off paragraph) is not a heading
 _END_PUNCT = tuple("。！？!?…；;，,：:、")
 _META = re.compile(r"●?(学习时间|学习地点|参加人员|被采访者|被采访人|受访者|时间|地点|主持人)[：:]")
 _BYLINE = re.compile(r"^(?:本报|新华社|新华|华社|人民日报|中新社)?(?:特约|驻\S{1,6})?(?:记者|评论员|通讯员)")
 _BYLINE_LABEL = re.compile(r"(?:本报|新华社|新华|华社|人民日报|中新社)?(?:特约|驻\S{1,6})?(?:记者|评论员|通讯员)")
 _CREDIT = re.compile(r"摄$|电$|讯$|^(?:本报|新华社)?记者")
-_NOT_HEADING = re.compile(r"^[（(\d０-９]|^——|摄$|^(?:本报|新华社|据)|整理）?$")
+_NOT_HEADING = re.compile(r"^[（(\d０-９]|^——|摄）?$|^(?:本报|新华社|据)|整理）?$")
+_DIGITS = re.compile(r"[\d０-９．.%％]")
 _SENTENCE_END = re.compile(r"[。！？]")
 
 
@@ -188,6 +190,8 @@ def _heading_shape(line: _Line) -> bool:
     text = line.text
     if line.signature or len(text) > _HEADING_MAX or text.endswith(_END_PUNCT) or _NOT_HEADING.search(text):
         return False
+    if len(_DIGITS.findall(text)) * 3 > len(text):  # a table row, not a heading
+        return False
     ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     return not ends or len(text) - ends[-1] >= _HEADING_TAIL
 
@@ -200,29 +204,44 @@ def _sections(body: list[_Line], title: str, byline: str, metadata: dict[str, st
         rest = body  # a one-line article whose line repeats the title: keep the line as its body
     ctx = new_context(title, [ln.text for ln in rest])
     groups: list[tuple[str, list[Utterance]]] = [("", [])]
-    position = 0
-    for text in deck:
+    for position, text in enumerate(deck):
         groups[0][1].append(Utterance(None, None, 0, text, position, NARRATION))
-        position += 1
-    previous: _Line | None = None
-    for line in rest:
+    position = len(deck)
+    heads = _heading_candidates(rest)
+    previous: _Line | None = None  # the last line kept as a paragraph, None after a heading
+    for i, line in enumerate(rest):
         broken = previous is not None and _cut_off(previous)
-        if not broken and _heading_shape(line) and detect(line.text, ctx) is None:
+        if heads[i] and not broken and detect(line.text, ctx) is None:
             groups.append((line.text, []))
             previous = None
             continue
+        previous = line
         turns = [Turn(None, None, line.text, NARRATION)] if line.signature else attribute(line.text, ctx, broken)
         if line.signature:
             ctx.close(turns[0])
-        previous = line
         number = len(groups) - 1
         for t in turns:
             groups[-1][1].append(Utterance(t.speaker, t.role, number, t.text, position, t.kind))
         position += 1
     if len(groups) > 1 and not groups[-1][1]:  # a heading-shaped last line heads nothing: a signature or credit
-        title = groups.pop()[0]
-        groups[-1][1].append(Utterance(None, None, len(groups) - 1, title, position, NARRATION))
+        heading = groups.pop()[0]
+        groups[-1][1].append(Utterance(None, None, len(groups) - 1, heading, position, NARRATION))
     return _finish(groups, ctx)
+
+
+def _heading_candidates(lines: list[_Line]) -> list[bool]:
+    """Which lines are shaped like headings; runs of three or more such lines are verse or lists, not headings."""
+    shaped = [_heading_shape(line) for line in lines]
+    flags = shaped[:]
+    i = 0
+    while i < len(shaped):
+        j = i
+        while j < len(shaped) and shaped[j]:
+            j += 1
+        if j - i >= _VERSE_RUN:
+            flags[i:j] = [False] * (j - i)
+        i = max(j, i + 1)
+    return flags
 
 
 def _cut_off(line: _Line) -> bool:
