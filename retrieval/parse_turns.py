@@ -199,11 +199,23 @@ def _continue(p: str, ctx: Context) -> Turn:
     """An unlabelled paragraph: the open turn continues unless the text is plainly narration."""
     cur = ctx.current
     if cur is None or _NARRATION_MARK.search(p) or (cur.kind == SPEECH and cur.speaker and len(cur.speaker) > 1
-                                                     and cur.speaker in p):
+                                                     and cur.speaker in p) or _quotes_someone_else(p, ctx):
         return ctx.close(Turn(None, None, p, NARRATION))
     turn = Turn(cur.speaker, cur.role, p, cur.kind)
     ctx.last = turn
     return turn
+
+
+def _quotes_someone_else(p: str, ctx: Context) -> bool:
+    """“…”吴志泉结束了…: a quote followed by another person's name is not the open turn's."""
+    close = p.find("”") if p.startswith("“") else -1
+    if close < 0 or ctx.current is None:
+        return False
+    for size in (3, 2):
+        name = p[close + 1:close + 1 + size]
+        if name != ctx.current.speaker and valid_name(name) and (name == ctx.asker or _vouched(name, ctx)):
+            return True
+    return False
 
 
 def _leading_person_speaks(p: str, ctx: Context) -> list[Turn] | None:
