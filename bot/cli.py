@@ -43,6 +43,7 @@ def parser() -> argparse.ArgumentParser:
     tg.add_argument("--listen", default="0.0.0.0", help="webhook listen address (default 0.0.0.0)")
     tg.add_argument("--port", type=int, default=8443, help="webhook listen port (default 8443)")
     tg.add_argument("--secret-token", help="webhook secret token Telegram must send (default: none)")
+    sub.add_parser("index", parents=[common], help="build the index cache now and print its figures")
     ev = sub.add_parser("eval", parents=[common], help="score answers against a development set (YAML)")
     ev.add_argument("file", nargs="+", metavar="FILE.yaml", help="questions with expected speakers")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -83,6 +84,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
         return telegram_app.run(settings, webhook_url=args.webhook, listen=args.listen, port=args.port,
                                 secret_token=args.secret_token, corpus_override=args.corpus)
+    if args.command == "index":
+        from .indexing import index_command
+
+        return index_command(settings, args.corpus, on_problem=_report_problem)
     if args.command == "ask" and not args.question and not args.batch:
         print("qabot ask: give a QUESTION or --batch FILE", file=sys.stderr)
         return EXIT_USAGE

