@@ -141,3 +141,18 @@ def test_one_bad_article_in_a_day_file_is_reported_with_the_file(tmp_path: Path)
     assert len(corpus.problems) == 1
     assert corpus.problems[0].source == str(day) and "article 2" in corpus.problems[0].reason
     assert parse_text_with_problems(day.read_text(encoding="utf-8"), str(day)) == (corpus.documents, corpus.problems)
+
+
+def test_loading_leaves_the_garbage_collector_as_it_was(tmp_path: Path):
+    import gc
+
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    assert gc.isenabled()
+    load_corpus([tmp_path])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        load_corpus([tmp_path])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
