@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from .errors import ParseError
 from .models import NARRATION, QUESTION, SPEECH, Document, Problem, Section, Utterance
-from .parse_names import role_from_text
 from .parse_context import Context, Turn, new_context
+from .parse_names import role_from_text
 from .parse_turns import attribute, detect
 
 _HEADER = re.compile(r"(?m)^### ")
@@ -16,14 +16,14 @@ _PAGE = re.compile(r"^(第[^()（）]{0,8}?版)\s*[(（](.*?)[)）]\s*$")
 _COLUMN = re.compile(r"^专栏[：:](.*)$")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 _INDENT = " \t\u3000\u00a0\r"
-_SIGNATURE_INDENT = 6          # wider leading space than any paragraph indent: a right-aligned signature
-_HEADING_MAX = 60            # study transcripts have headings of ~50 characters
-_VERSE_RUN = 3               # three short unpunctuated lines in a row: a poem or a list, not headings
-_HEADING_TAIL = 8             # "…典型例子。该" (a cut-off paragraph) is not a heading
+_SIGNATURE_INDENT = 6   # wider leading space than any paragraph indent: a right-aligned signature
+_HEADING_MAX = 60       # study transcripts have headings of ~50 characters
+_VERSE_RUN = 3          # three short unpunctuated lines in a row: a poem or a list, not headings
+_HEADING_TAIL = 8       # "…典型例子。该" (a cut-off paragraph) is not a heading
 _END_PUNCT = tuple("。！？!?…；;，,：:、")
 _META = re.compile(r"●?(学习时间|学习地点|参加人员|被采访者|被采访人|受访者|时间|地点|主持人)[：:]")
-_BYLINE = re.compile(r"^(?:本报|新华社|新华|华社|人民日报|中新社)?(?:特约|驻\S{1,6})?(?:记者|评论员|通讯员)")
 _BYLINE_LABEL = re.compile(r"(?:本报|新华社|新华|华社|人民日报|中新社)?(?:特约|驻\S{1,6})?(?:记者|评论员|通讯员)")
+_BYLINE = re.compile("^" + _BYLINE_LABEL.pattern)
 _CREDIT = re.compile(r"摄$|电$|讯$|^(?:本报|新华社)?记者")
 _NOT_HEADING = re.compile(r"^[（(\d０-９]|^——|摄）?$|^(?:本报|新华社|据)|整理）?$")
 _DIGITS = re.compile(r"[\d０-９．.%％]")
