@@ -73,8 +73,12 @@ class Engine:
         self.expander = Expander(options.expansion, known=lambda word: word in self.index.vocabulary)
 
     def vocabulary_words(self) -> list[str]:
-        """Names and role words the segmenter must keep whole."""
-        return self.directory.names + sorted(w for w in self.directory.role_words if len(w) >= 3)
+        """Speaker names, which the segmenter must keep whole.
+
+        Roles are not added: role questions are resolved on the raw text, and a role made one
+        word (西安仪表厂幼儿园主任) would hide its parts (幼儿园) from the index.
+        """
+        return self.directory.names
 
     # ------------------------------------------------------------ entry point
 
