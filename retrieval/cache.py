@@ -30,6 +30,7 @@ import numpy as np
 from .answer import Engine, EngineOptions
 from .corpus import corpus_files
 from .index import BM25Index, BM25Params
+from .lexicon import CHECK_TEXTS, Lexicon, base_dictionary, lexicon_for
 from .models import Document, Problem, Section, Utterance
 from .parallel import build_index
 from .segment import Segmenter
@@ -269,6 +270,9 @@ class IndexCache:
                 titles = BM25Index.load(folder, "titles")
                 if index.n_units != sum(len(d.utterances) for d in documents) or titles.n_units != len(documents):
                     raise DamagedStore("index sizes do not match the documents")
+                if (folder / "lexicon.json").is_file():
+                    root = self.root
+                    segmenter.use_lexicon(Lexicon.load(folder, lambda: base_dictionary(root, build=False)))
                 engine = Engine(documents, segmenter, options, index=index, title_index=titles)
                 engine.expander.use_thesaurus(thesaurus)
         except DamagedStore as exc:
@@ -292,6 +296,9 @@ class IndexCache:
             size = engine.index.save(temp, "units") + engine.title_index.save(temp, "titles")
             # The documents manifest is written last and is what `load` looks for first.
             meta = {"key": key, "format": INDEX_FORMAT_VERSION, "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            lexicon = lexicon_for(engine.segmenter, self.root, _sample(engine))
+            if lexicon is not None:
+                size += lexicon.save(temp)
             thesaurus = corpus_thesaurus(engine.index.vocabulary)
             arrays = encode_documents(engine.documents, problems, thesaurus)
             size += save_arrays(temp, "documents", arrays, meta)
@@ -323,6 +330,13 @@ class IndexCache:
         folders = sorted(self.root.glob(f"{_PREFIX}*"), key=_mtime, reverse=True)
         for old in [f for f in folders if f != keep_also][max(self.keep - 1, 0):]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _sample(engine: Engine, n: int = CHECK_TEXTS) -> list[str]:
+    """Texts spread over the corpus, and the titles, to check a lexicon on."""
+    units = engine.units
+    step = max(len(units) // n, 1)
+    return [units[i].utterance.text for i in range(0, len(units), step)][:n] + [d.title for d in engine.documents[:50]]
 
 
 def _mtime(path: Path) -> float:

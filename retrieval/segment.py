@@ -67,6 +67,7 @@ class Segmenter:
         self.cache_dir = cache_dir
         self._words: set[str] = set()
         self._cutter: _Cutter | None = None
+        self._lexicon = None  # see use_lexicon
         # piece -> its term ("" when dropped): a corpus has a few hundred thousand distinct
         # pieces and millions of occurrences, so normalising each piece once pays off.
         self._memo: dict[str, str] = {}
@@ -130,8 +131,21 @@ class Segmenter:
                 self._add(self._cutter, word)
         return self._cutter
 
+    def use_lexicon(self, lexicon) -> None:
+        """Start from the words of a `retrieval.lexicon.Lexicon` instead of the whole dictionary.
+
+        Cuts are the same (the lexicon was checked against the whole dictionary when stored);
+        only start-up is shorter. No effect once the dictionary is loaded, or with jieba.
+        """
+        if self.backend == "rjieba" and self._cutter is None:
+            self._lexicon = lexicon
+
     def _load(self) -> _Cutter:
         if self.backend == "rjieba":
+            if self._lexicon is not None:
+                from .lexicon import PartialJieba
+
+                return PartialJieba(self._lexicon, lambda: _rjieba_class()())
             return _rjieba_class()()
         import jieba
 

@@ -1,0 +1,259 @@
+"""Start-up without the whole dictionary: rjieba given only the words of the texts it has to cut.
+
+Building rjieba's dictionary (349,045 words) takes 0.12-0.25 s, a third of answering the first
+question from a warm cache. Yet cutting a text looks up nothing but words that occur in it: the
+DAG holds the dictionary words starting at each character, the route weighs them by
+log(freq) - log(total), search mode checks the text's 2- and 3-grams, HMM uses its own tables.
+So an empty rjieba given exactly the dictionary words found in the text, with their
+frequencies, plus one word no text contains that carries the rest of the total, cuts the text
+exactly as the whole dictionary does.
+
+`Lexicon` is the dictionary (jieba's dict.txt, which rjieba embeds) with the frequencies the
+segmenter's own words (speaker names, roles) end up with, stored in the index cache.
+`PartialJieba` feeds a fresh `rjieba.Jieba.empty()` from it, text by text, and loads the whole
+dictionary once a process has cut more than a question's worth of texts. Each lexicon is
+checked against the whole dictionary on a sample of the corpus before it is stored; a
+mismatch means no lexicon, never different tokens.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import logging
+import os
+import shutil
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .segment import Segmenter, _rjieba_class
+from .store import DamagedStore, load_arrays, pack_strings, save_arrays, unpack_strings
+
+log = logging.getLogger(__name__)
+
+FILLER = "\U000f0000\U000f0001"   # private-use characters: in no text, carries the rest of the total
+SWITCH_AFTER = 60                # texts cut from a partial dictionary before the whole one is loaded
+CHECK_TEXTS = 300                # corpus texts cut both ways before a lexicon is trusted
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """jieba's dict.txt as sorted words and their frequencies."""
+
+    words: list[str]
+    freqs: np.ndarray
+    longest: int              # characters in the longest word
+
+
+class Lexicon:
+    """Word frequencies as rjieba holds them once the segmenter's words are added."""
+
+    def __init__(self, base: "Dictionary | Callable[[], Dictionary | None]", added: list[str],
+                 added_freqs: list[int], total: int) -> None:
+        self._base = base                     # or a function that loads it when first needed
+        self.added = added                    # the segmenter's words, in the order it adds them
+        self.overrides = dict(zip(added, added_freqs))
+        self.added_sorted = sorted(added)
+        self.added_longest = max(map(len, added), default=0)
+        self.total = total
+
+    @property
+    def base(self) -> Dictionary:
+        if not isinstance(self._base, Dictionary):
+            loaded = self._base()
+            if loaded is None:
+                raise DamagedStore("the stored dictionary is missing")
+            self._base = loaded
+        return self._base
+
+    def entries(self, text: str) -> dict[str, int]:
+        """Every dictionary word that occurs in the text, with its frequency (DamagedStore if it cannot tell)."""
+        found: dict[str, int] = {}
+        base = self.base
+        freqs = base.freqs
+        _walk(base.words, text, base.longest, lambda k, word: found.__setitem__(word, int(freqs[k])))
+        _walk(self.added_sorted, text, self.added_longest, lambda k, word: found.__setitem__(word, self.overrides[word]))
+        return found
+
+    # ------------------------------------------------------------ on disk
+
+    def save(self, folder: Path) -> int:
+        """The segmenter's part (the base dictionary is shared, see `base_dictionary`)."""
+        arrays = {f"added_{k}": v for k, v in pack_strings(self.added).items()}
+        arrays["added_freqs"] = np.array([self.overrides[w] for w in self.added], dtype=np.int64)
+        return save_arrays(folder, "lexicon", arrays, {"total": self.total})
+
+    @classmethod
+    def load(cls, folder: Path, base: "Dictionary | Callable[[], Dictionary | None]") -> "Lexicon":
+        arrays, meta = load_arrays(folder, "lexicon")
+        try:
+            added = unpack_strings(arrays["added_blob"], arrays["added_offsets"])
+            return cls(base, added, arrays["added_freqs"].tolist(), int(meta["total"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise DamagedStore(f"lexicon: {type(exc).__name__}: {exc}") from None
+
+
+def _walk(words: Sequence[str], text: str, longest: int, found: Callable[[int, str], None]) -> None:
+    """Report each word of the sorted list that occurs in the text (a trie walk by bisection)."""
+    n, size = len(text), len(words)
+    for i in range(n):
+        lo = 0
+        for j in range(i + 1, min(n, i + longest) + 1):
+            piece = text[i:j]
+            k = bisect_left(words, piece, lo)
+            if k == size:
+                break
+            word = words[k]
+            if word == piece:
+                found(k, word)
+            elif not word.startswith(piece):
+                break
+            lo = k
+
+
+class PartialJieba:
+    """Quacks like rjieba.Jieba for the Segmenter, holding only the words of the texts cut so far."""
+
+    def __init__(self, lexicon: Lexicon, load_whole: Callable[[], object], switch_after: int = SWITCH_AFTER) -> None:
+        self.lexicon = lexicon
+        self._load_whole = load_whole
+        self._switch_after = switch_after
+        self._partial = _rjieba_class().empty()
+        self._have: set[str] = set()
+        self._sum = 0
+        self._cut = 0
+        self._pending: list[str] = []
+        self._whole = None
+
+    @property
+    def whole(self) -> bool:
+        return self._whole is not None
+
+    def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> int:
+        if self._whole is not None:
+            return self._whole.add_word(word, freq, tag)
+        self._pending.append(word)
+        # Stored frequencies hold only for the same words added in the same order.
+        n, expected = len(self._pending), self.lexicon.added
+        if freq is not None or n > len(expected) or expected[n - 1] != word:
+            self.load_whole()
+            return self._whole.add_word(word, freq, tag)  # type: ignore[union-attr]
+        return self.lexicon.overrides[word]
+
+    def cut(self, text: str, hmm: bool = True) -> list[str]:
+        return self._for(text).cut(text, hmm)
+
+    def cut_for_search(self, text: str, hmm: bool = True) -> list[str]:
+        return self._for(text).cut_for_search(text, hmm)
+
+    def load_whole(self) -> None:
+        """Switch to the whole dictionary, with the segmenter's words added as it added them."""
+        if self._whole is None:
+            whole = self._load_whole()
+            for word in self._pending:
+                whole.add_word(word, None, None)
+            self._whole, self._partial, self._have = whole, None, set()
+
+    def _for(self, text: str):
+        if self._whole is None:
+            self._cut += 1
+            if self._cut > self._switch_after or len(self._pending) != len(self.lexicon.added):
+                self.load_whole()
+        if self._whole is not None:
+            return self._whole
+        try:
+            entries = self.lexicon.entries(text)
+        except DamagedStore as exc:
+            log.warning("partial dictionary unusable (%s); loading the whole one", exc)
+            self.load_whole()
+            return self._whole
+        new = {w: f for w, f in entries.items() if w not in self._have}
+        if new:
+            for word, freq in new.items():
+                self._partial.add_word(word, freq, None)
+            self._have.update(new)
+            self._sum += sum(new.values())
+            self._partial.add_word(FILLER, self.lexicon.total - self._sum, None)
+        return self._partial
+
+
+# ---------------------------------------------------------------- building
+
+
+def dictionary_file() -> Path | None:
+    """jieba's dict.txt: the dictionary rjieba embeds (checked on a sample before use)."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.origin:
+        return None
+    path = Path(spec.origin).parent / "dict.txt"
+    return path if path.is_file() else None
+
+
+def base_dictionary(cache_root: Path, build: bool = True) -> Dictionary | None:
+    """dict.txt's words and frequencies, parsed once per cache folder and kept there.
+
+    None when jieba's dict.txt is missing, or when it is not stored yet and `build` is false.
+    """
+    source = dictionary_file()
+    if source is None:
+        return None
+    stat = source.stat()
+    stamp = hashlib.sha1(f"{source}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    folder = cache_root / f"dictionary-{stamp}"
+    try:
+        arrays, meta = load_arrays(folder, "words")
+        return Dictionary(unpack_strings(arrays["words_blob"], arrays["words_offsets"]), arrays["freqs"],
+                          int(meta["longest"]))
+    except (DamagedStore, KeyError, TypeError, ValueError):
+        if not build:
+            return None
+    freqs_of: dict[str, int] = {}
+    for line in source.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if parts:
+            freqs_of[parts[0]] = int(parts[1]) if len(parts) > 1 else 0
+    words = sorted(freqs_of)
+    dictionary = Dictionary(words, np.array([freqs_of[w] for w in words], dtype=np.int64), max(map(len, words)))
+    arrays = {f"words_{k}": v for k, v in pack_strings(words).items()}
+    arrays["freqs"] = dictionary.freqs
+    temp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
+    try:
+        temp.mkdir(parents=True, exist_ok=True)
+        save_arrays(temp, "words", arrays, {"source": str(source), "longest": dictionary.longest})
+        os.rename(temp, folder)
+    except OSError as exc:
+        log.debug("dictionary not cached: %s", exc)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return dictionary
+
+
+def lexicon_for(segmenter: Segmenter, cache_root: Path, sample: Sequence[str]) -> Lexicon | None:
+    """The segmenter's lexicon if it cuts the sample exactly as the whole dictionary does, else None."""
+    if segmenter.backend != "rjieba":
+        return None
+    base = base_dictionary(cache_root)
+    if base is None:
+        return None
+    words, freqs = base.words, base.freqs
+    whole = _rjieba_class()()
+    added = sorted(segmenter.words)  # the order Segmenter.cutter adds them in
+    added_freqs = [whole.add_word(w, None, None) for w in added]
+    # total as rjieba keeps it: the sum of every word's current frequency
+    total = int(freqs.sum())
+    for word, freq in zip(added, added_freqs):
+        k = bisect_left(words, word)
+        total += freq - (int(freqs[k]) if k < len(words) and words[k] == word else 0)
+    lexicon = Lexicon(base, added, added_freqs, total)
+    partial = PartialJieba(lexicon, lambda: None, switch_after=10**9)
+    for word in added:
+        partial.add_word(word, None, None)
+    for text in sample:
+        if partial.cut_for_search(text, segmenter.hmm) != whole.cut_for_search(text, segmenter.hmm) or \
+                partial.cut(text, segmenter.hmm) != whole.cut(text, segmenter.hmm):
+            log.info("partial dictionary disagrees with rjieba on %r; start-up loads the whole one", text[:40])
+            return None
+    return lexicon
