@@ -59,7 +59,7 @@ class AnswerSettings:
     excerpt_sentences: int = 2
     excerpt_chars: int = 300
     max_question_chars: int = 500
-    speaker_damping: float = 0.5
+    speaker_damping: float = 0.1
     candidates: int = 300
     title_weight: float = 1.0
     role_boost: float = 0.5

@@ -14,7 +14,7 @@ from .excerpt import excerpt
 from .expand import Expander, ExpansionOptions
 from .index import BM25Index, BM25Params
 from .models import SPEECH, Answer, Citation, Document, Passage, SpeakerHit, Utterance
-from .question import Question, is_english, normalize_question, understand
+from .question import Question, is_english, normalize_question, understand, valid_text
 from .segment import Segmenter
 
 
@@ -30,7 +30,7 @@ class EngineOptions:
     excerpt_sentences: int = 2        # matching sentences quoted from a passage
     excerpt_chars: int = 300          # longest excerpt before it is cut with …
     max_question_chars: int = 500     # longer questions are cut, with a note
-    speaker_damping: float = 0.5      # weight of a speaker's 2nd, 3rd ... passage: damping**i
+    speaker_damping: float = 0.1      # weight of a speaker's 2nd, 3rd ... passage: damping**i
     candidates: int = 300             # best passages pooled before ranking speakers
     title_weight: float = 1.0         # share of the article title's match added to a matching passage
     role_boost: float = 0.5           # who-questions naming a role: its holders' passages count 1 + this
@@ -91,7 +91,7 @@ class Engine:
             answer = self.answer_question(question)
         if cut:
             answer = replace(answer, notes=answer.notes + (f"问题太长，只取了前 {self.options.max_question_chars} 个字。",))
-        return replace(answer, query=text or "")
+        return replace(answer, query=valid_text(text or ""))  # echoed as given, but always valid text
 
     def answer_question(self, text: str) -> Answer:
         if not text.strip(" ?？!！。,，"):
