@@ -38,6 +38,8 @@ def ask_batch(engine: Engine, path: str, as_json: bool, out: TextIO | None = Non
     out = out or sys.stdout
     try:
         source = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")
+        if path == "-" and hasattr(source, "reconfigure"):
+            source.reconfigure(errors="replace")   # bytes that are not text become U+FFFD, as in a file
     except OSError as exc:
         print(f"qabot ask: cannot read {path}: {exc.strerror}", file=sys.stderr)
         return 2

@@ -20,6 +20,7 @@ _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 _SPACES = re.compile(r"\s+")
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,11 @@ def normalize_question(text: str, max_chars: int) -> tuple[str, bool]:
     if len(text) > max_chars:
         return text[:max_chars], True
     return text, False
+
+
+def valid_text(text: str) -> str:
+    """`text` with lone surrogates (argv or stdin bytes that were not UTF-8) as U+FFFD: writable as UTF-8."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def to_simplified(text: str) -> str:
