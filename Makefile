@@ -4,7 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: console test setup bench eval clean
+SHARED := ../shared/corpus/transcripts
+
+.PHONY: console test setup bench eval quality clean
 
 $(BIN)/qabot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +21,21 @@ console: setup
 
 test: setup
 	$(BIN)/pytest -q
+	@$(MAKE) --no-print-directory eval
+
+# Development-set figures (docs/quality.md); the transcripts set needs ../shared beside the checkout.
+eval: setup
+	$(BIN)/qabot eval eval/seed.yaml
+	@if [ -d $(SHARED) ]; then $(BIN)/qabot eval eval/transcripts.yaml --corpus $(SHARED); \
+	else echo "skipping eval/transcripts.yaml: $(SHARED) not found"; fi
+
+# Each quality mechanism switched off in turn (slow: builds many engines).
+quality: setup
+	$(BIN)/python benchmarks/quality.py
+
+# Speed and memory side by side with rank-bm25 (slow: uses ../shared/corpus/bulk).
+bench: setup
+	$(BIN)/python benchmarks/bench.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
