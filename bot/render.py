@@ -41,9 +41,14 @@ def blocks(answer: Answer) -> list[Block]:
 
 
 def _who(answer: Answer) -> list[Block]:
-    out = []
+    """Ranked speakers; the article is named once when they all come from one, else per speaker."""
+    one_doc = len({h.doc for h in answer.speakers}) == 1
+    out: list[Block] = []
+    if one_doc and answer.speakers:
+        out.append([[Span(f"《{answer.speakers[0].title}》 {answer.speakers[0].date}", ITALIC)]])
     for rank, hit in enumerate(answer.speakers, 1):
-        block: Block = [[Span(f"{rank}. "), Span(hit.name, BOLD), *_role(hit.role), Span(f" — {hit.title} {hit.date}", ITALIC)]]
+        source = [] if one_doc else [Span(f" — 《{hit.title}》 {hit.date}", ITALIC)]
+        block: Block = [[Span(f"{rank}. "), Span(hit.name, BOLD), *_role(hit.role), *source]]
         for p in hit.passages:
             block += _passage_lines(p, show_speaker=False, cite_doc=False)
         out.append(block)
@@ -188,22 +193,29 @@ _TAGS = {BOLD: "b", MATCH: "b", ITALIC: "i"}
 def _html_span(s: Span) -> str:
     text = html.escape(s.text, quote=False)
     tag = _TAGS.get(s.style)
-    return f"<{tag}>{text}</{tag}>" if tag and text else text
+    return f"<{tag}>{text}</{tag}>" if tag and text.strip() else text   # no tags around blanks
 
 
 def _html_block(block: Block) -> str:
     return "\n".join("".join(_html_span(s) for s in line) for line in block)
 
 
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it, in UTF-16 units: 𠮷 or 😀 count 2."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def render_html_pages(answer: Answer, max_chars: int = TELEGRAM_LIMIT, blocks_per_page: int = 0) -> list[str]:
-    """Telegram-HTML pages, each ≤ max_chars, split between blocks (inside one only when it alone is too long)."""
+    """Telegram-HTML pages, each ≤ max_chars UTF-16 units, split between blocks (inside one only when it alone is too long)."""
     pages: list[str] = []
     current: list[str] = []
     for block in blocks(answer):
         for piece in _fit(block, max_chars):
+            if not piece.strip():
+                continue   # Telegram refuses a blank message
             joined = "\n\n".join([*current, piece])
             full = blocks_per_page and len(current) >= blocks_per_page
-            if current and (len(joined) > max_chars or full):
+            if current and (telegram_length(joined) > max_chars or full):
                 pages.append("\n\n".join(current))
                 current = []
             current.append(piece)
@@ -215,15 +227,16 @@ def render_html_pages(answer: Answer, max_chars: int = TELEGRAM_LIMIT, blocks_pe
 def _fit(block: Block, max_chars: int) -> list[str]:
     """A block as one HTML string, or several when it is longer than a message."""
     whole = _html_block(block)
-    if len(whole) <= max_chars:
+    if telegram_length(whole) <= max_chars:
         return [whole]
     pieces: list[str] = []
     current = ""
     for line in block:
         for s in line:
             for chunk in _chunks(s, max_chars):
-                if len(current) + len(chunk) > max_chars:
-                    pieces.append(current)
+                if telegram_length(current) + telegram_length(chunk) > max_chars:
+                    if current.strip():   # a line's "\n" may have tipped it over: drop it, and blank pieces
+                        pieces.append(current.rstrip("\n"))
                     current = ""
                 current += chunk
         current += "\n"

@@ -37,7 +37,7 @@ class CacheSettings:
 
 @dataclass(frozen=True)
 class SegmentationSettings:
-    backend: str = "jieba"            # jieba | rjieba
+    backend: str = "rjieba"           # rjieba | jieba (reference; same dictionary, slower start)
     hmm: bool = True                  # jieba's HMM for words not in the dictionary
     subwords: bool = True             # index long words' dictionary sub-words too (惩治腐败 → 腐败)
     extra_words: tuple[str, ...] = ()  # words never to split, besides speaker names and roles
@@ -61,6 +61,7 @@ class AnswerSettings:
     max_question_chars: int = 500
     speaker_damping: float = 0.1
     candidates: int = 300
+    min_relative_score: float = 0.25
     title_weight: float = 1.0
     role_boost: float = 0.5
 

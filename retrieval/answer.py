@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -32,6 +32,7 @@ class EngineOptions:
     max_question_chars: int = 500     # longer questions are cut, with a note
     speaker_damping: float = 0.1      # weight of a speaker's 2nd, 3rd ... passage: damping**i
     candidates: int = 300             # best passages pooled before ranking speakers
+    min_relative_score: float = 0.25  # speakers scoring under this share of the best are left out
     title_weight: float = 1.0         # share of the article title's match added to a matching passage
     role_boost: float = 0.5           # who-questions naming a role: its holders' passages count 1 + this
     expansion: ExpansionOptions = field(default_factory=ExpansionOptions)
@@ -142,7 +143,7 @@ class Engine:
         allowed = self.speech_mask & self._mask(question.speakers) & self._section_mask(question)
         words, weights = self._query(terms)
         hits = self._search(words, weights, allowed, self.options.candidates)
-        terms = tuple(words)
+        weighted = dict(zip(words, weights))
         if not hits:
             return self._nothing(question, terms)
         if question.preferred:
@@ -150,12 +151,14 @@ class Engine:
         ranked = self._rank_speakers(hits)
         named = {(r.doc, r.name) for r in question.mentioned}
         ranked = ([kv for kv in ranked if kv[0] not in named] or ranked)[: self.options.max_speakers]
+        floor = ranked[0][1] * self.options.min_relative_score
+        ranked = [kv for kv in ranked if kv[1] >= floor]
         speakers = tuple(
-            self._speaker_hit(key, score, [(i, s) for i, s in hits if self._key(i) == key], terms)
+            self._speaker_hit(key, score, [(i, s) for i, s in hits if self._key(i) == key], weighted)
             for key, score in ranked
         )
         passages = tuple(p for s in speakers for p in s.passages)
-        return Answer(kind="who", query=question.text, terms=terms, speakers=speakers, passages=passages)
+        return Answer(kind="who", query=question.text, terms=tuple(words), speakers=speakers, passages=passages)
 
     def _prefer(self, hits: list[tuple[int, float]], refs: Sequence[SpeakerRef]) -> list[tuple[int, float]]:
         keys = {(r.doc, r.name) for r in refs}
@@ -189,7 +192,7 @@ class Engine:
         """"谁是纪委书记？": the speakers the role names, each with their first turn."""
         speakers = tuple(
             SpeakerHit(r.name, r.role, 1.0, r.doc, self.documents[r.doc].title, self.documents[r.doc].date,
-                       tuple(self.passage(i, 0.0, ()) for i in self._by_speaker[(r.doc, r.name)][:1]))
+                       tuple(self.passage(i, 0.0, {}) for i in self._by_speaker[(r.doc, r.name)][:1]))
             for r in refs[: self.options.max_speakers]
         )
         return Answer(kind="who", query=question.text, speakers=speakers,
@@ -205,12 +208,12 @@ class Engine:
         allowed = self._mask(question.speakers) & self._section_mask(question)
         words, weights = self._query(terms)
         hits = self._search(words, weights, allowed, self.options.max_passages)
-        terms = tuple(words)
         if not hits:
             return self._nothing(question, terms)
-        passages = tuple(self.passage(i, s, terms) for i, s in hits)
+        weighted = dict(zip(words, weights))
+        passages = tuple(self.passage(i, s, weighted) for i, s in hits)
         speakers = self._refs_as_hits(question.speakers)
-        return Answer(kind="passages", query=question.text, terms=terms, passages=passages, speakers=speakers)
+        return Answer(kind="passages", query=question.text, terms=tuple(words), passages=passages, speakers=speakers)
 
     def _refs_as_hits(self, refs: Sequence[SpeakerRef]) -> tuple[SpeakerHit, ...]:
         return tuple(
@@ -269,16 +272,16 @@ class Engine:
     def turns_of(self, doc: int, name: str) -> list[int]:
         return list(self._by_speaker.get((doc, name), []))
 
-    def passage(self, unit_id: int, score: float, terms: Sequence[str]) -> Passage:
-        """A unit as a cited passage, its matching sentences picked out."""
+    def passage(self, unit_id: int, score: float, terms: Mapping[str, float]) -> Passage:
+        """A unit as a cited passage, its sentences matching the weighted terms picked out."""
         unit = self.units[unit_id]
         doc = self.documents[unit.doc]
         u = unit.utterance
         return Passage(
             speaker=u.speaker,
-            role=doc.speakers.get(u.speaker) if u.speaker else None,
+            role=u.role or (doc.speakers.get(u.speaker) if u.speaker else None),
             text=u.text,
-            excerpt=excerpt(u.text, set(terms), self.segmenter, self.options.excerpt_sentences,
+            excerpt=excerpt(u.text, terms, self.segmenter, self.options.excerpt_sentences,
                             self.options.excerpt_chars),
             citation=Citation(unit.doc, doc.title, doc.date, doc.page, doc.column, u.section,
                               doc.sections[_section_index(doc, u.section)].title, u.position),

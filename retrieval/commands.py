@@ -117,7 +117,7 @@ def speaker(engine: "Engine", arg: str, doc: int | None, query: str) -> Answer:
 
 def speaker_turns(engine: "Engine", refs: Sequence[SpeakerRef], query: str) -> Answer:
     """All turns of the given speakers, in order, grouped by article."""
-    passages = tuple(engine.passage(i, 0.0, ()) for r in refs for i in engine.turns_of(r.doc, r.name))
+    passages = tuple(engine.passage(i, 0.0, {}) for r in refs for i in engine.turns_of(r.doc, r.name))
     return Answer(kind="speaker_turns", query=query, speakers=tuple(_hit(engine, r) for r in refs), passages=passages)
 
 
@@ -144,7 +144,7 @@ def section(engine: "Engine", arg: str, doc: int | None, query: str) -> Answer:
         return Answer(kind="empty", query=query, message=_no_section(document, arg))
     turns = [i for i, u in enumerate(engine.units) if u.doc == d and u.utterance.section == number]
     return Answer(kind="section_turns", query=query, sections=(_section_info(document, d, number),),
-                  passages=tuple(engine.passage(i, 0.0, ()) for i in turns))
+                  passages=tuple(engine.passage(i, 0.0, {}) for i in turns))
 
 
 def _section_number(document: Document, arg: str) -> int | None:

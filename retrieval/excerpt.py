@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from .models import Fragment
 from .segment import Segmenter
@@ -18,17 +18,21 @@ def sentences(text: str) -> list[str]:
 
 def excerpt(
     text: str,
-    terms: Collection[str],
+    terms: Mapping[str, float],
     segmenter: Segmenter,
     max_sentences: int = 2,
     max_chars: int = 300,
 ) -> tuple[Fragment, ...]:
-    """The best matching sentences (in text order) as fragments, matched words flagged."""
+    """The best matching sentences (in text order) as fragments, matched words flagged.
+
+    A sentence ranks by the weights of the distinct question words it holds, so the user's own
+    words (weight 1) outrank synonyms added by expansion.
+    """
     parts = sentences(text) or [text]
     marked = [_mark(s, terms, segmenter) for s in parts]
     hits = [sum(1 for f in m if f.matched) for m in marked]
-    distinct = [len({f.text for f in m if f.matched}) for m in marked]
-    ranked = sorted(range(len(parts)), key=lambda i: (-distinct[i], -hits[i], i))
+    weight = [sum(_weight(w, terms) for w in {f.text for f in m if f.matched}) for m in marked]
+    ranked = sorted(range(len(parts)), key=lambda i: (-weight[i], -hits[i], i))
     chosen = sorted(i for i in ranked[:max_sentences] if hits[i]) or [0]
     pieces: list[Fragment] = []
     for n, i in enumerate(chosen):
@@ -48,6 +52,13 @@ def _mark(sentence: str, terms: Collection[str], segmenter: Segmenter) -> list[F
     if not terms:
         return [Fragment(sentence)]
     return [Fragment(t.surface, _matches(t.term, terms)) for t in segmenter.tokens(sentence)]
+
+
+def _weight(surface: str, terms: Mapping[str, float]) -> float:
+    term = surface.lower()
+    if term in terms:
+        return terms[term]
+    return max((w for q, w in terms.items() if len(q) > 1 and q in term), default=0.0)
 
 
 def _matches(term: str | None, terms: Collection[str]) -> bool:
