@@ -33,7 +33,7 @@ def run(tmp_path, monkeypatch, capsys):
 def test_ask_prints_the_answer_as_plain_text(run):
     status, out, _ = run("ask", "谁谈到了腐败？")
     assert status == 0
-    assert out.startswith("1. 刘丰富（自治区党委副书记、纪委书记）")
+    assert "\n1. 刘丰富（自治区党委副书记、纪委书记）\n" in out
 
 
 def test_ask_json_has_speakers_passages_and_message(run):

@@ -41,7 +41,8 @@ def check_html(page: str) -> str:
 
 def test_console_text_names_speaker_role_quote_and_citation(seed_engine):
     text = render_plain(seed_engine.ask("谁谈到了腐败？"))
-    assert text.startswith("1. 刘丰富（自治区党委副书记、纪委书记）")
+    assert text.startswith("《始终保持党同人民群众的血肉联系")  # one article: named once, first
+    assert "\n1. 刘丰富（自治区党委副书记、纪委书记）\n" in text
     assert "【腐败】" in text
     assert "2003-11-06" in text and "第9版(理论)" in text and "第4部分" in text
 
