@@ -25,10 +25,14 @@ def seed_text() -> str:
 
 @pytest.fixture(scope="session")
 def test_settings(tmp_path_factory):
-    """Default settings with the index cache in a private temp folder."""
-    from bot.settings import CacheSettings, Settings
+    """The project's config.yaml, with the index cache in a private temp folder."""
+    import dataclasses
 
-    return Settings(cache=CacheSettings(dir=str(tmp_path_factory.mktemp("cache"))))
+    from bot.settings import load_settings
+
+    settings = load_settings(ROOT / "config.yaml")
+    cache = dataclasses.replace(settings.cache, dir=str(tmp_path_factory.mktemp("cache")))
+    return dataclasses.replace(settings, cache=cache)
 
 
 @pytest.fixture(scope="session")
