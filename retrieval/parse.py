@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from .errors import ParseError
 from .models import NARRATION, QUESTION, SPEECH, Document, Problem, Section, Utterance
 from .parse_context import Context, Turn, new_context
-from .parse_names import role_from_text
+from .parse_names import fullest_role, roles_from_text, split_subject
 from .parse_turns import attribute, detect
 
 _HEADER = re.compile(r"(?m)^### ")
@@ -226,7 +226,7 @@ def _sections(body: list[_Line], title: str, byline: str, metadata: dict[str, st
     if len(groups) > 1 and not groups[-1][1]:  # a heading-shaped last line heads nothing: a signature or credit
         heading = groups.pop()[0]
         groups[-1][1].append(Utterance(None, None, len(groups) - 1, heading, position, NARRATION))
-    return _finish(groups, ctx)
+    return _finish(groups, ctx, metadata)
 
 
 def _heading_candidates(lines: list[_Line]) -> list[bool]:
@@ -250,12 +250,12 @@ def _cut_off(line: _Line) -> bool:
     return not line.signature and (last in "，、" or "\u4e00" <= last <= "\u9fff") and not _CREDIT.search(line.text)
 
 
-def _finish(groups: list[tuple[str, list[Utterance]]], ctx: Context) -> tuple[Section, ...]:
+def _finish(groups: list[tuple[str, list[Utterance]]], ctx: Context, metadata: dict[str, str]) -> tuple[Section, ...]:
     """Give every speaker one role across the document and mark named interviewers as questioners."""
     utterances = [u for _, us in groups for u in us]
     if not any(u.speaker for u in utterances):  # most news articles: nothing to fix
         return tuple(Section(number, heading, tuple(us)) for number, (heading, us) in enumerate(groups))
-    roles = _roles(utterances, ctx)
+    roles = _roles(utterances, ctx, metadata)
     askers = _interviewers(utterances)
     sections = []
     for number, (heading, us) in enumerate(groups):
@@ -264,17 +264,52 @@ def _finish(groups: list[tuple[str, list[Utterance]]], ctx: Context) -> tuple[Se
     return tuple(sections)
 
 
-def _roles(utterances: list[Utterance], ctx: Context) -> dict[str, str]:
-    """Each speaker's first stated role, else the role the text gives them ("…部长唐克")."""
+def _roles(utterances: list[Utterance], ctx: Context, metadata: dict[str, str]) -> dict[str, str]:
+    """Each speaker's fullest role anywhere in the article: labels, the 被采访者 list, the text ("…部长唐克")."""
+    stated: dict[str, list[str | None]] = {}
+    for u in utterances:
+        if u.kind == SPEECH and u.speaker:
+            stated.setdefault(u.speaker, []).append(u.role)
+    listed = _listed_roles(metadata)
     roles: dict[str, str] = {}
-    for u in utterances:
-        if u.kind == SPEECH and u.speaker and u.role and u.speaker not in roles:
-            roles[u.speaker] = u.role
-    for u in utterances:
-        if u.kind == SPEECH and u.speaker and u.speaker not in roles and len(u.speaker) <= 4:
-            role = role_from_text(u.speaker, ctx.text)
-            if role:
-                roles[u.speaker] = role
+    for name, candidates in stated.items():
+        candidates = [*candidates, listed.get(name)]
+        if len(name) <= 8:
+            body = [role for role, _ in roles_from_text(name, ctx.text[len(ctx.title):])]
+            # a headline runs into the role ("…推进对外经贸发展对外贸易经济合作部部长吴仪"): the body's role wins
+            heads = [role for role, _ in roles_from_text(name, ctx.title)]
+            known = body + [c for c in candidates if c]
+            candidates += body + [h for h in heads if not any(_run_in(h, b) for b in known)]
+        role = fullest_role(candidates)
+        if role:
+            roles[name] = role
+    return roles
+
+
+def _run_in(head_role: str, body_role: str) -> bool:
+    """True when a title's role is a full body role with headline words glued before it."""
+    prefix = head_role[: len(head_role) - len(body_role)]
+    return head_role.endswith(body_role) and len(body_role) >= 6 and bool(prefix) and not prefix.endswith(("、", "，"))
+
+
+_LIST_KEYS = ("被采访者", "被采访人", "受访者", "主持人")
+_LIST_SPLIT = re.compile(r"[，、,；;]")
+
+
+def _listed_roles(metadata: dict[str, str]) -> dict[str, str]:
+    """Roles in "被采访者：吉林省农安县县委书记张俊先，…" lists; a role may itself hold a 、."""
+    roles: dict[str, str] = {}
+    for key in _LIST_KEYS:
+        buffer = ""
+        for part in _LIST_SPLIT.split(metadata.get(key, "")):
+            item = (buffer + "、" + part) if buffer else part
+            found = split_subject(item.strip()) if part else None
+            if found and item.endswith(found[0]):
+                if found[1]:
+                    roles.setdefault(found[0], found[1])
+                buffer = ""
+            else:
+                buffer = item if len(item) < 40 else ""
     return roles
 
 

@@ -129,24 +129,51 @@ def _joint(core: str) -> bool:
 
 # Where a role phrase before a name can start: after punctuation or a verb/preposition ("本报对外交部长").
 _CUT = re.compile(r"[，。！？；：“”（）《》\s—…◆●■▲★了是请和与及等把被将在向访由据为让给使叫令]|本报对|对(?!外)|会见|会谈"
+                  r"|(?:^|(?<=[，。！？；\s]))当(?![地今前年代时家选然局中天日晚夜场面])"
                   r"|(?<=[\u4e00-\u9fff]{2})同|(?:电|讯)(?=[^，。]{0,20}$)")
 _WINDOW = 50
 
 
 def role_from_text(name: str, text: str) -> str | None:
     """The role `text` gives `name` where it names them after or before a role word ("部长唐克", "王家瑞部长")."""
-    suffix_role = None
+    roles = roles_from_text(name, text)
+    before = [r for r, prefixed in roles if prefixed]
+    return before[0] if before else (roles[0][0] if roles else None)
+
+
+def roles_from_text(name: str, text: str) -> list[tuple[str, bool]]:
+    """Every role `text` gives `name`, in order: (role, True) before the name ("部长唐克"), (role, False) after it."""
+    found_roles: list[tuple[str, bool]] = []
     start = text.find(name)
     while start >= 0:
         before = text[max(0, start - _WINDOW):start]
         cuts = [m.end() for m in _CUT.finditer(before) if m.group() != "同" or _name_before(before, m.start())]
         found = split_subject(before[cuts[-1] if cuts else 0:] + name)
         if found and found[0] == name and found[2] and found[1]:
-            return found[1]
+            found_roles.append((found[1], True))
         after = text[start + len(name): start + len(name) + 4]
-        suffix_role = suffix_role or next((r for r in ROLE_SUFFIXES if after.startswith(r)), None)
+        suffix = next((r for r in ROLE_SUFFIXES if after.startswith(r)), None)
+        if suffix:
+            found_roles.append((suffix, False))
         start = text.find(name, start + 1)
-    return suffix_role
+    return found_roles
+
+
+_MEMBERSHIP = ("代表", "委员")
+
+
+def fullest_role(roles: list[str | None]) -> str | None:
+    """The role that says most: the longest, plus a deputy's or member's status it does not already say."""
+    best = None
+    for role in roles:
+        if role and not valid_name(role) and (best is None or len(role) > len(best)):
+            best = role
+    if best is None:
+        return None
+    for role in roles:
+        if role and role.endswith(_MEMBERSHIP) and role not in best and best not in role and not valid_name(role):
+            best = f"{best}、{role}"
+    return best
 
 
 def _name_before(text: str, end: int) -> bool:
