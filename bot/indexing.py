@@ -137,9 +137,10 @@ def index_command(
     settings: "Settings",
     corpus_override: Sequence[str] | None,
     on_problem: Callable[["Problem"], None] | None,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
 ) -> int:
     """Build the index cache now (always from the corpus) and print what it holds."""
+    out = out or sys.stdout
     opened = open_engine(settings, corpus_override, on_problem, rebuild=True)
     size = opened.bytes
     where = str(opened.folder) if opened.folder else "not cached (cache.enabled is false or the folder is not writable)"

@@ -180,9 +180,12 @@ class BM25Index:
         if not len(ids) or k <= 0:
             return []
         if len(ids) > k:
-            part = np.argpartition(-scores, k - 1)[:k]
-            ids, scores = ids[part], scores[part]
-        order = np.lexsort((ids, -scores))
+            # argpartition picks any of the units tied at the k-th score: keep them all, so
+            # that ties go to the lower unit id as in a full sort.
+            kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
+            keep = scores >= kth
+            ids, scores = ids[keep], scores[keep]
+        order = np.lexsort((ids, -scores))[:k]
         return [(int(ids[i]), float(scores[i])) for i in order]
 
     # ------------------------------------------------------------ on disk

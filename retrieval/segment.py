@@ -40,6 +40,11 @@ class Token:
     term: str | None        # index term, or None for punctuation, spaces and stopwords
 
 
+def fold(text: str) -> str:
+    """NFKC: full-width letters, digits and signs as their ASCII forms (a no-op for most text)."""
+    return unicodedata.normalize("NFKC", text)
+
+
 def normalize_term(surface: str) -> str:
     """Fold full-width forms and case so ２００３ and 2003, ＡＢ and ab match."""
     return unicodedata.normalize("NFKC", surface).strip().lower()
@@ -86,15 +91,29 @@ class Segmenter:
         return frozenset(self._words)
 
     def tokens(self, text: str) -> list[Token]:
-        """Every piece of the text, in order, with its index term (None when dropped)."""
-        return [Token(piece, self._term(piece)) for piece in self._cut(text)]
+        """Every piece of the text, in order, with its index term (None when dropped).
+
+        The text is cut as `terms` cuts it (full-width forms folded) wherever folding keeps
+        every character in place, so ２００３年 is one piece 2003 here as in the index.
+        """
+        folded = fold(text)
+        if len(folded) != len(text):
+            folded = text
+        found, at = [], 0
+        for piece in self._cut(folded):
+            found.append(Token(text[at : at + len(piece)], self._term(piece)))
+            at += len(piece)
+        return found
 
     def terms(self, text: str) -> list[str]:
         """The index terms of a text: what both passages and questions are reduced to.
 
         With subwords on, long words also give their dictionary sub-words (jieba's search
         mode), so 惩治腐败 in a passage is found by 腐败 in a question and the other way round.
+        Full-width letters and digits are folded first, as questions are: the segmenter would
+        otherwise cut ２００３ into four digits that a question's 2003 never matches.
         """
+        text = fold(text)
         pieces = self._cut_for_search(text) if self.subwords else self._cut(text)
         memo = self._memo
         try:

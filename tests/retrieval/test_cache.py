@@ -1,0 +1,309 @@
+"""The persistent index cache: round trip, rebuilds on any change, damage detected, atomic writes."""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.indexing import open_engine
+from bot.settings import BM25Settings, CacheSettings, SegmentationSettings, Settings
+from retrieval import cache as cache_module
+from retrieval.cache import IndexCache, decode_documents, encode_documents
+from retrieval.lexicon import PartialJieba
+from retrieval.models import Problem
+from retrieval.segment import Segmenter
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT / "retrieval" / "data" / "2003-11-06_ningxia-study.txt"
+QUESTIONS = ["谁谈到了腐败？", "纪委书记说了什么？", "谁谈到了西部大开发", "群众", "/speaker", "/speaker 刘丰富", "/section 2"]
+
+
+@pytest.fixture(autouse=True)
+def steady_sources(monkeypatch):
+    """Keys normally cover the package's sources; colleagues editing them mid-run must not move them."""
+    monkeypatch.setattr(cache_module, "_source_digest", lambda: "tests")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A corpus folder of two files: the seed article and a second article, editable per test."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "seed.txt")
+    (folder / "second.txt").write_text(
+        "### 一篇普通的文章\n本报记者 张三\n2004-01-02\n第2版(要闻)\n专栏：\n\n"
+        "　　今年粮食生产获得丰收，农民收入继续增加。\n　　各地积极推进农业结构调整。\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def settings_for(tmp_path: Path, **changes) -> Settings:
+    settings = Settings(cache=CacheSettings(dir=str(tmp_path / "cache")))
+    return dataclasses.replace(settings, **changes)
+
+
+def answers(engine) -> list:
+    return [engine.ask(q) for q in QUESTIONS]
+
+
+def index_folders(settings: Settings) -> list[Path]:
+    return sorted(settings.cache_dir.glob("index-*"))
+
+
+def test_round_trip_gives_the_same_engine(tmp_path, corpus):
+    settings = settings_for(tmp_path)
+    built = open_engine(settings, [str(corpus)])
+    loaded = open_engine(settings, [str(corpus)])
+    assert (built.from_cache, loaded.from_cache) == (False, True)
+    assert loaded.engine.documents == built.engine.documents
+    assert loaded.engine.units == built.engine.units
+    for name in ("ptr", "unit_ids", "weights", "idfs"):
+        assert (getattr(loaded.engine.index, name) == getattr(built.engine.index, name)).all()
+    assert loaded.engine.index.vocabulary == built.engine.index.vocabulary
+    assert loaded.engine.title_index.vocabulary == built.engine.title_index.vocabulary
+    uncached = open_engine(dataclasses.replace(settings, cache=CacheSettings(enabled=False)), [str(corpus)])
+    assert uncached.folder is None and not uncached.from_cache
+    assert answers(loaded.engine) == answers(built.engine) == answers(uncached.engine)
+
+
+def test_documents_and_problems_survive_encoding(seed_engine):
+    problems = [Problem("a.txt", "empty file"), Problem("b.txt", "not UTF-8; decoded as GB18030")]
+    thesaurus = {"腐败": ["腐化", "贪污"]}
+    documents, loaded_problems, loaded_thesaurus = decode_documents(
+        encode_documents(seed_engine.documents, problems, thesaurus))
+    assert documents == seed_engine.documents
+    assert loaded_problems == problems
+    assert loaded_thesaurus == thesaurus
+
+
+def test_problems_are_reported_again_from_the_cache(tmp_path, corpus):
+    (corpus / "broken.txt").write_bytes(b"\x00\x01binary")
+    settings = settings_for(tmp_path)
+    for expected_from_cache in (False, True):
+        seen: list[Problem] = []
+        opened = open_engine(settings, [str(corpus)], on_problem=seen.append)
+        assert opened.from_cache is expected_from_cache
+        assert [p.source for p in seen] == [str(corpus / "broken.txt")]
+
+
+def test_a_changed_corpus_file_rebuilds(tmp_path, corpus):
+    settings = settings_for(tmp_path)
+    open_engine(settings, [str(corpus)])
+    second = corpus / "second.txt"
+    second.write_text(second.read_text(encoding="utf-8").replace("粮食生产", "棉花生产"), encoding="utf-8")
+    opened = open_engine(settings, [str(corpus)])
+    assert not opened.from_cache
+    assert "棉花" in opened.engine.index.vocabulary
+    assert open_engine(settings, [str(corpus)]).from_cache
+
+
+def test_an_added_file_rebuilds(tmp_path, corpus):
+    settings = settings_for(tmp_path)
+    open_engine(settings, [str(corpus)])
+    shutil.copy(corpus / "second.txt", corpus / "third.txt")
+    opened = open_engine(settings, [str(corpus)])
+    assert not opened.from_cache and opened.documents == 3
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"bm25": BM25Settings(k1=1.2)},
+        {"segmentation": SegmentationSettings(extra_words=("粮食生产",))},
+        {"segmentation": SegmentationSettings(extra_stopwords=("农民",))},
+        {"segmentation": SegmentationSettings(hmm=False)},
+        {"segmentation": SegmentationSettings(backend="jieba")},
+    ],
+    ids=["bm25.k1", "extra_words", "extra_stopwords", "hmm", "backend"],
+)
+def test_a_setting_that_affects_indexing_rebuilds(tmp_path, corpus, change):
+    open_engine(settings_for(tmp_path), [str(corpus)])
+    changed = settings_for(tmp_path, **change)
+    opened = open_engine(changed, [str(corpus)])
+    assert not opened.from_cache
+    assert open_engine(changed, [str(corpus)]).from_cache
+    assert len(index_folders(changed)) == 2
+
+
+def test_a_setting_that_does_not_affect_indexing_reuses_the_cache(tmp_path, corpus):
+    open_engine(settings_for(tmp_path), [str(corpus)])
+    changed = settings_for(tmp_path)
+    changed = dataclasses.replace(changed, answers=dataclasses.replace(changed.answers, max_speakers=2))
+    assert open_engine(changed, [str(corpus)]).from_cache
+
+
+def test_a_new_index_format_version_rebuilds(tmp_path, corpus, monkeypatch):
+    settings = settings_for(tmp_path)
+    open_engine(settings, [str(corpus)])
+    monkeypatch.setattr(cache_module, "INDEX_FORMAT_VERSION", cache_module.INDEX_FORMAT_VERSION + 1)
+    assert not open_engine(settings, [str(corpus)]).from_cache
+
+
+def test_changed_code_rebuilds(tmp_path, corpus, monkeypatch):
+    settings = settings_for(tmp_path)
+    open_engine(settings, [str(corpus)])
+    monkeypatch.setattr(cache_module, "_source_digest", lambda: "a parser fix")
+    assert not open_engine(settings, [str(corpus)]).from_cache
+
+
+@pytest.mark.parametrize(
+    "file, damage",
+    [
+        ("units.weights.npy", "truncate"),
+        ("units.unit_ids.npy", "flip"),
+        ("documents.texts_blob.npy", "flip"),
+        ("documents.utterances.npy", "truncate"),
+        ("documents.json", "truncate"),
+        ("titles.ptr.npy", "delete"),
+        ("lexicon.added_freqs.npy", "flip"),
+    ],
+)
+def test_a_damaged_cache_is_reported_in_one_line_and_rebuilt(tmp_path, corpus, caplog, file, damage):
+    settings = settings_for(tmp_path)
+    folder = open_engine(settings, [str(corpus)]).folder
+    target = folder / file
+    data = target.read_bytes()
+    if damage == "truncate":
+        target.write_bytes(data[: len(data) // 2])
+    elif damage == "flip":
+        target.write_bytes(data[:-1] + bytes([data[-1] ^ 0x01]))
+    else:
+        target.unlink()
+    with caplog.at_level(logging.WARNING, logger="retrieval.cache"):
+        opened = open_engine(settings, [str(corpus)])
+    assert not opened.from_cache
+    reports = [r.getMessage() for r in caplog.records if r.name == "retrieval.cache"]
+    assert len(reports) == 1 and "\n" not in reports[0]
+    assert "damaged" in reports[0] and "rebuilding" in reports[0] and file.split(".")[0] in reports[0]
+    assert open_engine(settings, [str(corpus)]).from_cache  # the rebuilt cache is whole again
+    assert answers(opened.engine) == answers(open_engine(settings, [str(corpus)]).engine)
+
+
+def test_a_build_that_fails_while_writing_leaves_no_cache(tmp_path, corpus, monkeypatch):
+    settings = settings_for(tmp_path)
+    from retrieval import index as index_module
+
+    real_save = index_module.BM25Index.save
+
+    def dying_save(self, folder, name="index"):
+        real_save(self, folder, name)
+        if name == "titles":
+            raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(index_module.BM25Index, "save", dying_save)
+    opened = open_engine(settings, [str(corpus)])  # still answers, without a cache
+    assert opened.folder is None and opened.engine.ask("谁谈到了腐败？").kind == "who"
+    assert index_folders(settings) == []
+    assert list(settings.cache_dir.glob(".tmp-*")) == []
+    monkeypatch.undo()
+    assert not open_engine(settings, [str(corpus)]).from_cache
+    assert open_engine(settings, [str(corpus)]).from_cache
+
+
+def test_a_build_killed_while_writing_leaves_no_cache_that_is_used(tmp_path, corpus):
+    """A real process killed with SIGKILL in the middle of writing the cache."""
+    settings = settings_for(tmp_path)
+    started = tmp_path / "writing"
+    script = textwrap.dedent(f"""
+        import time, pathlib
+        from retrieval import store
+        real = store.save_arrays
+        def slow(folder, name, arrays, meta):
+            written = real(folder, name, arrays, meta)
+            pathlib.Path({str(started)!r}).write_text(str(folder))
+            time.sleep(60)
+            return written
+        store.save_arrays = slow
+        import retrieval.index, retrieval.cache
+        retrieval.index.save_arrays = slow
+        retrieval.cache.save_arrays = slow
+        from bot.settings import Settings, CacheSettings
+        from bot.indexing import open_engine
+        open_engine(Settings(cache=CacheSettings(dir={str(settings.cache_dir)!r})), [{str(corpus)!r}])
+    """)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen([sys.executable, "-c", script], env=env, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 120
+        while not started.exists():
+            assert child.poll() is None, "the build ended before writing"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert index_folders(settings) == []                    # nothing looks finished
+    assert len(list(settings.cache_dir.glob(".tmp-*"))) == 1  # the half-written folder
+    opened = open_engine(settings, [str(corpus)])
+    assert not opened.from_cache
+    assert list(settings.cache_dir.glob(".tmp-*")) == []     # removed: its process is gone
+    assert open_engine(settings, [str(corpus)]).from_cache
+
+
+def test_old_caches_are_pruned(tmp_path, corpus, monkeypatch):
+    monkeypatch.setattr(cache_module, "KEEP", 2)
+    monkeypatch.setattr(IndexCache.__init__, "__defaults__", (2,))
+    for k1 in (1.1, 1.2, 1.3):
+        open_engine(settings_for(tmp_path, bm25=BM25Settings(k1=k1)), [str(corpus)])
+        time.sleep(0.01)
+    assert len(index_folders(settings_for(tmp_path))) == 2
+
+
+def test_a_cached_engine_starts_with_a_partial_dictionary_and_cuts_the_same(tmp_path, corpus):
+    settings = settings_for(tmp_path)
+    built = open_engine(settings, [str(corpus)]).engine
+    loaded = open_engine(settings, [str(corpus)]).engine
+    reference = Segmenter("rjieba", words=built.segmenter.words)
+    texts = [u.utterance.text for u in loaded.units] + QUESTIONS
+    assert [loaded.segmenter.terms(t) for t in texts[:20]] == [reference.terms(t) for t in texts[:20]]
+    cutter = loaded.segmenter.cutter
+    assert isinstance(cutter, PartialJieba) and not cutter.whole
+    texts = texts * 3
+    assert [[t.surface for t in loaded.segmenter.tokens(t)] for t in texts] == \
+        [[t.surface for t in reference.tokens(t)] for t in texts]
+    assert cutter.whole  # more texts than a question needs: the whole dictionary took over
+
+
+def test_qabot_index_prints_its_figures(tmp_path, corpus, capsys):
+    from bot.cli import main
+
+    config = tmp_path / "config.yaml"
+    config.write_text(f"cache:\n  dir: {tmp_path / 'cache'}\n", encoding="utf-8")
+    assert main(["index", "--config", str(config), "--corpus", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    for label in ("documents:  2", "utterances:", "terms:", "seconds:", "on disk:", str(tmp_path / "cache")):
+        assert label in out
+    assert main(["index", "--config", str(config), "--corpus", str(corpus)]) == 0  # always rebuilds
+
+
+def test_the_ask_path_imports_no_rank_bm25_telegram_or_tqdm(tmp_path):
+    """With a warm cache `qabot ask` answers without the libraries it does not need."""
+    config = tmp_path / "config.yaml"
+    config.write_text(f"cache:\n  dir: {tmp_path / 'cache'}\n", encoding="utf-8")
+    script = textwrap.dedent(f"""
+        import sys
+        from bot.cli import main
+        for _ in range(2):  # the second run is served from the cache
+            assert main(["ask", "--config", {str(config)!r}, "谁谈到了腐败？"]) == 0
+        loaded = sorted(m for m in ("rank_bm25", "telegram", "tqdm", "jieba", "retrieval.parse") if m in sys.modules)
+        print("LOADED", loaded)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "LOADED ['retrieval.parse']" in result.stdout  # parsed on the first, cold run only
+    warm = subprocess.run(
+        [sys.executable, "-c", script.replace("range(2)", "range(1)")], capture_output=True, text=True, cwd=ROOT,
+        timeout=300)
+    assert "LOADED []" in warm.stdout, warm.stdout + warm.stderr
