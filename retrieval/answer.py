@@ -109,6 +109,14 @@ class Engine:
     def _query(self, terms: Sequence[str]) -> tuple[list[str], list[float]]:
         return self.expander.expand(terms)
 
+    def _search_sections(self, question: Question, words: Sequence[str], weights: Sequence[float],
+                         allowed: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Search the section the question names; the whole corpus when that section has no match."""
+        hits = self._search(words, weights, allowed & self._section_mask(question), k)
+        if hits or (not question.section_hint and question.section_number is None):
+            return hits
+        return self._search(words, weights, allowed, k)
+
     def _search(self, words: Sequence[str], weights: Sequence[float], allowed: np.ndarray, k: int) -> list[tuple[int, float]]:
         """Best units by BM25 on their text, plus a share of their article title's BM25.
 
@@ -140,9 +148,9 @@ class Engine:
             if question.speakers or question.preferred:
                 return self._speakers_as_answer(question, question.speakers or question.preferred)
             return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
-        allowed = self.speech_mask & self._mask(question.speakers) & self._section_mask(question)
         words, weights = self._query(terms)
-        hits = self._search(words, weights, allowed, self.options.candidates)
+        allowed = self.speech_mask & self._mask(question.speakers)
+        hits = self._search_sections(question, words, weights, allowed, self.options.candidates)
         weighted = dict(zip(words, weights))
         if not hits:
             return self._nothing(question, terms)
@@ -205,9 +213,9 @@ class Engine:
             return commands.speaker_turns(self, question.speakers, query=question.text)
         if not terms:
             return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
-        allowed = self._mask(question.speakers) & self._section_mask(question)
         words, weights = self._query(terms)
-        hits = self._search(words, weights, allowed, self.options.max_passages)
+        allowed = self._mask(question.speakers)
+        hits = self._search_sections(question, words, weights, allowed, self.options.max_passages)
         if not hits:
             return self._nothing(question, terms)
         weighted = dict(zip(words, weights))
@@ -256,7 +264,9 @@ class Engine:
             for d in docs for s in self.documents[d].sections if s.number > 0
         ]
         best = max((score for score, _, _ in scored), default=0)
-        if best == 0 or best < 0.4 * len(hint):
+        # The hint often carries the article's context too (重庆市委学习会上讲发展第一要务):
+        # two heading words in common, or all of a short hint, is enough.
+        if best < min(2, len(hint)) or best == 0:
             return []
         return [(d, n) for score, d, n in scored if score == best]
 

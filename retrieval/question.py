@@ -85,17 +85,21 @@ def understand(text: str, directory: SpeakerDirectory) -> Question:
     who = bool(_WHO.search(text))
     topic = _cut_spans(text, mention.spans)
     topic, hint, number = _section_reference(topic)
-    # A who-question that names someone asks about somebody else (谁向李鹏总理介绍了…); one
-    # that names a role asks among its holders, but roles are often unrecorded, so it only prefers.
+    # A who-question asks for somebody: people it names are context (谁向李鹏总理介绍了…); a role
+    # it names narrows the choice, but roles are often unrecorded, so it only prefers their holders.
+    if who:
+        speakers, mentioned, preferred = (), mention.named + mention.context, mention.described
+    else:
+        speakers, mentioned, preferred = mention.named or mention.described, mention.context, ()
     return Question(
         text=text,
         who=who,
-        speakers=() if who else mention.refs,
+        speakers=speakers,
         topic=_WHO_PHRASE.sub(" ", topic).strip(),
         section_hint=hint,
         section_number=number,
-        mentioned=mention.refs if who and mention.by_name else (),
-        preferred=mention.refs if who and not mention.by_name else (),
+        mentioned=mentioned,
+        preferred=preferred,
     )
 
 
