@@ -118,7 +118,13 @@ def _eval(engine, args: argparse.Namespace) -> int:
 
 
 def _report_problem(problem) -> None:
-    print(f"qabot: skipped {problem.source}: {problem.reason}", file=sys.stderr)
+    """One line per corpus problem; the reason says whether the file was skipped or served."""
+    print(f"qabot: {one_line(problem.source)}: {one_line(problem.reason)}", file=sys.stderr)
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control characters shown as escapes (a file may be named a\\nb.txt)."""
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
 
 
 if __name__ == "__main__":

@@ -181,7 +181,7 @@ def run(settings: Settings, *, webhook_url: str | None = None, listen: str = "0.
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
     engine = build_engine(settings, corpus_override,
-                          on_problem=lambda p: _LOGGER.warning("skipped %s: %s", p.source, p.reason))
+                          on_problem=lambda p: _LOGGER.warning("corpus file %r: %s", p.source, p.reason))
     application = build_application(settings, engine, token)
     try:
         if webhook_url:

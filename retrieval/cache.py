@@ -93,7 +93,9 @@ def cache_key(paths: Sequence[str | Path], segmenter: Segmenter, params: BM25Par
         "thesaurus": _thesaurus_digest(),
         "corpus": corpus_fingerprint(paths),
     }
-    return hashlib.sha256(json.dumps(inputs, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()
+    # surrogatepass: a file name that is not UTF-8 reaches Python as lone surrogates (surrogateescape).
+    text = json.dumps(inputs, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _source_digest() -> str:
@@ -175,7 +177,8 @@ def encode_documents(
         "problems": [[p.source, p.reason] for p in problems],
         "thesaurus": thesaurus or {},
     }
-    arrays = {"header": np.frombuffer(json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
+    header_bytes = json.dumps(header, ensure_ascii=False).encode("utf-8", "surrogatepass")   # sources: file names
+    arrays = {"header": np.frombuffer(header_bytes, dtype=np.uint8),
               "utterances": np.array(rows, dtype=np.int32).reshape(len(rows), 5)}
     arrays.update({f"texts_{k}": v for k, v in pack_strings(texts).items()})
     return arrays
@@ -184,7 +187,7 @@ def encode_documents(
 def decode_documents(arrays: dict[str, np.ndarray]) -> tuple[list[Document], list[Problem], dict[str, list[str]]]:
     """The documents, problems and thesaurus `encode_documents` stored; DamagedStore when they do not fit."""
     try:
-        header = json.loads(arrays["header"].tobytes().decode("utf-8"))
+        header = json.loads(arrays["header"].tobytes().decode("utf-8", "surrogatepass"))
         texts = unpack_strings(arrays["texts_blob"], arrays["texts_offsets"])
         rows = arrays["utterances"].tolist()
         strings = [None] + header["strings"]       # id -1 is None: strings[id + 1]

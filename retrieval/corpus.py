@@ -39,7 +39,7 @@ def load_corpus(paths: Sequence[str | Path] | str | Path) -> Corpus:
     try:
         for path in map(Path, paths):
             if not path.exists():
-                corpus.problems.append(Problem(str(path), "no such file or folder"))
+                corpus.problems.append(Problem(str(path), "skipped: no such file or folder"))
                 continue
             for file in corpus_files(path):
                 key = file.resolve()
@@ -76,7 +76,7 @@ def _load_file(file: Path, corpus: Corpus) -> None:
         text, note = read_text(file)
         docs, problems = parse_text_with_problems(text, str(file))
     except (CorpusError, ParseError) as exc:
-        corpus.problems.append(Problem(str(file), str(exc)))
+        corpus.problems.append(Problem(str(file), f"skipped: {exc}"))
         return
     if note:
         corpus.problems.append(Problem(str(file), note))
@@ -101,10 +101,12 @@ def read_text(file: Path) -> tuple[str, str]:
     data = data.removeprefix(_BOM)
     try:
         return data.decode("utf-8"), ""
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.end == len(data) and exc.reason == "unexpected end of data":
+            # Cut inside a character, as a copy or download that stopped short leaves it: not GB18030.
+            return data[: exc.start].decode("utf-8"), "ends inside a character (truncated?); served up to the cut"
     try:
         # Served, but reported: the corpus format is UTF-8 and the fallback may have guessed wrong.
-        return data.decode("gb18030"), "not UTF-8; decoded as GB18030"
+        return data.decode("gb18030"), "not UTF-8; decoded as GB18030 and served"
     except UnicodeDecodeError:
         raise CorpusError("not UTF-8 or GB18030 text") from None
