@@ -6,9 +6,8 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .errors import ConfigError
 
@@ -34,8 +33,9 @@ class _Cutter(Protocol):
     def cut(self, text: str, hmm: bool = True) -> Iterable[str]: ...
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A piece of a text (a named tuple: excerpts make tens of thousands of them a second)."""
+
     surface: str            # as it appears in the text
     term: str | None        # index term, or None for punctuation, spaces and stopwords
 
@@ -99,10 +99,15 @@ class Segmenter:
         folded = fold(text)
         if len(folded) != len(text):
             folded = text
+        memo = self._memo
         found, at = [], 0
         for piece in self._cut(folded):
-            found.append(Token(text[at : at + len(piece)], self._term(piece)))
-            at += len(piece)
+            term = memo.get(piece)
+            if term is None:
+                term = memo[piece] = self._term(piece) or ""
+            end = at + len(piece)
+            found.append(Token(text[at:end], term or None))
+            at = end
         return found
 
     def terms(self, text: str) -> list[str]:
