@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from retrieval.errors import ConfigError, CorpusError, QabotError
 
 from . import console
-from .settings import Settings, build_engine, load_settings
+from .settings import Settings, build_engine, check_corpus_paths, load_settings
 
 log = logging.getLogger("qabot")
 
@@ -62,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         settings = load_settings(args.config)
+        if not args.corpus:   # --corpus replaces the configured paths: only these must exist
+            check_corpus_paths(settings)
         if args.strict:
             from dataclasses import replace
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import types
 import typing
@@ -126,14 +127,49 @@ def load_settings(path: str | Path | None = None) -> Settings:
         data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
     except OSError as exc:
         raise ConfigError(f"{config}: cannot read the config file ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{config}: not UTF-8 text (byte {exc.start})") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{config}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{config}: expected a mapping of settings at the top level")
     settings = _build(Settings, {k: v for k, v in data.items()}, str(config), "")
-    paths = tuple(str((config.parent / p).resolve()) if not Path(p).expanduser().is_absolute() else p
-                  for p in settings.corpus.paths)
+    paths = tuple(str(Path(p).expanduser()) if Path(p).expanduser().is_absolute()
+                  else str((config.parent / p).resolve()) for p in settings.corpus.paths)
     return dataclasses.replace(settings, corpus=dataclasses.replace(settings.corpus, paths=paths), source=str(config))
+
+
+def check_corpus_paths(settings: Settings) -> None:
+    """ConfigError naming the key and the file when a configured corpus path does not exist."""
+    for i, path in enumerate(settings.corpus.paths):
+        if not Path(path).exists():
+            raise ConfigError(f"{settings.source}: corpus.paths[{i}]: no such file or folder: {path}")
+
+
+# Values the engine and the bot can work with; anything else is a ConfigError, not a traceback later.
+_RANGES: dict[str, tuple[float, float | None]] = {
+    "bm25.k1": (0, None), "bm25.b": (0, 1), "bm25.epsilon": (0, None),
+    "answers.max_speakers": (1, None), "answers.passages_per_speaker": (0, None), "answers.max_passages": (1, None),
+    "answers.excerpt_sentences": (1, None), "answers.excerpt_chars": (1, None),
+    "answers.max_question_chars": (1, None), "answers.speaker_damping": (0, 1), "answers.candidates": (1, None),
+    "answers.min_relative_score": (0, 1), "answers.title_weight": (0, None), "answers.role_boost": (0, None),
+    "expansion.thesaurus_weight": (0, None), "expansion.domain_weight": (0, None), "expansion.max_per_word": (0, None),
+    "telegram.rate_limit_per_minute": (0, None), "telegram.passages_per_page": (0, None),
+    "telegram.concurrent_updates": (1, None), "telegram.send_retries": (0, None),
+}
+_CHOICES = {"segmentation.backend": ("rjieba", "jieba")}
+
+
+def _check_value(key: str, value: Any, file: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{file}: {key} must be a finite number, got {value!r}")
+    if key in _RANGES:
+        low, high = _RANGES[key]
+        if value < low or (high is not None and value > high):
+            allowed = f"between {low} and {high}" if high is not None else f"at least {low}"
+            raise ConfigError(f"{file}: {key} must be {allowed}, got {value!r}")
+    if key in _CHOICES and value not in _CHOICES[key]:
+        raise ConfigError(f"{file}: {key} must be one of {', '.join(_CHOICES[key])}, got {value!r}")
 
 
 def _build(cls: type, data: Any, file: str, prefix: str) -> Any:
@@ -146,6 +182,7 @@ def _build(cls: type, data: Any, file: str, prefix: str) -> Any:
         if key not in allowed:
             raise ConfigError(f"{file}: unknown key '{prefix}{key}' (allowed: {', '.join(allowed)})")
         values[key] = _convert(hints[key], value, file, f"{prefix}{key}")
+        _check_value(f"{prefix}{key}", values[key], file)
     return cls(**values)
 
 

@@ -16,7 +16,8 @@ SEED = Path(__file__).resolve().parents[2] / "retrieval" / "data" / "2003-11-06_
 
 
 @pytest.fixture
-def qabot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> Callable[..., tuple[int, str, str]]:
+def qabot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+          capsys: pytest.CaptureFixture) -> Callable[..., tuple[int, str, str]]:
     """Returns `qabot(*args)`: `qabot ARGS` run in-process with a private cache; gives (status, stdout, stderr)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("QABOT_CONFIG", raising=False)

@@ -31,8 +31,8 @@ questions = st.one_of(
     st.text(ANY_CHAR, max_size=40),
     st.lists(st.sampled_from(WORDS), max_size=12).map("".join),
     st.builds(lambda c, a: f"{c} {a}", st.sampled_from(COMMANDS),
-              st.one_of(st.integers(-10**30, 10**30).map(str), st.lists(st.sampled_from(WORDS), max_size=5).map("".join),
-                        st.text(max_size=20))),
+              st.one_of(st.integers(-10**30, 10**30).map(str),
+                        st.lists(st.sampled_from(WORDS), max_size=5).map("".join), st.text(max_size=20))),
     st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=4), st.integers(100, 800)),   # over the limit
 )
 
