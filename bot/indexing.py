@@ -64,7 +64,8 @@ def open_engine(
 ) -> Opened:
     """The engine for these settings: from the index cache when it is current, else built (and cached)."""
     from retrieval.cache import IndexCache, cache_key, new_engine
-    from retrieval.corpus import load_corpus
+    from retrieval.corpus import corpus_files
+    from retrieval.parallel import load_corpus
 
     from .settings import engine_options, make_segmenter
 
@@ -79,7 +80,9 @@ def open_engine(
         engine, problems = loaded
         _check(problems, engine.documents, paths, settings, on_problem)
         return Opened(engine, time.perf_counter() - start, True, cache.folder(key))
-    corpus = load_corpus(paths)
+    files = sum(len(corpus_files(Path(p))) for p in paths if Path(p).exists())
+    with progress_bar(files, "parsing", progress_stream, unit=" files") as advance:
+        corpus = load_corpus(paths, progress=advance)
     _check(corpus.problems, corpus.documents, paths, settings, on_problem)
     units = sum(len(d.utterances) for d in corpus.documents)
     with progress_bar(units, "indexing", progress_stream) as advance:
@@ -111,7 +114,9 @@ def _check(
 
 
 @contextmanager
-def progress_bar(total: int, label: str, stream: TextIO | None = None) -> Iterator[Callable[[int], None] | None]:
+def progress_bar(
+    total: int, label: str, stream: TextIO | None = None, unit: str = " utt"
+) -> Iterator[Callable[[int], None] | None]:
     """A tqdm bar on a terminal (an `advance(n)` callable); None, and tqdm not even imported, otherwise."""
     stream = stream or sys.stderr
     if not _is_terminal(stream) or total <= 0:
@@ -119,7 +124,7 @@ def progress_bar(total: int, label: str, stream: TextIO | None = None) -> Iterat
         return
     from tqdm import tqdm
 
-    with tqdm(total=total, desc=label, unit=" utt", file=stream, leave=False, dynamic_ncols=True) as bar:
+    with tqdm(total=total, desc=label, unit=unit, file=stream, leave=False, dynamic_ncols=True) as bar:
         yield bar.update
 
 

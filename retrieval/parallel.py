@@ -1,4 +1,4 @@
-"""Segment and count a large corpus on every core: batches of units, postings merged in order.
+"""Parse, segment and count a large corpus on every core; results joined in order.
 
 Each worker gets a copy of the segmenter's settings and words, segments a batch of unit texts
 and sends back its postings as numpy arrays (cheap to pass between processes), never the
@@ -11,12 +11,18 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .index import BM25Index, BM25Params, Postings, count_postings, merge_postings
 from .segment import Segmenter
 
+if TYPE_CHECKING:
+    from .corpus import Corpus
+
 BATCH_UNITS = 2000            # units per batch: small enough for a smooth progress bar
 PARALLEL_MIN_CHARS = 1_000_000  # below this (about 7k paragraphs) a pool costs more than it saves
+PARALLEL_MIN_BYTES = 2_000_000  # corpus files smaller than this in all are parsed in one process
 
 _worker_segmenter: Segmenter | None = None
 
@@ -45,20 +51,68 @@ def segment_postings(
             if progress:
                 progress(len(batch))
         return merge_postings(parts)
-    import multiprocessing
-
     spec = (segmenter.backend, segmenter.hmm, segmenter.subwords, sorted(segmenter.words),
             sorted(segmenter.stopwords), segmenter.cache_dir)
-    # fork shares the parent's loaded modules; it is only safe while no other thread runs.
-    method = "fork" if threading.active_count() == 1 and sys.platform != "win32" else "spawn"
-    context = multiprocessing.get_context(method)
     parts = []
-    with context.Pool(min(workers, len(batches)), initializer=_start_worker, initargs=(spec,)) as pool:
+    with _pool(min(workers, len(batches)), _start_worker, (spec,)) as pool:
         for batch, part in zip(batches, pool.imap(_count_batch, batches)):
             parts.append(part)
             if progress:
                 progress(len(batch))
     return merge_postings(parts)
+
+
+def load_corpus(
+    paths: Sequence[str | Path],
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> "Corpus":
+    """`corpus.load_corpus(paths)`, its files parsed on every core when there are many of them.
+
+    Files are taken in load_corpus's order, each given to load_corpus alone, and the parts
+    joined in that order: the same documents and problems as one call.
+    """
+    from . import corpus as corpus_module
+
+    items: list[Path] = []
+    seen: set[Path] = set()
+    for path in map(Path, paths):
+        if not path.exists():
+            items.append(path)           # load_corpus reports it
+            continue
+        for file in corpus_module.corpus_files(path):
+            if file.resolve() not in seen:
+                seen.add(file.resolve())
+                items.append(file)
+    workers = available_cores() if workers is None else workers
+    size = sum(f.stat().st_size for f in items if f.is_file())
+    if workers <= 1 or len(items) < 2 or size < PARALLEL_MIN_BYTES:
+        corpus = corpus_module.load_corpus(paths)
+        if progress:
+            progress(len(items))
+        return corpus
+    joined = corpus_module.Corpus()
+    with _pool(min(workers, len(items))) as pool:
+        for part in pool.imap(_load_file, [str(f) for f in items], chunksize=2):
+            joined.documents.extend(part.documents)
+            joined.problems.extend(part.problems)
+            if progress:
+                progress(1)
+    return joined
+
+
+def _pool(workers: int, initializer: Callable | None = None, initargs: tuple = ()):
+    import multiprocessing
+
+    # fork shares the parent's loaded modules; it is only safe while no other thread runs.
+    method = "fork" if threading.active_count() == 1 and sys.platform != "win32" else "spawn"
+    return multiprocessing.get_context(method).Pool(workers, initializer=initializer, initargs=initargs)
+
+
+def _load_file(path: str) -> "Corpus":
+    from .corpus import load_corpus as load_one
+
+    return load_one([path])
 
 
 def build_index(

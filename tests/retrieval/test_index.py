@@ -229,3 +229,15 @@ def bulk_sample(shared_corpus: Path) -> list[str]:
     lines = [line[2:].rstrip("\n") for f in sorted(folder.glob("*.txt"))
              for line in f.open(encoding="utf-8") if line.startswith("\u3000\u3000")]
     return lines[::40]
+
+
+def test_parallel_parsing_gives_what_load_corpus_gives(shared_corpus, monkeypatch):
+    from retrieval import corpus
+
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_BYTES", 0)
+    paths = [shared_corpus / "transcripts", shared_corpus / "format_samples", shared_corpus / "missing"]
+    files: list[int] = []
+    two = parallel.load_corpus(paths, workers=2, progress=files.append)
+    one = corpus.load_corpus(paths)
+    assert two.documents == one.documents and two.problems == one.problems
+    assert sum(files) == len(corpus.corpus_files(paths[0])) + len(corpus.corpus_files(paths[1])) + 1
