@@ -66,18 +66,25 @@ class Expander:
         self.known = known
         self.domain = synonym_table(options.domain)
         self._thesaurus: dict[str, set[str]] | None = None
+        self._thesaurus_source: Callable[[], Mapping[str, Iterable[str]]] | None = None
         self._glossary = sorted(((k.lower(), v) for k, v in options.glossary.items()), key=lambda kv: -len(kv[0]))
 
     @property
     def thesaurus(self) -> dict[str, set[str]]:
         if self._thesaurus is None:
-            self._thesaurus = synonym_table(cilin_groups()) if self.options.thesaurus else {}
+            if not self.options.thesaurus:
+                self._thesaurus = {}
+            elif self._thesaurus_source is not None:
+                self._thesaurus = {word: set(synonyms) for word, synonyms in self._thesaurus_source().items()}
+            else:
+                self._thesaurus = synonym_table(cilin_groups())
         return self._thesaurus
 
-    def use_thesaurus(self, table: Mapping[str, Iterable[str]]) -> None:
-        """Take the thesaurus from a table (the index cache keeps it cut to the corpus' words)."""
-        if self.options.thesaurus:
-            self._thesaurus = {word: set(synonyms) for word, synonyms in table.items()}
+    def use_thesaurus(self, source: Callable[[], Mapping[str, Iterable[str]]]) -> None:
+        """Read the thesaurus, when first needed, from `source()` (the index cache keeps it cut
+        to the corpus' words) instead of building it from the whole of Cilin."""
+        if self._thesaurus is None:
+            self._thesaurus_source = source
 
     def translate(self, text: str) -> str:
         """English words and phrases the glossary knows, replaced by their Chinese; others dropped."""
