@@ -214,6 +214,7 @@ def _sections(body: list[_Line], title: str, byline: str, metadata: dict[str, st
         if heads[i] and not broken and detect(line.text, ctx) is None:
             groups.append((line.text, []))
             previous = None
+            ctx.paragraph += 1  # a heading parts a dialogue
             continue
         previous = line
         turns = [Turn(None, None, line.text, NARRATION)] if line.signature else attribute(line.text, ctx, broken)
@@ -330,4 +331,4 @@ def _interviewers(utterances: list[Utterance]) -> set[str]:
     if len(turns) < 2:
         return set()
     return {name for name, texts in turns.items()
-            if len(texts) >= 3 and sum("？" in t for t in texts) * 2 >= len(texts)}
+            if len(texts) >= 3 and sum(t.rstrip("”。 ").endswith("？") for t in texts) * 2 >= len(texts)}

@@ -5,8 +5,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .models import SPEECH
-from .parse_names import ROLE_ENDINGS, split_subject, valid_name
+from .models import QUESTION, SPEECH
+from .parse_floor import last_mention
+from .parse_names import ROLE_ENDINGS, ROLE_SUFFIXES, ends_with_role, split_subject, valid_name
 
 _C = "\u4e00-\u9fff"
 _NOPUNCT = r"[^，。！？；：“”\s]"
@@ -23,6 +24,8 @@ QUESTION_LABEL = re.compile(
     rf"(?P<q>问)?[：:，,](?P<rest>.*)$", re.S)
 
 ROLE_BEFORE = tuple(ROLE_ENDINGS)
+ROLE_FOLLOW = frozenset("们团会部处级的")
+TITLE_PREFIX = frozenset("副代总前原老新")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,12 @@ class Context:
     known: set[str] = field(default_factory=set)
     current: Turn | None = None     # the open turn later unlabelled paragraphs continue
     last: Turn | None = None        # the previous turn (for 他说 / 她说)
+    paragraph: int = 0              # paragraphs attributed so far (a heading counts as one)
+    previous: str = ""              # the previous paragraph's text (for a 他 that starts a paragraph)
+    history: list[tuple[int, Turn]] = field(default_factory=list)  # recent turns by named people
+    _holders: dict[str, tuple[str, None] | None] = field(default_factory=dict)
+    _vouched: dict[str, bool] = field(default_factory=dict)
+    _counts: dict[str, int] = field(default_factory=dict)
 
     def open(self, turn: Turn) -> Turn:
         """Make `turn` the one later unlabelled paragraphs continue."""
@@ -66,13 +75,75 @@ class Context:
         return turn
 
     def mentioned_with_role(self, name: str) -> bool:
-        """True when the document names `name` right after a role word somewhere ("部长唐克")."""
+        """True when the document names `name` next to a role word somewhere ("部长唐克", "王广平代表")."""
         start = self.text.find(name)
         while start >= 0:
-            if self.text[max(0, start - 6):start].endswith(ROLE_BEFORE):
+            if ends_with_role(self.text[max(0, start - 6):start]) \
+                    or self.text.startswith(ROLE_SUFFIXES, start + len(name)):
                 return True
             start = self.text.find(name, start + 1)
         return False
+
+    def vouched(self, name: str) -> bool:
+        """A bare name ("唐克说，") counts when the document already knows it as a person."""
+        if name in self.known or name in self.title:
+            return True
+        found = self._vouched.get(name)
+        if found is None:
+            found = self._vouched[name] = self.mentioned_with_role(name)
+        return found
+
+    def count(self, word: str) -> int:
+        """How often the document has `word` (cached)."""
+        found = self._counts.get(word)
+        if found is None:
+            found = self._counts[word] = self.text.count(word)
+        return found
+
+    def title_holder(self, title: str) -> tuple[str, None] | None:
+        """The one person the document gives `title` ("李鹏总理", "国务院总理李鹏"), for a bare "总理问："."""
+        if title in self._holders:
+            return self._holders[title]
+        names: set[str] = set()
+        text = self.text
+        start = text.find(title)
+        while start >= 0:
+            end = start + len(title)
+            if text[start - 1:start] not in TITLE_PREFIX and text[end:end + 1] not in ROLE_FOLLOW:
+                for size in (3, 2):
+                    before = text[max(0, start - size):start]
+                    if len(before) == size and valid_name(before):
+                        names.add(before)
+                    after = text[end:end + size]
+                    if valid_name(after):
+                        names.add(after)
+            start = text.find(title, end)
+        # "总理李鹏来到…" offers 李鹏 and 李鹏来: the 3-character name only when every 李鹏 is part of it
+        names = {n if len(n) == 2 or text.count(n) == text.count(n[:2]) else n[:2] for n in names}
+        names = {n for n in names if len(n) == 3 or n + "" not in {m[:2] for m in names if len(m) == 3}}
+        holder = (names.pop(), None) if len(names) == 1 else None
+        self._holders[title] = holder
+        return holder
+
+    def previous_mention(self) -> tuple[str, str | None] | None:
+        """Whom a 他/她 at the start of a paragraph means: the last person the previous paragraph named."""
+        if self.previous:
+            found = last_mention(self.previous, None, 0, len(self.previous), self)
+            if found:
+                return found
+        last = self.last
+        if last and last.kind == SPEECH and last.speaker and last.speaker != "记者":
+            return last.speaker, last.role
+        return None
+
+    def record(self, turns: list[Turn], text: str) -> None:
+        """Remember a paragraph's turns by named people (for dialogues) and its text (for 他)."""
+        for turn in turns:
+            if turn.speaker and turn.kind in (SPEECH, QUESTION):
+                self.history.append((self.paragraph, turn))
+        del self.history[:-4]
+        self.previous = text
+        self.paragraph += 1
 
 
 def new_context(title: str, paragraphs: list[str]) -> Context:

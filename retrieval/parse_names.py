@@ -37,7 +37,7 @@ NOT_NAMES = frozenset(
     江北 江山 周年 周边 周末 周围 周期 方面 方案 方法 方向 方式 文化 文件 文明 文艺 文学 文物 文字 文章 史上 史料
     程序 程度 成果 成绩 成员 成本 成为 成功 常委 常务 常规 安全 安排 安置 严格 严重 严肃 万元 万人 龙头 路线 路上
     金融 金额 石头 白色 黄金 宋代 唐代 明代 清代 汉族 苗族 彭博 段落 项目 单位 单独 简单 简称 简介 管理 管道 曲线
-    解释 欧盟 欧洲 欧元 普遍 普通 普及 铁路 铁道 包括 包装 包容 宁静 毛病 毛泽东 习惯 谷歌 连续 连线 连接 卫生 卫星 车辆 车站 孔雀 邓中 余额 余下 于是 于今""".split()
+    解释 欧盟 欧洲 欧元 普遍 普通 普及 铁路 铁道 包括 包装 包容 宁静 毛病 毛泽东 党总 党支 党政 党中 党和 党风 习惯 谷歌 连续 连线 连接 卫生 卫星 车辆 车站 孔雀 邓中 余额 余下 于是 于今""".split()
 )
 
 # Words a role or description ends with; a name right after one of them is a named person
@@ -47,7 +47,7 @@ ROLE_ENDINGS = (
     "支书", "编辑", "主编", "总编", "司令", "政委", "首长", "将军", "院士", "博士", "护士", "战士", "农民",
     "司机", "职工", "大使", "参赞", "领事", "总统", "首相", "助理", "总裁", "总监", "主管", "干部", "教练",
     "劳模", "标兵", "校董", "人士", "秘书", "先生", "女士", "同志", "模范", "老板", "店主", "村民", "市民", "居民",
-    "长", "员", "师", "家", "生", "手", "者", "官", "人",
+    "长", "员", "师", "家", "生", "手", "者", "官", "人", "户", "工", "匠",
 )
 # Role words that may follow a name ("王炜钰代表", "段里仁教授"); longest first.
 ROLE_SUFFIXES = tuple(sorted(
@@ -58,6 +58,8 @@ ROLE_SUFFIXES = tuple(sorted(
     key=len, reverse=True))
 
 _TWO_CHAR_ROLES = tuple(r for r in ROLE_SUFFIXES + ROLE_ENDINGS if len(r) == 2)
+_ONE_CHAR_ENDINGS = frozenset(r for r in ROLE_ENDINGS if len(r) == 1)
+_MULTI_ENDINGS = tuple(r for r in ROLE_ENDINGS if len(r) > 1)
 CJK = r"\u4e00-\u9fff"
 _ETHNIC_TAIL = re.compile(rf"（[{CJK}]{{1,6}}族）$")
 _JOINER = re.compile("[和与及、]")
@@ -80,9 +82,42 @@ def valid_name(name: str) -> bool:
     return name[0] in SURNAMES and len(name) <= 3
 
 
+# A one-character ending counts only as the end of a real role word ("院长", "专员", "工程师"), so
+# "石家庄地区" (家), "国家安全生产" (家) and "三者齐备" (者) hold no role.
+_OPEN_ENDINGS = frozenset("员长师者官工匠")
+_NOT_ROLES = frozenset("""动员 复员 成长 增长 延长 擅长 特长 生长 助长 漫长 悠长 修长 见长 消长 专长 出师 誓师 会师 京师 王师
+    三者 两者 二者 四者 或者 再者 前者 后者 诸者 总工 施工 加工 开工 竣工 完工 停工 复工 用工 分工 动工 做工 打工 罢工
+    怠工 旷工 化工 理工 务工 手工 职工 器官 五官 感官""".split())
+_ONE_CHAR_ROLES = frozenset("""
+    院长 部长 市长 省长 县长 局长 校长 厂长 行长 社长 团长 组长 队长 站长 所长 处长 科长 会长 事长 书长 区长 乡长 镇长
+    村长 州长 庭长 馆长 司长 署长 员长 军长 师长 旅长 首长 船长 机长 舰长 外长 部长 理长 监长 务长 总长 议长 段长 矿长
+    委员 专员 议员 演员 职员 队员 学员 究员 务员 导员 理员 售员 货员 动员 察员 判员 播员 讲员 计员 艺员 教员 社员 党员
+    海员 船员 炊员 士员 检员 调员 研员 作员
+    教师 律师 医师 程师 计师 导师 厨师 技师 讲师 药师 牧师 大师 老师 法师 筑师 画师 修师 理师 饪师 艺师 脚师
+    专家 作家 画家 学家 业家 术家 论家 育家 治家 动家 行家 农家 明家 险家 略家 曲家 歌家 说家 法家
+    学生 医生 先生 究生 士生 博生
+    歌手 选手 能手 好手 高手 旗手 水手 射手 舵手 助手
+    学者 记者 作者 读者 患者 业者 导者 持者 劳者 行者 言者 访者 死者 伤者 难者 害者 资者 营者 费者 产者 发者 创者
+    交官 法官 察官 警官 军官 长官 副官 事官 政官
+    工人 军人 商人 责人 言人 持人 诗人 老人 主人 证人 理人 名人 艺人 夫人 家人 亲人 客人 军人 路人 情人 个人
+    司人 办人 起人 导人 领人 承人 事人 人人 头人
+    业户 体户 包户 困户 殖户 种户
+    磨工 钳工 民工 员工 技工 焊工 电工 车工 矿工 勤工 清工 铸工 瓦工 木工 泥工 漆工 缝工 纺工 织工 装工 锻工
+    木匠 铁匠 工匠 石匠 鞋匠 花匠""".split())
+
+
 def ends_with_role(text: str) -> bool:
     """True when `text` ends with a role or description word."""
-    return text.endswith(ROLE_ENDINGS)
+    if not text.endswith(ROLE_ENDINGS):
+        return False
+    last = text[-1]
+    if last in _ONE_CHAR_ENDINGS and not any(text.endswith(r) for r in _MULTI_ENDINGS):
+        if len(text) < 2:
+            return False
+        if last in _OPEN_ENDINGS:  # 巡视员, 副院长, 工程师, 修脚工: any, but 增长, 三者, 总工(程师), 施工
+            return text[-2:] not in _NOT_ROLES
+        return text[-2:] in _ONE_CHAR_ROLES
+    return True
 
 
 def clean_role(prefix: str) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .models import NARRATION, QUESTION, SPEECH
 from .parse_attrib import (ADV_ATOMS, DATELINE, VERB_F, VERB_P, find_attribution, inner_attributions,
                            leading_clause, pronoun_takes_floor)
+from .parse_floor import find_claims
 from .parse_context import (BIO, LABEL, QUESTION_LABEL, ROLE_BEFORE, Context, Turn, asks, has_label_colon, match_bare,
                             match_trailing, usable_bare_label)
 from .parse_names import ROLE_ENDINGS, ROLE_SUFFIXES, split_subject, valid_name
@@ -43,12 +44,20 @@ class Step:
 
 def attribute(p: str, ctx: Context, broken: bool = False) -> list[Turn]:
     """Split paragraph `p` into turns and say who speaks each; `broken`: `p` ends a cut-off paragraph."""
+    turns = _attribute(p, ctx, broken)
+    ctx.record(turns, p)
+    return turns
+
+
+def _attribute(p: str, ctx: Context, broken: bool) -> list[Turn]:
     direct = ctx.current is not None and ctx.current.kind == SPEECH
     step = detect(p, ctx)
     if step is None and broken and ctx.last:
         first = ctx.last = Turn(ctx.last.speaker, ctx.last.role, p, ctx.last.kind)
     elif step is None:
         first = _continue(p, ctx)
+        if first.kind == NARRATION and _whole_quote(p):
+            first = _quoted_turn(p, ctx) or first
     else:
         first = ctx.open(step.turn) if step.opens else ctx.close(step.turn)
         if step.then:
@@ -56,11 +65,76 @@ def attribute(p: str, ctx: Context, broken: bool = False) -> list[Turn]:
             ctx.last = first
     if first.kind == QUESTION:
         return [first]
-    if first.kind == NARRATION and first.text == p:
-        turns = _leading_person_speaks(p, ctx)
-        if turns:
-            return turns
-    return _split_inner(first, ctx, only_markers=direct and (step is None or step.opens))
+    if direct and step is None or step is not None and step.opens or not first.text:
+        # a speaker's own words (a label turn or its continuation): only a closing "…柯灵说：" hands over
+        return _split_inner(first, ctx, only_markers=True)
+    return _claimed(first, ctx, held=step is not None)
+
+
+def _claimed(first: Turn, ctx: Context, held: bool = False) -> list[Turn]:
+    """Cut a narration or reported paragraph where someone else takes the floor (parse_floor).
+
+    `held`: the paragraph's first words already have their speaker ("X说，…"), so only later sentences count."""
+    text = first.text
+    speaker = first.speaker if first.kind == SPEECH else None
+    claims = find_claims(text, ctx, speaker, first.role if speaker else None)
+    if held:
+        claims = [c for c in claims if c.start > 0]
+    if not claims:
+        return [first]
+    pieces: list[Turn] = []
+    cur, start = first, 0
+    for claim in claims:
+        if claim.speaker is not None and claim.speaker == cur.speaker and not claim.bare:
+            if claim.role and (not cur.role or len(claim.role) > len(cur.role)):  # "这位管农业的副省长"
+                pieces.append(Turn(cur.speaker, cur.role, text[start:claim.start].strip(), cur.kind))
+                cur, start = Turn(cur.speaker, claim.role, "", cur.kind), claim.start
+            continue
+        if claim.start > start:
+            pieces.append(Turn(cur.speaker, cur.role, text[start:claim.start].strip(), cur.kind))
+        kind = claim.kind if claim.speaker else NARRATION
+        cur, start = Turn(claim.speaker, claim.role, "", kind), claim.start
+        if claim.speaker and kind == SPEECH:
+            ctx.known.add(claim.speaker)
+    last = Turn(cur.speaker, cur.role, text[start:].strip(), cur.kind)
+    pieces = [t for t in pieces if t.text] + [last]
+    # "…。上海电影局顾问柯灵说：" closing a paragraph: his speech is in the next paragraphs.
+    ctx.open(last) if claims[-1].bare and last.speaker else ctx.close(last)
+    return pieces
+
+
+def _whole_quote(p: str) -> bool:
+    """A paragraph that is one quotation (or the opening part of one that runs on)."""
+    if not p.startswith("“"):
+        return False
+    close = p.find("”")
+    return close < 0 or close >= len(p.rstrip("。 ")) - 1
+
+
+def _asks(text: str) -> bool:
+    """True when the last words quoted in `text` (or the text itself) end with a question mark."""
+    close = text.rfind("”")
+    tail = text[:close] if close > 0 else text
+    return tail.rstrip("。 ”").endswith(("？", "?"))
+
+
+def _quoted_turn(p: str, ctx: Context) -> Turn | None:
+    """A quotation nobody is named for: the previous speaker goes on, or in a dialogue the other one answers."""
+    if not ctx.history or ctx.history[-1][0] != ctx.paragraph - 1:
+        if not ctx.history and ctx.asker and _asks(p):  # "问者是吴志泉": the opening question is his
+            return ctx.close(Turn(ctx.asker, None, p, QUESTION))
+        return None
+    n, x = ctx.history[-1]
+    y = next((t for m, t in reversed(ctx.history) if m == n - 1 and t.speaker != x.speaker), None)
+    if _asks(x.text):  # x asked: the other one answers
+        if y is None and x.speaker in (ctx.asker, "记者") and ctx.interviewee:
+            y = Turn(ctx.interviewee, None, "", SPEECH)
+        if y is None:
+            return None
+        return ctx.close(Turn(y.speaker, y.role, p, y.kind))
+    if y is not None and _asks(y.text):  # an exchange goes on: the one who asked asks again
+        return ctx.close(Turn(y.speaker, y.role, p, y.kind))
+    return ctx.close(Turn(x.speaker, x.role, p, x.kind))
 
 
 def detect(p: str, ctx: Context) -> Step | None:
@@ -184,7 +258,7 @@ def _reported(p: str, ctx: Context) -> Step | None:
 
 def _vouched(name: str, ctx: Context) -> bool:
     """A bare name ("唐克说，") counts when the document already knows it as a person."""
-    return name in ctx.known or name in ctx.title or ctx.mentioned_with_role(name)
+    return ctx.vouched(name)
 
 
 def _pronoun(p: str, ctx: Context) -> Step | None:

@@ -1,0 +1,606 @@
+"""Who takes the floor inside a narration or reported paragraph, sentence by sentence.
+
+Forum reports name their speakers in many ways besides "X说，" at a paragraph's start: a description
+before the name ("人大代表、江西宜春行署专员伍自尧结合自己的实际工作认为"), the words first and the
+speaker after ("“…”张润身深有感触地说", "“…”憋了一肚子话的唐顺义，鼓了鼓气开了腔"), a colon before
+the quote ("林丽韫作了一番补充：“…”"), a pronoun or "这位…" for someone just named ("。她说：",
+"这位省委副书记说："), or a bare title for the one person holding it ("总理笑着问：").
+
+`find_claims` returns where in a paragraph such a speaker takes the floor. A subject must be a
+person the text vouches for (a role word next to the name, a name the article knows, a 3-character
+name right after a quote); a sentence needs a speech verb after its subject, except a sentence that
+starts with a quote: the person named right after the quote said it.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from .models import QUESTION, SPEECH
+from .parse_names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SURNAMES, clean_role,
+                          ends_with_role, split_subject, valid_name)
+
+# ---------------------------------------------------------------- verbs and words
+
+# Speech verbs a sentence's subject takes; "提出的…" and "发言人" are not speech, nor "有希望".
+_VERB_WORDS = ("认为 指出 表示 强调 建议 主张 呼吁 提出 希望 介绍 透露 坦言 坦陈 直言 批评 反映 感叹 感慨 赞叹 解释 "
+               "补充 回答 告诉 提醒 插话 发言 称赞 分析 答应 开腔 抱怨 担忧 坚信 断言 评价 发问 提问 询问 追问 回忆 "
+               "说明 认定 宣布 承认 表态 疾呼 倡议 提议 回应 谈论 陈述 阐述").split()
+_VERB_ALTS = (r"(?:说|问|答|喊)[：:，,“]|(?:说|问|答|笑|叹|写|喊|讲|谈)道|谈(?:到|起|及|了)|讲到|开(?:了)?腔"
+              rf"|(?:{'|'.join(_VERB_WORDS)})(?![的人])|举(?:了)?[^，。“”]{{0,8}}?例|：“")
+# a leading class of first characters lets the scan skip most positions at C speed
+_VERB = re.compile(rf"(?=[说问答喊笑叹写讲谈举开：{''.join(sorted({w[0] for w in _VERB_WORDS}))}])(?:{_VERB_ALTS})")
+_QUESTION_VERB = re.compile(r"问|提问|发问|追问|询问")
+# After a quote, someone who only listens or looks is not its speaker.
+_REACTION = re.compile(r"(?:[^，。]{0,6}?)(?:听|看|读|念|望|见|点头|鼓掌|附和|同意|赞同|接过(?!话))")
+_SPEECH_NOUN = ("发言", "讲话", "话", "观点", "看法", "意见", "建议", "分析", "回答", "介绍", "演讲", "报告", "一席话")
+_MODIFIER = re.compile(r"的|在[^，。“”]{0,20}?的")
+_QUOTING = re.compile(r"(?:[\d０-９]+日)?在[^，。“”]{0,20}?(?:报告|讲话|批示|指示|文章|信|决定|讲演|贺词|致辞)[中里上]"
+                      r"|的(?:报告|讲话|批示|指示)")
+# Groups: their words are narration, and they end the previous speaker's turn.
+_GROUP = re.compile(r"(?:一些|许多|不少|很多|部分|有的|多位|几位|与会|[^，。“”]{0,12}?(?:代表|委员|专家|学者)们"
+                    r"|[^，。“”]{0,8}?代表、委员)")
+_GROUP_WORDS = ("们", "与会", "代表、委员")
+_GROUP_ALONE = ("一些", "许多", "不少", "很多", "部分", "有的", "多位", "几位")
+_GROUP_FIRST = frozenset(w[0] for w in _GROUP_ALONE) | {"与"}
+_TITLES = ("总理", "副总理", "总书记", "委员长", "国家主席", "主席", "省长", "市长", "县长", "部长", "外长", "书记",
+           "局长", "院长", "校长", "厂长", "董事长", "总经理", "总裁", "大使", "发言人", "主任", "秘书长", "会长",
+           "专员", "州长", "乡长", "镇长", "村长", "支书")
+_TITLE_BLOCK = frozenset("们团会部处级的长署办室院组")
+_LEAD_WORDS = ("但是", "但", "可是", "不过", "而且", "而", "并且", "于是", "因此", "所以", "其中", "随后", "接着",
+               "最后", "首先", "然后", "据", "——", "●", "■")
+_ADVERBIAL_HEAD = ("当", "在", "随着", "对于", "关于", "针对", "为了", "按照", "根据", "经过", "通过", "自从", "从",
+                   "提到", "谈到", "谈及", "说到", "讲到", "面对", "对此", "为此", "此外", "同时", "会上",
+                   "会后", "讨论中", "讨论结束")
+_ADVERBIAL_TAIL = ("时", "时候", "之际", "以后", "之后", "以来")
+_FOREIGN_MARKS = ("美国", "日本", "英国", "法国", "德国", "俄罗斯", "韩国", "朝鲜", "印度", "泰国", "越南", "新加坡",
+                  "马来西亚", "印尼", "印度尼西亚", "菲律宾", "澳大利亚", "新西兰", "加拿大", "巴西", "阿根廷", "墨西哥",
+                  "意大利", "西班牙", "荷兰", "比利时", "瑞典", "瑞士", "挪威", "丹麦", "芬兰", "波兰", "奥地利",
+                  "埃及", "南非", "以色列", "巴基斯坦", "伊朗", "土耳其", "蒙古", "缅甸", "老挝", "柬埔寨", "联合国",
+                  "欧盟", "东盟", "世界银行", "世贸组织", "国际", "外国", "西藏", "新疆", "藏族", "维吾尔族", "蒙古族")
+_FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总")
+_FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff·]{2,8}?(?=认为|说[，：,:。“]|表示|指出|强调|感到|觉得|建议|呼吁|介绍|透露|谈到|坦言)")
+_DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,7}?(?=[，。！？；：、“”（）\s]|表示|说|认为|指出|强调|介绍|"
+                       r"在|对|近日|日前|不久|也|还|则|曾|已|今天|昨天|此前|接受|告诉|感到|觉得|$)")
+_NAME_STARTS = frozenset(SURNAMES) | {c[0] for c in COMPOUND_SURNAMES}
+_CJK_LO, _CJK_HI = "\u4e00", "\u9fff"
+_SENTENCE_END = frozenset("。！？")
+_QUOTE_END_PUNCT = frozenset("。！？…，")
+_WEAK_ROLE_HEADS = frozenset("一二三四两几多前后或再诸各")
+# After a name: words that start the predicate, so "王铭强调" is 王铭 + 强调.
+_AFTER_NAME = frozenset("""来到 出席 参加 视察 会见 看望 考察 听取 主持 接受 笑着 高兴 激动 深有 颇有 一直 近日 今天 昨天 日前
+    首先 随后 接着 最后 同志 代表 委员 先生 女士""".split())
+_AFTER_NAME_CHARS = frozenset("说在对向和与及是也还又就都把被给从将已曾")
+_PREDICATE = re.compile(r"[到去在向给跟把被让请叫令往由]|来(?!自)|对(?!外)|从(?![业事])|看望|走访|探望|慰问|会见|陪同|带领"
+                        r"|率领|邀请|听取|走进|采访|接受|遇到|见到|告别")
+_REPORTERS = ("记者", "通讯员", "特约记者")
+_MENTION_AFTER = frozenset("，。！？；：、的是")
+_MENTION_BEFORE = frozenset("，。！？；：、“”的到见访别")
+_ORG_CHARS = frozenset("部局厅委院省市县区乡村镇厂矿站所校处科组队团社党军司馆店园场业界系办山河湖街路港岛州")
+_CLAUSE_MAX = 6
+_SURNAME_CLASS = "".join(sorted(_NAME_STARTS))
+# Where a person may be named: a role word then a surname, a name then a role word or a speech verb,
+# a foreign mark or a dotted name. Clauses with none of these near their start are not scanned.
+_HINT = re.compile(
+    f"(?P<role>[{''.join(sorted({r[-1] for r in ROLE_ENDINGS}))}的、])(?=[{_SURNAME_CLASS}])"
+    f"|[{_SURNAME_CLASS}][\\u4e00-\\u9fff]{{1,2}}[{''.join(sorted({r[0] for r in ROLE_SUFFIXES}))}说认表指强建介谈透坦回插发]"
+    "|·")
+_FOREIGN_MARK = re.compile("|".join(_FOREIGN_MARKS))
+_HINT_REACH = 42
+_STOP = re.compile("[，。！？；：“”]")
+_SUFFIX_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _suffix in ROLE_SUFFIXES:  # longest first, as ROLE_SUFFIXES is
+    _SUFFIX_BY_FIRST[_suffix[0]] = _SUFFIX_BY_FIRST.get(_suffix[0], ()) + (_suffix,)
+_LEAD_FIRST = frozenset(w[0] for w in _LEAD_WORDS)
+_TITLE_FIRST = frozenset(t[0] for t in _TITLES)
+_QUOTE_MARK = re.compile("[“”]")
+_SENTENCE_MARK = re.compile("[。！？”]")
+_CLAUSE_MARK = re.compile("[，,；;]")
+_VERB_WINDOW = 60
+_SUBJECT_MAX = 40
+_THIS_MAX = 26
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A speaker taking the floor at `start` of a paragraph; speaker None: a group's words (narration)."""
+
+    start: int
+    speaker: str | None
+    role: str | None
+    kind: str = SPEECH
+    bare: bool = False   # the paragraph ends with this speaker's "…说：": the next paragraph is their speech
+
+
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    kind: str            # person, pronoun, this, title, reporter, group
+    name: str | None
+    role: str | None
+    start: int
+    end: int
+
+
+# ---------------------------------------------------------------- quotes and sentences
+
+
+def quote_mask(p: str) -> bytearray:
+    """1 for every character inside “…” (the marks included), 0 outside; an unclosed quote runs to the end."""
+    mask = bytearray(len(p))
+    depth = start = 0
+    for m in _QUOTE_MARK.finditer(p):
+        if m.group() == "“":
+            if not depth:
+                start = m.start()
+            depth += 1
+        elif depth:
+            depth -= 1
+            if not depth:
+                mask[start:m.end()] = b"\x01" * (m.end() - start)
+    if depth:
+        mask[start:] = b"\x01" * (len(p) - start)
+    return mask
+
+
+def _sentences(p: str, mask: bytearray) -> list[tuple[int, int]]:
+    """Sentences outside quotes: after 。！？, and after a closing quote that ends one (“…。”张三说)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(p)
+    for m in _SENTENCE_MARK.finditer(p):
+        i = m.start()
+        if mask[i]:
+            if m.group() == "”" and i + 1 < n and not mask[i + 1] and i > 0 and p[i - 1] in _QUOTE_END_PUNCT \
+                    and p[i + 1] not in "，,。！？、；：":
+                spans.append((start, i + 1))
+                start = i + 1
+        elif m.group() != "”":
+            spans.append((start, i + 1))
+            start = i + 1
+    if start < n:
+        spans.append((start, n))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _clauses(p: str, mask: bytearray, start: int, end: int) -> list[tuple[int, int]]:
+    """The comma-separated clauses of a sentence, outside quotes."""
+    spans = []
+    s = start
+    for m in _CLAUSE_MARK.finditer(p, start, end):
+        i = m.start()
+        if not mask[i]:
+            spans.append((s, i))
+            s = i + 1
+            if len(spans) >= _CLAUSE_MAX:
+                break
+    spans.append((s, end))
+    return [(a, b) for a, b in spans if b > a]
+
+
+# ---------------------------------------------------------------- subjects
+
+
+def _lead(p: str, i: int, end: int) -> int:
+    """Skip conjunctions, dashes and bullets before a subject."""
+    moved = True
+    while moved and i < end and p[i] in _LEAD_FIRST:
+        moved = False
+        for word in _LEAD_WORDS:
+            if p.startswith(word, i):
+                i += len(word)
+                moved = True
+                break
+    return i
+
+
+def _adverbial(p: str, start: int, end: int) -> bool:
+    """A clause that sets time or place ("当…时", "在…会上", "提到“钱”"): it names no speaker."""
+    clause = p[start:end]
+    return clause.startswith(_ADVERBIAL_HEAD) or clause.endswith(_ADVERBIAL_TAIL) and len(clause) <= 30
+
+
+def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, after_quote: bool = False,
+               loose: bool = False, hinted: bool = True, starts: list[int] | None = None) -> _Subject | None:
+    """The person a clause p[start:end] starts with, if any; `loose`: a bare 3-character name will do.
+
+    `hinted`: a name may stand near the clause's start (see _HINT); else only pronouns, groups and titles."""
+    i = _lead(p, start, end)
+    if i >= end:
+        return None
+    ch = p[i]
+    if ch in "他她" and p[i + 1:i + 2] not in ("们", "的", "人"):
+        return _Subject("pronoun", None, None, i, i + 1)
+    if p.startswith(("这位", "该位"), i):
+        return _this(p, i, end)
+    if after_quote and (ch == "我" or p.startswith(("记者", "笔者"), i)):
+        return _Subject("reporter", "记者", None, i, i + (1 if ch == "我" else 2))
+    m = _GROUP.match(p, i, end) if ch in _GROUP_FIRST or "们" in p[i:i + 14] or "代表、委员" in p[i:i + 14] else None
+    if m and (m.group().endswith(_GROUP_WORDS) or m.group() in _GROUP_ALONE):
+        return _Subject("group", None, None, i, m.end())
+    found = _person(p, mask, i, min(end, i + _SUBJECT_MAX), ctx, after_quote or loose, starts) \
+        if hinted or ch in _NAME_STARTS else None
+    if found:
+        return found
+    if ch not in _TITLE_FIRST:
+        return None
+    for title in _TITLES:
+        if p.startswith(title, i) and p[i + len(title):i + len(title) + 1] not in _TITLE_BLOCK:
+            holder = ctx.title_holder(title)
+            if holder:
+                return _Subject("title", holder[0], holder[1], i, i + len(title))
+            break
+    return None
+
+
+def _this(p: str, i: int, end: int) -> _Subject | None:
+    """"这位熟悉农村工作的省委副书记": someone just named, described again (the description is a role)."""
+    best = 0
+    stop = min(end, i + _THIS_MAX)
+    for k in range(i + 2, stop):
+        if p[k] in "，。！？；：“”、":
+            stop = k
+            break
+    for k in range(i + 3, stop + 1):
+        if ends_with_role(p[i + 2:k]):
+            best = k
+    if not best:
+        return None
+    role = clean_role(p[i + 2:best])
+    return _Subject("this", None, role or None, i, best)
+
+
+def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: bool,
+            starts: list[int] | None = None) -> _Subject | None:
+    """A described or known person at p[i:…] ("湖南农业大学校长官春云代表", "韦钰", "憋了一肚子话的唐顺义").
+
+    `starts`: where names may start (see _hints); `loose` scans every position and takes a bare name."""
+    cut = _STOP.search(p, i, stop)
+    if cut:
+        stop = cut.start()
+    this_at = p.find("的这位", i, stop)
+    if starts is None:
+        candidates = range(i, stop - 1)
+    else:
+        k = bisect_left(starts, i)
+        candidates = [i] if not starts or k == len(starts) or starts[k] != i else []
+        while k < len(starts) and starts[k] < stop - 1:
+            candidates.append(starts[k])
+            k += 1
+    bare: _Subject | None = None   # a bare 3-character name, used when no described person follows
+    for j in candidates:
+        if this_at >= 0 and j > this_at:
+            this = _this(p, this_at + 1, stop)
+            return _Subject("this", None, this.role, i, this.end) if this else bare
+        if p[j] not in _NAME_STARTS:
+            continue
+        for size in _sizes(p, j, ctx):
+            if j + size > stop:
+                continue
+            name = p[j:j + size]
+            if not valid_name(name):
+                continue
+            found = _accept(p, i, j, name, ctx, loose)
+            if found and found.kind == "bare":
+                bare = bare or _Subject("person", found.name, None, found.start, found.end)
+            elif found:
+                return found
+    if this_at >= 0:
+        this = _this(p, this_at + 1, stop)
+        return _Subject("this", None, this.role, i, this.end) if this else bare
+    return bare or _foreign(p, i, stop, ctx)
+
+
+def _sizes(p: str, j: int, ctx) -> tuple[int, ...]:
+    """Name lengths to try at p[j]: "李鹏来到" and "王铭强调" hold the 2-character names 李鹏 and 王铭."""
+    if _VERB.match(p, j + 2) or p[j + 2:j + 4] in _AFTER_NAME or p[j + 2:j + 3] in _AFTER_NAME_CHARS:
+        return 2, 3, 4
+    three = p[j:j + 3]
+    if len(three) == 3 and ctx.count(three[:2]) > ctx.count(three) > 0:
+        return 2, 3, 4
+    return 3, 2, 4
+
+
+def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subject | None:
+    """Whether `name` at p[j:] ends a subject that started at i, and who it is."""
+    end = j + len(name)
+    if _VERB.match(p, j + 1) or len(name) == 3 and _VERB.match(p, j + 2):
+        return None   # "乔石委员长曾指出": 曾 is not a name
+    if j > i and _PREDICATE.search(p[i:j].rsplit("的", 1)[-1]):
+        return None   # "…来到村民尤桂兰家": the clause is a predicate, the person its object
+    suffix = _suffix_at(p, end)
+    if suffix and _name_at(p, end + len(suffix)):
+        suffix = ""   # "北京聚福隆茶园经理王兆兰": 经理 belongs to the next name
+    if not suffix and p[end:end + 1] in _ORG_CHARS:
+        return None   # "冶金部", "黄金村": an organisation or a place
+    found = split_subject(p[i:end] + suffix)
+    if not found or found[0] != name:
+        return None
+    _, role, evidence = found
+    if evidence and len(role) <= 2 and role[:1] in _WEAK_ROLE_HEADS:
+        evidence = False  # "三者齐备", "两者兼顾": not a role
+    nxt = p[end + len(suffix):end + len(suffix) + 1]
+    if nxt and nxt in "和与及、同" and _name_follows(p, end + len(suffix) + 1):
+        return _Subject("group", None, None, i, end)   # "王照环和安阳市市长方晓宇认为": two people
+    if role and role.endswith(_REPORTERS):
+        return None   # "本报莫斯科1月20日电记者许宏治": the reporter, not a speaker
+    if evidence or ctx.vouched(name):
+        return _Subject("person", name, role or None, i, end + len(suffix))
+    if after_quote and len(name) == 3 and name[-1] not in _ORG_CHARS and not suffix:
+        return _Subject("bare", name, None, i, end)
+    return None
+
+
+def _suffix_at(p: str, k: int) -> str:
+    """The role word ("代表", "委员长") that starts at p[k], or ""."""
+    for suffix in _SUFFIX_BY_FIRST.get(p[k:k + 1], ()):
+        if p.startswith(suffix, k):
+            return suffix
+    return ""
+
+
+def _name_at(p: str, k: int) -> bool:
+    """True when a person's name starts at p[k]."""
+    return p[k:k + 1] in _NAME_STARTS and (valid_name(p[k:k + 3]) or valid_name(p[k:k + 2]))
+
+
+def _name_follows(p: str, k: int) -> bool:
+    """True when another person's name (perhaps after a role) starts within a few characters of k."""
+    for j in range(k, min(len(p), k + 16)):
+        if p[j] in "，。！？；：“”":
+            return False
+        if p[j] in _NAME_STARTS and (valid_name(p[j:j + 3]) or valid_name(p[j:j + 2])):
+            return True
+    return False
+
+
+def _foreign(p: str, i: int, stop: int, ctx) -> _Subject | None:
+    """"日本通产省副部长佐野忠克认为", "全国妇联副主席阿沛·才旦卓嘎": a role, then a name no surname table knows."""
+    segment = p[i:stop]
+    if "·" in segment:
+        m = _DOT_NAME.search(p, i, stop)
+        if m:
+            start = m.start()
+            # the part before the dot may still be role text: keep its tail after the last role word
+            for k in range(m.start(), p.index("·", m.start())):
+                if ends_with_role(p[i:k]):
+                    start = k
+            if start > i and ends_with_role(p[i:start]):
+                return _Subject("person", p[start:m.end()], clean_role(p[i:start]) or None, i, m.end())
+    if not _FOREIGN_MARK.search(p, i, min(stop, i + 14)):
+        return None
+    for k in range(i + 3, stop - 1):
+        if not ends_with_role(p[i:k]):
+            continue
+        m = _FOREIGN_NAME.match(p, k, stop + 4)
+        if m and 2 <= len(m.group()) <= 7 and not any(c in _FOREIGN_BAD for c in m.group()):
+            return _Subject("person", m.group(), clean_role(p[i:k]) or None, i, m.end())
+    return None
+
+
+# ---------------------------------------------------------------- mentions (for 他 / 这位)
+
+
+def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple[str, str | None] | None:
+    """The last person named in p[lo:hi] outside quotes, whom a later 他/她/这位 refers to."""
+    if mask is None:
+        mask = quote_mask(p)
+    for j in range(hi - 2, lo - 1, -1):
+        if mask[j] or p[j] not in _NAME_STARTS:
+            continue
+        for size in (3, 2):
+            name = p[j:j + size]
+            if j + size > hi or not valid_name(name):
+                continue
+            after = p[j + size:j + size + 4]
+            suffix = next((s for s in ROLE_SUFFIXES if after.startswith(s)), None)
+            found = split_subject(p[max(lo, j - 20):j + size])
+            if found and found[0] == name and found[2]:
+                return name, found[1] or None
+            if suffix or ctx.vouched(name):
+                return name, suffix
+            if size == 3 and after[:1] in _MENTION_AFTER and after[:2] != "的话" and name[-1] not in _ORG_CHARS \
+                    and (j == lo or p[j - 1] in _MENTION_BEFORE):
+                return name, None
+    if "·" in p[lo:hi]:
+        for m in _DOT_NAME.finditer(p, lo, hi):
+            if not mask[m.start()]:
+                return m.group(), None
+    return None
+
+
+# ---------------------------------------------------------------- claims
+
+
+def find_claims(p: str, ctx, speaker: str | None, role: str | None) -> list[Claim]:
+    """Where a paragraph hands the floor to someone; `speaker` holds it at the start.
+
+    A claim for the speaker who already holds the floor only brings a role ("这位管农业的副省长")."""
+    quoted = "“" in p
+    if not quoted and not _VERB.search(p):
+        return []
+    mask = quote_mask(p) if quoted else bytearray(len(p))
+    verbs = [m for m in _VERB.finditer(p) if (not mask[m.start()] or m.group() == "：“") and p[m.start() - 1:m.start()] != "有"]
+    if not verbs and not quoted:
+        return []
+    anaphor = max(p.rfind("他"), p.rfind("她"), p.rfind("这位"))  # the last 他/她/这位 a named person may explain
+    hints = _hints(p, ctx)
+    starts = [v.start() for v in verbs]
+    claims: list[Claim] = []
+    state = _State((speaker, role, 0) if speaker else None, None)
+    for s, e in _sentences(p, mask):
+        if p[s] == "“" and mask[s]:
+            claim = _after_quote(p, mask, s, e, ctx, state, hints)
+            if claim:
+                state.take(claim, claims)
+            continue
+        k = bisect_left(starts, s)
+        if k == len(starts) or starts[k] >= e:
+            subj = _first_subject(p, mask, s, e, ctx, hints) if anaphor > s else None
+            if subj and subj.kind == "person":
+                state.latest = (subj.name, subj.role, subj.start)
+            continue
+        _sentence_claims(p, mask, s, e, starts, verbs, ctx, state, claims, hints)
+    return claims
+
+
+def _hints(p: str, ctx) -> list[int]:
+    """Sorted positions where a person's name may start (see _HINT), known speakers included."""
+    hints = [m.end() if m.lastgroup == "role" else m.start() for m in _HINT.finditer(p)]
+    hints += [m.start() for m in _FOREIGN_MARK.finditer(p)]
+    for name in ctx.known:
+        k = p.find(name)
+        while k >= 0:
+            hints.append(k)
+            k = p.find(name, k + 1)
+    hints.sort()
+    return hints
+
+
+def _hinted(hints: list[int], a: int, b: int) -> bool:
+    k = bisect_left(hints, a)
+    return k < len(hints) and hints[k] < min(b, a + _HINT_REACH)
+
+
+@dataclass(slots=True)
+class _State:
+    """Who holds the floor (name, role, since where) and the last person named as a subject."""
+
+    current: tuple[str, str | None, int] | None
+    latest: tuple[str, str | None, int] | None
+
+    def take(self, claim: Claim, claims: list[Claim]) -> None:
+        claims.append(claim)
+        self.current = (claim.speaker, claim.role, claim.start) if claim.speaker else None
+
+
+def _first_subject(p: str, mask: bytearray, s: int, e: int, ctx, hints: list[int]) -> _Subject | None:
+    """The first person a verbless sentence names as a subject (whom a later 他 or 这位 may mean)."""
+    for a, b in _clauses(p, mask, s, e)[:3]:
+        if _adverbial(p, a, b):
+            continue
+        subj = subject_at(p, mask, a, b, ctx, loose=True, hinted=_hinted(hints, a, b),
+                          starts=hints)
+        if subj and not (subj.kind == "person" and _MODIFIER.match(p, subj.end)):
+            return subj
+    return None
+
+
+def _sentence_claims(p, mask, s, e, starts, verbs, ctx, state: _State, claims: list[Claim], hints: list[int]) -> None:
+    """Claims a sentence makes: the first subject a speech verb follows takes the floor."""
+    last_verb = starts[bisect_left(starts, e) - 1]
+    clauses = [c for c in _clauses(p, mask, s, e) if c[0] < last_verb]
+    subjects: list[_Subject] = []
+    for n, (a, b) in enumerate(clauses):
+        if _adverbial(p, a, b) and not subjects:
+            continue
+        subj = subject_at(p, mask, a, b, ctx, hinted=_hinted(hints, a, b), starts=hints)
+        if subj is None:
+            continue
+        # the subject's verb comes before the next clause that has a subject of its own
+        k = bisect_left(starts, subj.end)
+        verb = verbs[k] if k < len(starts) and starts[k] < min(e, subj.end + _VERB_WINDOW) else None
+        if verb is not None and any(subject_at(p, mask, a2, b2, ctx, hinted=_hinted(hints, a2, b2), starts=hints)
+                                    for a2, b2 in clauses[n + 1:] if a2 <= verb.start()):
+            verb = None
+        if _take(p, mask, s, subj, verb, subjects, ctx, state, claims):
+            return
+        subjects.append(subj)
+
+
+def _take(p, mask, s, subj: _Subject, verb, subjects: list[_Subject], ctx, state: _State,
+          claims: list[Claim]) -> bool:
+    """Record what one subject of a sentence does; True when it took the floor (the sentence is theirs)."""
+    modifier = subj.kind == "person" and _MODIFIER.match(p, subj.end) is not None
+    if modifier and not (verb is not None and verb.start() == subj.end + 1):
+        return False  # "朱镕基总理在…上的讲话给…", "张三代表的妻子说": not the subject ("…的发言题目是" is)
+    if subj.kind == "person" and state.current and _QUOTING.match(p, subj.end):
+        return True  # "彭真委员长在讲话中强调…" inside someone's turn: they quote him
+    if verb is None:
+        if subj.kind == "person":
+            state.latest = (subj.name, subj.role, subj.start)
+        return False
+    bare = verb.end() >= len(p.rstrip()) and verb.group()[-1:] in "：:"
+    if subj.kind == "group":
+        state.take(Claim(s if not subjects else subj.start, None, None), claims)
+        return True
+    who = _resolve(subj, p, mask, s, ctx, state)
+    if subj.kind == "person":
+        state.latest = (subj.name, subj.role, subj.start)
+    if who is None:
+        return False
+    # "湖南省经贸委主任陈德铨代表也有同感，他说，…": the sentence is his from its start
+    earlier = all(x.kind == "person" and x.name == who[0] for x in subjects)
+    start = s if earlier else subj.start
+    holder = state.current[0] if state.current else None
+    if who[0] == holder and not bare:
+        if who[1]:
+            claims.append(Claim(start, who[0], who[1]))  # the same speaker, described again
+    else:
+        state.take(Claim(start, who[0], who[1], bare=bare), claims)
+    return True  # "章启月说，联合国秘书长安南近日宣布…": the rest of the sentence is what was said
+
+
+def _after_quote(p, mask, s, e, ctx, state: _State, hints: list[int]) -> Claim | None:
+    """“…”张润身深有感触地说 / “…”这位…代表一开始很激动 / “…？”我严肃地发问: the person after the quote said it."""
+    close = s
+    while close < len(p) and mask[close]:
+        close += 1
+    inner = p[s + 1:close - 1]
+    if close >= len(p) or len(inner) < 2:
+        return None
+    k = close + (p[close] in "，,")
+    if p[close - 2:close - 1] not in _QUOTE_END_PUNCT and k == close:
+        return None   # "“全国劳模”张三": a quoted title, not words
+    stop = next((i for i in range(k, min(len(p), k + 80)) if not mask[i] and p[i] in "。！？"), min(len(p), k + 80))
+    for n, (a, b) in enumerate(_clauses(p, mask, k, max(stop, k + 1))):
+        if n > 1:
+            break
+        if _adverbial(p, a, b):
+            continue
+        subj = subject_at(p, mask, a, b, ctx, after_quote=True, starts=hints)
+        if subj is None or subj.kind == "group":
+            return None
+        if _REACTION.match(p, subj.end, b) and not _VERB.search(p, subj.end, b):
+            return None
+        if subj.kind == "reporter":
+            if not _QUESTION_VERB.search(p, subj.end, b):
+                return None
+            return Claim(s, "记者", None, QUESTION)
+        who = _resolve(subj, p, mask, s, ctx, state)
+        return Claim(s, who[0], who[1]) if who else None
+    return None
+
+
+def _resolve(subj: _Subject, p, mask, s, ctx, state: _State) -> tuple[str, str | None] | None:
+    """A subject's name and role; 他/她/这位 resolved to the person the text last named or who holds the floor."""
+    if subj.kind in ("person", "title"):
+        return subj.name, subj.role
+    if subj.kind not in ("pronoun", "this"):
+        return None
+    current, latest = state.current, state.latest
+    since = current[2] if current else 0
+    if latest and latest[2] >= since and (not current or latest[0] != current[0]):
+        who = (latest[0], latest[1])
+    elif current:
+        who = (current[0], current[1])
+    else:
+        who = last_mention(p, mask, since, s, ctx) or ctx.previous_mention()
+    if who is None or who[0] == "记者":
+        return None
+    if subj.kind == "this" and subj.role and who[1] and not _compatible(subj.role, who[1]) and current \
+            and who[0] != current[0] and (not current[1] or _compatible(subj.role, current[1])):
+        who = (current[0], current[1])   # "这位…的老工人" is the worker holding the floor, not 李鹏代总理
+    if subj.kind == "this" and subj.role:
+        return who[0], subj.role if not who[1] or len(subj.role) > len(who[1]) else who[1]
+    return who
+
+
+_HONORIFICS = ("同志", "先生", "女士")
+
+
+def _compatible(description: str, role: str) -> bool:
+    """Whether "这位…<description>" can describe someone known as `role` (the two share their head word)."""
+    if role.endswith(_HONORIFICS):
+        return True
+    return description[-2:] in role or role[-2:] in description
