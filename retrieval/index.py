@@ -160,10 +160,20 @@ class BM25Index:
         ]
         if not spans:
             return np.empty(0, np.int32), np.empty(0, np.float64)
-        ids = np.concatenate([self.unit_ids[a:b] for a, b, _ in spans])
         parts = [self.weights[a:b] if w == 1.0 else self.weights[a:b] * w for a, b, w in spans]
-        touched, inverse = np.unique(ids, return_inverse=True)
-        return touched, np.bincount(inverse, weights=np.concatenate(parts), minlength=len(touched))
+        if len(spans) == 1:  # one term's postings: already one per unit, in unit order
+            a, b, _ = spans[0]
+            return self.unit_ids[a:b].copy(), np.array(parts[0], dtype=np.float64)
+        ids = np.concatenate([self.unit_ids[a:b] for a, b, _ in spans])
+        if len(ids) * 16 < self.n_units:
+            touched, inverse = np.unique(ids, return_inverse=True)
+            return touched, np.bincount(inverse, weights=np.concatenate(parts), minlength=len(touched))
+        # Many postings: add into one slot per unit instead of sorting them (same sums, same order).
+        totals = np.bincount(ids, weights=np.concatenate(parts), minlength=self.n_units)
+        held = np.zeros(self.n_units, dtype=bool)
+        held[ids] = True
+        touched = np.flatnonzero(held).astype(self.unit_ids.dtype)
+        return touched, totals[touched]
 
     def top(
         self,
