@@ -18,8 +18,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from .models import QUESTION, SPEECH
-from .parse_names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SURNAMES, clean_role,
-                          ends_with_role, split_subject, valid_name)
+from .parse_names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SURNAMES,
+                          clean_role, ends_with_role, split_subject, trim_role, valid_name)
 
 # ---------------------------------------------------------------- verbs and words
 
@@ -58,11 +58,19 @@ _FOREIGN_MARKS = ("美国", "日本", "英国", "法国", "德国", "俄罗斯",
                   "马来西亚", "印尼", "印度尼西亚", "菲律宾", "澳大利亚", "新西兰", "加拿大", "巴西", "阿根廷", "墨西哥",
                   "意大利", "西班牙", "荷兰", "比利时", "瑞典", "瑞士", "挪威", "丹麦", "芬兰", "波兰", "奥地利",
                   "埃及", "南非", "以色列", "巴基斯坦", "伊朗", "土耳其", "蒙古", "缅甸", "老挝", "柬埔寨", "联合国",
-                  "欧盟", "东盟", "世界银行", "世贸组织", "国际", "外国", "西藏", "新疆", "藏族", "维吾尔族", "蒙古族")
+                  "欧盟", "东盟", "世界银行", "世贸组织", "国际", "外国", "西藏", "新疆", "藏族", "维吾尔族", "蒙古族",
+                  "伊拉克", "叙利亚", "约旦", "黎巴嫩", "沙特", "阿富汗", "利比亚", "苏丹", "古巴", "秘鲁", "智利", "乌克兰",
+                  "白俄罗斯", "哈萨克斯坦", "乌兹别克斯坦", "塞尔维亚", "希腊", "葡萄牙", "爱尔兰", "捷克", "匈牙利",
+                  "罗马尼亚", "保加利亚", "克罗地亚", "尼泊尔", "孟加拉国", "斯里兰卡", "文莱", "卡塔尔", "阿联酋",
+                  "科威特", "也门", "阿曼", "埃塞俄比亚", "肯尼亚", "尼日利亚", "安哥拉", "津巴布韦", "坦桑尼亚", "赞比亚",
+                  "加纳", "几内亚", "阿尔及利亚", "摩洛哥", "突尼斯", "委内瑞拉", "哥伦比亚", "厄瓜多尔", "玻利维亚",
+                  "乌拉圭", "巴拉圭", "巴拿马", "冰岛", "立陶宛", "拉脱维亚", "爱沙尼亚", "斯洛伐克", "斯洛文尼亚",
+                  "阿尔巴尼亚", "塞浦路斯", "马耳他", "卢森堡", "斐济", "欧洲", "亚洲", "非洲", "美洲", "拉美", "中东",
+                  "非盟", "世卫组织", "世界卫生组织", "北约", "安理会")
 _FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总")
 _FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff·]{2,8}?(?=认为|说[，：,:。“]|表示|指出|强调|感到|觉得|建议|呼吁|介绍|透露|谈到|坦言)")
-_DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,7}?(?=[，。！？；：、“”（）\s]|表示|说|认为|指出|强调|介绍|"
-                       r"在|对|近日|日前|不久|也|还|则|曾|已|今天|昨天|此前|接受|告诉|感到|觉得|$)")
+_DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,7}?(?=[，。！？；：、“”（）\s]|" + "|".join(_VERB_WORDS)
+                       + r"|说|在|对|向|近日|日前|不久|也|还|则|曾|已|今天|昨天|此前|接受|感到|觉得|笑着|激动|高兴|$)")
 _NAME_STARTS = frozenset(SURNAMES) | {c[0] for c in COMPOUND_SURNAMES}
 _CJK_LO, _CJK_HI = "\u4e00", "\u9fff"
 _SENTENCE_END = frozenset("。！？")
@@ -70,10 +78,20 @@ _QUOTE_END_PUNCT = frozenset("。！？…，")
 _WEAK_ROLE_HEADS = frozenset("一二三四两几多前后或再诸各")
 # After a name: words that start the predicate, so "王铭强调" is 王铭 + 强调.
 _AFTER_NAME = frozenset("""来到 出席 参加 视察 会见 看望 考察 听取 主持 接受 笑着 高兴 激动 深有 颇有 一直 近日 今天 昨天 日前
+    一再 一向 一定 一起 一边 一行 可能 可以 已经 正在 应该 必须 能够 认真 亲自 多次 特别 再次 先后 随即
     首先 随后 接着 最后 同志 代表 委员 先生 女士""".split())
+_TRANSLITERATION_TAIL = frozenset("德尔斯特克夫基娃娜姆诺蒂耶维奇")
+_TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利")
+_NOT_AFTER_BARE = frozenset("可能 可以 已经 正在 应该 必须 能够 就是 还是 也是 都是 不是 没有".split())
 _AFTER_NAME_CHARS = frozenset("说在对向和与及是也还又就都把被给从将已曾")
-_PREDICATE = re.compile(r"[到去在向给跟把被让请叫令往由]|来(?!自)|对(?!外)|从(?![业事])|看望|走访|探望|慰问|会见|陪同|带领"
-                        r"|率领|邀请|听取|走进|采访|接受|遇到|见到|告别")
+_PREDICATE = re.compile(r"[到去在向给跟把被让请叫令往由以]|来(?!自)|对(?!外)|从(?![业事])|看望|走访|探望|慰问|会见|陪同|带领"
+                        r"|率领|邀请|听取|走进|采访|接受|遇到|见到|告别|学习|贯彻|落实|按照|根据|遵照|响应|围绕|聆听|感谢|"
+                        r"祝贺|支持|欢迎|称赞|赞扬|批评|指示|要求|号召|嘱托|如|正如|诚如|就如")
+# inside a name (after its first character): organisation and place characters
+_NAME_BAD = frozenset("组织局厅省县乡镇厂矿站所处科社司馆店界系办域")
+# 我/我们/你 at a clause's start: the words after it are that speaker's, not the named person's
+_SELF = ("我们", "咱们", "我", "你们", "您", "你")
+_CROWD = ("大家", "人们", "众人", "各方", "双方", "群众", "网友", "专家们", "有人")
 _REPORTERS = ("记者", "通讯员", "特约记者")
 _MENTION_AFTER = frozenset("，。！？；：、的是")
 _MENTION_BEFORE = frozenset("，。！？；：、“”的到见访别")
@@ -215,6 +233,8 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, after_quote: 
         return _this(p, i, end)
     if after_quote and (ch == "我" or p.startswith(("记者", "笔者"), i)):
         return _Subject("reporter", "记者", None, i, i + (1 if ch == "我" else 2))
+    if ch in "我咱你您大人众各双群网专有" and p.startswith(_SELF + _CROWD, i):
+        return _Subject("crowd", None, None, i, i + 1)  # they hold the words that follow, no claim
     m = _GROUP.match(p, i, end) if ch in _GROUP_FIRST or "们" in p[i:i + 14] or "代表、委员" in p[i:i + 14] else None
     if m and (m.group().endswith(_GROUP_WORDS) or m.group() in _GROUP_ALONE):
         return _Subject("group", None, None, i, m.end())
@@ -306,6 +326,11 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subje
     end = j + len(name)
     if _VERB.match(p, j + 1) or len(name) == 3 and _VERB.match(p, j + 2):
         return None   # "乔石委员长曾指出": 曾 is not a name
+    if p[end:end + 1] == "·" or any(c in _NAME_BAD for c in name[1:]) or p[j:end + 1] in NOT_NAMES \
+            or _FOREIGN_MARK.match(name) or any(m.startswith(name) for m in _FOREIGN_MARKS if m[0] == name[0]):
+        return None   # "戴维·蒙亚埃" (dotted), "卫组织", "马克思", "伊拉克"
+    if _FOREIGN_MARK.search(p, i, j) or len(name) == 3 and p[end:end + 1] in _TRANSLITERATION_TAIL:
+        return None   # "菲律宾总统杜特尔特", "艾哈迈德": a transliterated name, see _foreign
     if j > i and _PREDICATE.search(p[i:j].rsplit("的", 1)[-1]):
         return None   # "…来到村民尤桂兰家": the clause is a predicate, the person its object
     suffix = _suffix_at(p, end)
@@ -317,6 +342,9 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subje
     if not found or found[0] != name:
         return None
     _, role, evidence = found
+    if suffix and j > i and p[j - 1] in _TRANSLITERATION and not ends_with_role(p[i:j]):
+        return None   # "伊拉克议长哈马迪博士": 马迪 is the tail of a longer name
+    role = trim_role(role) if role else role
     if evidence and len(role) <= 2 and role[:1] in _WEAK_ROLE_HEADS:
         evidence = False  # "三者齐备", "两者兼顾": not a role
     nxt = p[end + len(suffix):end + len(suffix) + 1]
@@ -326,7 +354,8 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subje
         return None   # "本报莫斯科1月20日电记者许宏治": the reporter, not a speaker
     if evidence or ctx.vouched(name):
         return _Subject("person", name, role or None, i, end + len(suffix))
-    if after_quote and len(name) == 3 and name[-1] not in _ORG_CHARS and not suffix:
+    if after_quote and len(name) == 3 and name[-1] not in _ORG_CHARS and not suffix \
+            and p[end:end + 2] not in _NOT_AFTER_BARE and name[:2] not in NOT_NAMES:
         return _Subject("bare", name, None, i, end)
     return None
 
@@ -337,6 +366,17 @@ def _suffix_at(p: str, k: int) -> str:
         if p.startswith(suffix, k):
             return suffix
     return ""
+
+
+_JOINED = re.compile("[和与及、]")
+
+
+def _name_start_before(p: str, j: int, lo: int) -> int:
+    """Where the previous name before p[j] starts (or lo)."""
+    for k in range(j - 2, max(lo, j - 16) - 1, -1):
+        if p[k] in _NAME_STARTS and (valid_name(p[k:k + 3]) or valid_name(p[k:k + 2])):
+            return k
+    return lo - 1
 
 
 def _name_at(p: str, k: int) -> bool:
@@ -388,10 +428,15 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
     for j in range(hi - 2, lo - 1, -1):
         if mask[j] or p[j] not in _NAME_STARTS:
             continue
+        if j > lo and p[j - 1] in _NAME_STARTS and valid_name(p[j - 1:j + 2]):
+            continue  # "彭楚政": the name starts one character earlier
         for size in (3, 2):
             name = p[j:j + size]
-            if j + size > hi or not valid_name(name):
+            if j + size > hi or not valid_name(name) or any(c in _NAME_BAD for c in name[1:]):
                 continue
+            if _JOINED.search(p, max(lo, j - 16), j) and _name_follows(p, max(lo, j - 16)) \
+                    and _JOINED.search(p, max(lo, j - 16), j).start() > _name_start_before(p, j, lo):
+                return None  # "罗植龄和保定地区专员丁文斌": two people, 他们 not 他
             after = p[j + size:j + size + 4]
             suffix = next((s for s in ROLE_SUFFIXES if after.startswith(s)), None)
             found = split_subject(p[max(lo, j - 20):j + size])

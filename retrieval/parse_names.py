@@ -37,7 +37,7 @@ NOT_NAMES = frozenset(
     江北 江山 周年 周边 周末 周围 周期 方面 方案 方法 方向 方式 文化 文件 文明 文艺 文学 文物 文字 文章 史上 史料
     程序 程度 成果 成绩 成员 成本 成为 成功 常委 常务 常规 安全 安排 安置 严格 严重 严肃 万元 万人 龙头 路线 路上
     金融 金额 石头 白色 黄金 宋代 唐代 明代 清代 汉族 苗族 彭博 段落 项目 单位 单独 简单 简称 简介 管理 管道 曲线
-    解释 欧盟 欧洲 欧元 普遍 普通 普及 铁路 铁道 包括 包装 包容 宁静 毛病 毛泽东 党总 党支 党政 党中 党和 党风 习惯 谷歌 连续 连线 连接 卫生 卫星 车辆 车站 孔雀 邓中 余额 余下 于是 于今""".split()
+    解释 欧盟 欧洲 欧元 普遍 普通 普及 铁路 铁道 包括 包装 包容 宁静 毛病 毛泽东 党总 党支 党政 党中 党和 党风 高级 常驻 常务 谈话 习惯 谷歌 连续 连线 连接 卫生 卫星 车辆 车站 孔雀 邓中 余额 余下 于是 于今""".split()
 )
 
 # Words a role or description ends with; a name right after one of them is a named person
@@ -120,12 +120,21 @@ def ends_with_role(text: str) -> bool:
     return True
 
 
+_ROLE_LEAD = re.compile(r"^(?:这是|那是|现任|担任|曾任|身为|据|以|是)")
+
+
 def clean_role(prefix: str) -> str:
-    """The role part of a subject's prefix: the text after the last 的, without 来自 or dashes."""
-    role = prefix.rsplit("的", 1)[-1].strip("、，——“”：").removeprefix("据")
+    """The role part of a subject's prefix: the text after the last 的, without 来自, dashes or "这是"."""
+    role = _ROLE_LEAD.sub("", prefix.rsplit("的", 1)[-1].strip("、，——“”：")).strip("、，——“”： ")
     if role.startswith("来自"):
         return ""
     return role
+
+
+def trim_role(text: str) -> str:
+    """A role phrase without what precedes its last break ("本报北京4月1日电  国台办发言人" → 国台办发言人)."""
+    cuts = [m.end() for m in _CUT.finditer(text) if m.group() != "同"]
+    return clean_role(text[cuts[-1]:] if cuts else text)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -163,7 +172,8 @@ def _joint(core: str) -> bool:
 
 
 # Where a role phrase before a name can start: after punctuation or a verb/preposition ("本报对外交部长").
-_CUT = re.compile(r"[，。！？；：“”（）《》\s—…◆●■▲★了是请和与及等把被将在向访由据为让给使叫令]|本报对|对(?!外)|会见|会谈"
+_CUT = re.compile(r"[，。！？；：“”（）《》\s—…◆●■▲★了是请和与及等把被将在向访由据为让给使叫令到]|本报对|对(?!外)|会见|会谈"
+                  r"|来(?!自)"
                   r"|(?:^|(?<=[，。！？；\s]))当(?![地今前年代时家选然局中天日晚夜场面])"
                   r"|(?<=[\u4e00-\u9fff]{2})同|(?:电|讯)(?=[^，。]{0,20}$)")
 _WINDOW = 50

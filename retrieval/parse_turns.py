@@ -249,7 +249,7 @@ def _reported(p: str, ctx: Context) -> Step | None:
         return None
     name, role, evidence = found
     name = ctx.aliases.get(name, name)
-    if "都" in m.adverb or not (evidence or _vouched(name, ctx)):
+    if "都" in m.adverb or not (evidence or _vouched(name, ctx)) or role.endswith(("记者", "通讯员")):
         return None
     # "监察部副部长冯梯云说：" alone: the next paragraphs are the speech, so the turn stays open.
     bare_marker = not m.rest.strip() and not m.lead
