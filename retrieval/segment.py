@@ -164,6 +164,12 @@ class Segmenter:
         if self.backend == "rjieba" and self._cutter is None:
             self._lexicon = lexicon
 
+    def preload(self) -> None:
+        """Load the whole dictionary now (a long-running bot, once its first answer is out)."""
+        cutter = self.cutter
+        if hasattr(cutter, "load_whole"):
+            cutter.load_whole()
+
     def _load(self) -> _Cutter:
         if self.backend == "rjieba":
             if self._lexicon is not None:

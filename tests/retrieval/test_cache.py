@@ -308,3 +308,13 @@ def test_the_ask_path_imports_no_rank_bm25_telegram_or_tqdm(tmp_path):
         [sys.executable, "-c", script.replace("range(2)", "range(1)")], capture_output=True, text=True, cwd=ROOT,
         timeout=300)
     assert "LOADED []" in warm.stdout, warm.stdout + warm.stderr
+
+
+def test_preload_switches_to_the_whole_dictionary(tmp_path, corpus):
+    settings = settings_for(tmp_path)
+    open_engine(settings, [str(corpus)])
+    engine = open_engine(settings, [str(corpus)]).engine
+    engine.segmenter.preload()
+    assert engine.segmenter.cutter.whole
+    assert engine.segmenter.terms("刘丰富谈到了惩治腐败") == Segmenter("rjieba", words=engine.segmenter.words).terms(
+        "刘丰富谈到了惩治腐败")
