@@ -327,12 +327,20 @@ class RateLimit:
         self.window = window
         self._times: dict[int, deque[float]] = {}
         self._warned: set[int] = set()
+        self._swept = float("-inf")
+
+    @property
+    def remembered(self) -> int:
+        """Returns how many users the limiter keeps times for."""
+        return len(self._times)
 
     def check(self, user_id: int, now: float | None = None) -> str:
         """Returns OK (go on), WARN (refuse and say so) or DROP (refuse silently: already said)."""
         if self.per_minute <= 0:
             return self.OK
         now = time.monotonic() if now is None else now
+        if now - self._swept >= self.window:
+            self._forget_idle(now)
         times = self._times.setdefault(user_id, deque())
         while times and times[0] <= now - self.window:
             times.popleft()
@@ -344,6 +352,13 @@ class RateLimit:
             return self.DROP
         self._warned.add(user_id)
         return self.WARN
+
+    def _forget_idle(self, now: float) -> None:
+        """Drops users with no question in the window: memory follows the active users, not all ever seen."""
+        self._swept = now
+        for user in [u for u, times in self._times.items() if not times or times[-1] <= now - self.window]:
+            del self._times[user]
+            self._warned.discard(user)
 
 
 def is_allowed(state: BotState, user_id: int | None, chat_id: int | None) -> bool:
