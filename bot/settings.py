@@ -60,16 +60,16 @@ class AnswerSettings:
     excerpt_sentences: int = 2
     excerpt_chars: int = 300
     max_question_chars: int = 500
-    speaker_damping: float = 0.1
+    speaker_damping: float = 0.0
     candidates: int = 300
     min_relative_score: float = 0.25
-    title_weight: float = 1.0
+    title_weight: float = 1.5
     role_boost: float = 0.5
 
 
 @dataclass(frozen=True)
 class ExpansionSettings:
-    thesaurus: bool = True            # add synonyms from HIT Tongyici Cilin (offline)
+    thesaurus: bool = False           # add synonyms from HIT Tongyici Cilin (offline)
     thesaurus_weight: float = 0.3     # weight of a thesaurus synonym vs the user's own word (1.0)
     domain_weight: float = 0.6        # weight of a synonym from `synonyms` below
     max_per_word: int = 8             # synonyms added per question word, at most

@@ -30,10 +30,10 @@ class EngineOptions:
     excerpt_sentences: int = 2        # matching sentences quoted from a passage
     excerpt_chars: int = 300          # longest excerpt before it is cut with …
     max_question_chars: int = 500     # longer questions are cut, with a note
-    speaker_damping: float = 0.1      # weight of a speaker's 2nd, 3rd ... passage: damping**i
+    speaker_damping: float = 0.0      # weight of a speaker's 2nd, 3rd ... passage: damping**i
     candidates: int = 300             # best passages pooled before ranking speakers
     min_relative_score: float = 0.25  # speakers scoring under this share of the best are left out
-    title_weight: float = 1.0         # share of the article title's match added to a matching passage
+    title_weight: float = 1.5         # share of the article title's match added to a matching passage
     role_boost: float = 0.5           # who-questions naming a role: its holders' passages count 1 + this
     expansion: ExpansionOptions = field(default_factory=ExpansionOptions)
 

