@@ -178,8 +178,9 @@ def run(settings: Settings, *, webhook_url: str | None = None, listen: str = "0.
         return 2
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redact = RedactToken(token)
     for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactToken(token))
+        handler.addFilter(redact)
     engine = build_engine(settings, corpus_override,
                           on_problem=lambda p: _LOGGER.warning("corpus file %r: %s", p.source, p.reason))
     application = build_application(settings, engine, token)
@@ -203,7 +204,8 @@ def run(settings: Settings, *, webhook_url: str | None = None, listen: str = "0.
               file=sys.stderr)
         return 2
     except TelegramError as exc:
-        print(f"qabot telegram: cannot reach the Bot API ({exc.__class__.__name__}: {exc})", file=sys.stderr)
+        print(f"qabot telegram: cannot reach the Bot API ({exc.__class__.__name__}: {redact.redact(str(exc))})",
+              file=sys.stderr)
         return 1
     _LOGGER.info("stopped")
     return 0
@@ -222,12 +224,24 @@ class RedactToken(logging.Filter):
 
     def __init__(self, token: str) -> None:
         super().__init__()
-        self._token = token
+        # The secret half alone, too: a URL may carry the token with its ':' percent-encoded.
+        self._secrets = [s for s in (token, token.partition(":")[2]) if s]
+
+    def redact(self, text: str) -> str:
+        """Returns `text` with the token (or its secret half) replaced by <token>."""
+        for secret in self._secrets:
+            text = text.replace(secret, "<token>")
+        return text
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if self._token in message:
-            record.msg, record.args = message.replace(self._token, "<token>"), None
+        if any(secret in message for secret in self._secrets):
+            record.msg, record.args = self.redact(message), None
+        if record.exc_info and not record.exc_text:
+            # Formatters print the trace from this cached text: an exception message may carry the token.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
         return True
 
 
