@@ -27,18 +27,20 @@ TRANSCRIPTS = ROOT.parent / "shared" / "corpus" / "transcripts"
 
 
 def variants(settings: Settings) -> dict[str, Settings]:
-    """qabot as configured, and with each mechanism switched off in turn."""
+    """qabot as configured, and with each mechanism switched off (or on) in turn."""
     r = dataclasses.replace
     s = settings
     return {
         "qabot (config.yaml)": s,
-        "- thesaurus": r(s, expansion=r(s.expansion, thesaurus=False)),
+        "+ thesaurus (weight 0.3)": r(s, expansion=r(s.expansion, thesaurus=True)),
+        "+ thesaurus (weight 0.1)": r(s, expansion=r(s.expansion, thesaurus=True, thesaurus_weight=0.1)),
         "- domain table": r(s, expansion=r(s.expansion, synonyms=())),
         "- glossary": r(s, expansion=r(s.expansion, glossary={})),
         "- sub-words": r(s, segmentation=r(s.segmentation, subwords=False)),
         "- title field": r(s, answers=r(s.answers, title_weight=0.0)),
         "- role preference": r(s, answers=r(s.answers, role_boost=0.0)),
-        "speakers: best passage only": r(s, answers=r(s.answers, speaker_damping=0.0)),
+        "speakers: best + 0.1 x rest": r(s, answers=r(s.answers, speaker_damping=0.1)),
+        "speakers: best + 0.5 x rest": r(s, answers=r(s.answers, speaker_damping=0.5)),
         "speakers: plain sum": r(s, answers=r(s.answers, speaker_damping=1.0)),
     }
 
