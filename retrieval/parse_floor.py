@@ -101,10 +101,11 @@ _SURNAME_CLASS = "".join(sorted(_NAME_STARTS))
 # Where a person may be named: a role word then a surname, a name then a role word or a speech verb,
 # a foreign mark or a dotted name. Clauses with none of these near their start are not scanned.
 _HINT = re.compile(
-    f"(?P<role>[{''.join(sorted({r[-1] for r in ROLE_ENDINGS}))}的、])(?=[{_SURNAME_CLASS}])"
+    f"(?P<role>[{''.join(sorted({r[-1] for r in ROLE_ENDINGS}))}])(?=[{_SURNAME_CLASS}])"
     f"|[{_SURNAME_CLASS}][\\u4e00-\\u9fff]{{1,2}}[{''.join(sorted({r[0] for r in ROLE_SUFFIXES}))}说认表指强建介谈透坦回插发]"
     "|·")
-_FOREIGN_MARK = re.compile("|".join(_FOREIGN_MARKS))
+_FOREIGN_MARK = re.compile(f"(?=[{''.join(sorted({m[0] for m in _FOREIGN_MARKS}))}])(?:{'|'.join(_FOREIGN_MARKS)})")
+_FOREIGN_PREFIXES = frozenset(m[:k] for m in _FOREIGN_MARKS for k in range(2, len(m) + 1))
 _HINT_REACH = 42
 _STOP = re.compile("[，。！？；：“”]")
 _SUFFIX_BY_FIRST: dict[str, tuple[str, ...]] = {}
@@ -113,6 +114,8 @@ for _suffix in ROLE_SUFFIXES:  # longest first, as ROLE_SUFFIXES is
 _LEAD_FIRST = frozenset(w[0] for w in _LEAD_WORDS)
 _TITLE_FIRST = frozenset(t[0] for t in _TITLES)
 _QUOTE_MARK = re.compile("[“”]")
+_PLAIN_SENTENCE = re.compile("[^。！？]*[。！？]|[^。！？]+$")
+_SENTENCE_END_RX = re.compile("[。！？“]")
 _SENTENCE_MARK = re.compile("[。！？”]")
 _CLAUSE_MARK = re.compile("[，,；;]")
 _VERB_WINDOW = 60
@@ -161,8 +164,10 @@ def quote_mask(p: str) -> bytearray:
     return mask
 
 
-def _sentences(p: str, mask: bytearray) -> list[tuple[int, int]]:
+def _sentences(p: str, mask: bytearray | None) -> list[tuple[int, int]]:
     """Sentences outside quotes: after 。！？, and after a closing quote that ends one (“…。”张三说)."""
+    if mask is None:  # no quotes
+        return [m.span() for m in _PLAIN_SENTENCE.finditer(p)]
     spans: list[tuple[int, int]] = []
     start = 0
     n = len(p)
@@ -219,7 +224,7 @@ def _adverbial(p: str, start: int, end: int) -> bool:
 
 
 def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, after_quote: bool = False,
-               loose: bool = False, hinted: bool = True, starts: list[int] | None = None) -> _Subject | None:
+               loose: bool = False, hinted: bool = True, starts: _Hints | None = None) -> _Subject | None:
     """The person a clause p[start:end] starts with, if any; `loose`: a bare 3-character name will do.
 
     `hinted`: a name may stand near the clause's start (see _HINT); else only pronouns, groups and titles."""
@@ -239,7 +244,7 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, after_quote: 
     if m and (m.group().endswith(_GROUP_WORDS) or m.group() in _GROUP_ALONE):
         return _Subject("group", None, None, i, m.end())
     found = _person(p, mask, i, min(end, i + _SUBJECT_MAX), ctx, after_quote or loose, starts) \
-        if hinted or ch in _NAME_STARTS else None
+        if hinted or ch in _NAME_STARTS or "·" in p[i:i + 14] or _FOREIGN_MARK.search(p, i, i + 14) else None
     if found:
         return found
     if ch not in _TITLE_FIRST:
@@ -271,7 +276,7 @@ def _this(p: str, i: int, end: int) -> _Subject | None:
 
 
 def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: bool,
-            starts: list[int] | None = None) -> _Subject | None:
+            hints: _Hints | None = None) -> _Subject | None:
     """A described or known person at p[i:…] ("湖南农业大学校长官春云代表", "韦钰", "憋了一肚子话的唐顺义").
 
     `starts`: where names may start (see _hints); `loose` scans every position and takes a bare name."""
@@ -279,14 +284,12 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: bool,
     if cut:
         stop = cut.start()
     this_at = p.find("的这位", i, stop)
-    if starts is None:
+    if hints is None:
         candidates = range(i, stop - 1)
     else:
-        k = bisect_left(starts, i)
-        candidates = [i] if not starts or k == len(starts) or starts[k] != i else []
-        while k < len(starts) and starts[k] < stop - 1:
-            candidates.append(starts[k])
-            k += 1
+        candidates = hints.starts(i, stop - 1)
+        if not candidates or candidates[0] != i:
+            candidates.insert(0, i)
     bare: _Subject | None = None   # a bare 3-character name, used when no described person follows
     for j in candidates:
         if this_at >= 0 and j > this_at:
@@ -324,10 +327,13 @@ def _sizes(p: str, j: int, ctx) -> tuple[int, ...]:
 def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subject | None:
     """Whether `name` at p[j:] ends a subject that started at i, and who it is."""
     end = j + len(name)
+    if j > i and not _suffix_at(p, end) and not ends_with_role(p[i:j]) and not ctx.vouched(name) \
+            and not (after_quote and p[j - 1] in "的、，"):
+        return None   # nothing says this is a person: no role word next to it, not known
     if _VERB.match(p, j + 1) or len(name) == 3 and _VERB.match(p, j + 2):
         return None   # "乔石委员长曾指出": 曾 is not a name
-    if p[end:end + 1] == "·" or any(c in _NAME_BAD for c in name[1:]) or p[j:end + 1] in NOT_NAMES \
-            or _FOREIGN_MARK.match(name) or any(m.startswith(name) for m in _FOREIGN_MARKS if m[0] == name[0]):
+    if p[end:end + 1] == "·" or not _NAME_BAD.isdisjoint(name[1:]) or p[j:end + 1] in NOT_NAMES \
+            or name in _FOREIGN_PREFIXES or name[:2] in _FOREIGN_PREFIXES and name[:2] in _FOREIGN_MARKS:
         return None   # "戴维·蒙亚埃" (dotted), "卫组织", "马克思", "伊拉克"
     if _FOREIGN_MARK.search(p, i, j) or len(name) == 3 and p[end:end + 1] in _TRANSLITERATION_TAIL:
         return None   # "菲律宾总统杜特尔特", "艾哈迈德": a transliterated name, see _foreign
@@ -465,17 +471,23 @@ def find_claims(p: str, ctx, speaker: str | None, role: str | None) -> list[Clai
     if not quoted and not _VERB.search(p):
         return []
     mask = quote_mask(p) if quoted else bytearray(len(p))
-    verbs = [m for m in _VERB.finditer(p) if (not mask[m.start()] or m.group() == "：“") and p[m.start() - 1:m.start()] != "有"]
+    verbs = [m for m in _VERB.finditer(p) if p[m.start() - 1:m.start()] != "有"]
+    if quoted:
+        verbs = [m for m in verbs if not mask[m.start()] or m.group() == "：“"]
     if not verbs and not quoted:
         return []
-    anaphor = max(p.rfind("他"), p.rfind("她"), p.rfind("这位"))  # the last 他/她/这位 a named person may explain
-    hints = _hints(p, ctx)
+    anaphor = -1  # the last 他/她/这位 (starting a clause) that a person named earlier may explain
+    for m in _ANAPHOR.finditer(p):
+        k = m.start()
+        if k == 0 or p[k - 1] in "，。！？；：”、" or p[k - 1] == "的" and p[k] == "这":
+            anaphor = k
+    hints = _Hints(p, ctx)
     starts = [v.start() for v in verbs]
     claims: list[Claim] = []
     state = _State((speaker, role, 0) if speaker else None, None)
-    for s, e in _sentences(p, mask):
+    for s, e in _sentences(p, mask if quoted else None):
         if p[s] == "“" and mask[s]:
-            claim = _after_quote(p, mask, s, e, ctx, state, hints)
+            claim = _after_quote(p, mask, s, e, ctx, state, hints) if _said_after(p, mask, s, hints) else None
             if claim:
                 state.take(claim, claims)
             continue
@@ -485,26 +497,73 @@ def find_claims(p: str, ctx, speaker: str | None, role: str | None) -> list[Clai
             if subj and subj.kind == "person":
                 state.latest = (subj.name, subj.role, subj.start)
             continue
-        _sentence_claims(p, mask, s, e, starts, verbs, ctx, state, claims, hints)
+        if hints.near(s, starts[bisect_left(starts, e) - 1] + 1, reach=e - s) or _OTHER_SUBJECT.search(p, s, e):
+            _sentence_claims(p, mask, s, e, starts, verbs, ctx, state, claims, hints)
     return claims
 
 
-def _hints(p: str, ctx) -> list[int]:
-    """Sorted positions where a person's name may start (see _HINT), known speakers included."""
-    hints = [m.end() if m.lastgroup == "role" else m.start() for m in _HINT.finditer(p)]
-    hints += [m.start() for m in _FOREIGN_MARK.finditer(p)]
-    for name in ctx.known:
-        k = p.find(name)
-        while k >= 0:
-            hints.append(k)
-            k = p.find(name, k + 1)
-    hints.sort()
-    return hints
+# Subjects that are not names: pronouns, 这位, groups, titles (a sentence with none of these and no
+# name near a verb cannot hand the floor to anyone).
+_ANAPHOR = re.compile(r"(?=[他她这该])(?:[他她](?![们的人])|这位|该位)")
+_OTHER_WORDS = ("这位", "该位", *_TITLES, "·", "们", "一些", "许多", "不少", "很多", "部分", "有的", "多位", "几位", "与会",
+                "代表、委员")
+_OTHER_SUBJECT = re.compile(r"(?=[他她" + "".join(sorted({w[0] for w in _OTHER_WORDS})) + r"])(?:[他她](?![们的人])|"
+                            + "|".join(sorted(_OTHER_WORDS, key=len, reverse=True)) + ")")
 
 
-def _hinted(hints: list[int], a: int, b: int) -> bool:
-    k = bisect_left(hints, a)
-    return k < len(hints) and hints[k] < min(b, a + _HINT_REACH)
+def _quote_end(mask: bytearray, s: int) -> int:
+    """The index just after the quote that starts at s."""
+    close = mask.find(0, s)
+    return len(mask) if close < 0 else close
+
+
+def _said_after(p: str, mask: bytearray, s: int, hints: "_Hints") -> bool:
+    """Whether anyone can be named right after the quote that starts at s (cheap test)."""
+    close = s
+    close = _quote_end(mask, s)
+    k = close + (p[close:close + 1] in "，,")
+    c = p[k:k + 1]
+    return bool(c) and (c in _NAME_STARTS or c in "他她这我记笔在当" or c in _TITLE_FIRST or hints.near(k, len(p))
+                        or _FOREIGN_MARK.match(p, k) is not None)
+
+
+class _Hints:
+    """Where in a paragraph a person's name may start (see _HINT), found once when first asked."""
+
+    __slots__ = ("p", "ctx", "_at")
+
+    def __init__(self, p: str, ctx) -> None:
+        self.p, self.ctx, self._at = p, ctx, None
+
+    def _positions(self) -> list[int]:
+        if self._at is None:
+            p = self.p
+            at = [m.end() if m.lastgroup == "role" else m.start() for m in _HINT.finditer(p)]
+            for name in self.ctx.known:
+                k = p.find(name)
+                while k >= 0:
+                    at.append(k)
+                    k = p.find(name, k + 1)
+            at.sort()
+            self._at = at
+        return self._at
+
+    def near(self, a: int, b: int, reach: int = _HINT_REACH) -> bool:
+        """True when a name may start within reach of a clause's start."""
+        at = self._positions()
+        k = bisect_left(at, a)
+        return k < len(at) and at[k] < min(b, a + reach)
+
+    def starts(self, i: int, stop: int) -> list[int]:
+        """Sorted positions in [i, stop) where a name may start."""
+        at = self._positions()
+        k = bisect_left(at, i)
+        found = []
+        while k < len(at) and at[k] < stop:
+            if not found or found[-1] != at[k]:
+                found.append(at[k])
+            k += 1
+        return found
 
 
 @dataclass(slots=True)
@@ -519,34 +578,58 @@ class _State:
         self.current = (claim.speaker, claim.role, claim.start) if claim.speaker else None
 
 
-def _first_subject(p: str, mask: bytearray, s: int, e: int, ctx, hints: list[int]) -> _Subject | None:
+def _first_subject(p: str, mask: bytearray, s: int, e: int, ctx, hints: _Hints) -> _Subject | None:
     """The first person a verbless sentence names as a subject (whom a later 他 or 这位 may mean)."""
     for a, b in _clauses(p, mask, s, e)[:3]:
         if _adverbial(p, a, b):
             continue
-        subj = subject_at(p, mask, a, b, ctx, loose=True, hinted=_hinted(hints, a, b),
-                          starts=hints)
+        subj = subject_at(p, mask, a, b, ctx, loose=True, hinted=hints.near(a, b), starts=hints)
         if subj and not (subj.kind == "person" and _MODIFIER.match(p, subj.end)):
             return subj
     return None
 
 
-def _sentence_claims(p, mask, s, e, starts, verbs, ctx, state: _State, claims: list[Claim], hints: list[int]) -> None:
-    """Claims a sentence makes: the first subject a speech verb follows takes the floor."""
+def _sentence_claims(p, mask, s, e, starts, verbs, ctx, state: _State, claims: list[Claim], hints: _Hints) -> None:
+    """Claims a sentence makes: the first subject a speech verb follows takes the floor.
+
+    Subjects are looked for in the sentence's first clause, in clauses holding a verb and in the clause
+    before one ("了解全局的这位国务委员，以…缜密思维说：")."""
+    k0 = bisect_left(starts, s)
     last_verb = starts[bisect_left(starts, e) - 1]
     clauses = [c for c in _clauses(p, mask, s, e) if c[0] < last_verb]
-    subjects: list[_Subject] = []
+    wanted = [False] * len(clauses)
+    first = next((n for n, (a, b) in enumerate(clauses) if not _adverbial(p, a, b)), None)
+    if first is None:
+        return
+    wanted[first] = True
+    k = k0
     for n, (a, b) in enumerate(clauses):
-        if _adverbial(p, a, b) and not subjects:
+        while k < len(starts) and starts[k] < a:
+            k += 1
+        if k < len(starts) and starts[k] < b:
+            wanted[n] = True
+            if n:
+                wanted[n - 1] = True
+    found: dict[int, _Subject | None] = {}
+
+    def subject(n: int) -> _Subject | None:
+        if n not in found:
+            a, b = clauses[n]
+            found[n] = subject_at(p, mask, a, b, ctx, hinted=hints.near(a, b), starts=hints)
+        return found[n]
+
+    subjects: list[_Subject] = []
+    for n in range(first, len(clauses)):
+        if not wanted[n]:
             continue
-        subj = subject_at(p, mask, a, b, ctx, hinted=_hinted(hints, a, b), starts=hints)
+        subj = subject(n)
         if subj is None:
             continue
         # the subject's verb comes before the next clause that has a subject of its own
         k = bisect_left(starts, subj.end)
         verb = verbs[k] if k < len(starts) and starts[k] < min(e, subj.end + _VERB_WINDOW) else None
-        if verb is not None and any(subject_at(p, mask, a2, b2, ctx, hinted=_hinted(hints, a2, b2), starts=hints)
-                                    for a2, b2 in clauses[n + 1:] if a2 <= verb.start()):
+        if verb is not None and any(wanted[m] and subject(m) for m in range(n + 1, len(clauses))
+                                    if clauses[m][0] <= verb.start()):
             verb = None
         if _take(p, mask, s, subj, verb, subjects, ctx, state, claims):
             return
@@ -586,24 +669,24 @@ def _take(p, mask, s, subj: _Subject, verb, subjects: list[_Subject], ctx, state
     return True  # "章启月说，联合国秘书长安南近日宣布…": the rest of the sentence is what was said
 
 
-def _after_quote(p, mask, s, e, ctx, state: _State, hints: list[int]) -> Claim | None:
+def _after_quote(p, mask, s, e, ctx, state: _State, hints: _Hints) -> Claim | None:
     """“…”张润身深有感触地说 / “…”这位…代表一开始很激动 / “…？”我严肃地发问: the person after the quote said it."""
     close = s
-    while close < len(p) and mask[close]:
-        close += 1
+    close = _quote_end(mask, s)
     inner = p[s + 1:close - 1]
     if close >= len(p) or len(inner) < 2:
         return None
     k = close + (p[close] in "，,")
     if p[close - 2:close - 1] not in _QUOTE_END_PUNCT and k == close:
         return None   # "“全国劳模”张三": a quoted title, not words
-    stop = next((i for i in range(k, min(len(p), k + 80)) if not mask[i] and p[i] in "。！？"), min(len(p), k + 80))
+    end = _SENTENCE_END_RX.search(p, k, k + 80)  # the text after a quote is outside quotes up to the next one
+    stop = end.start() if end else min(len(p), k + 80)
     for n, (a, b) in enumerate(_clauses(p, mask, k, max(stop, k + 1))):
         if n > 1:
             break
         if _adverbial(p, a, b):
             continue
-        subj = subject_at(p, mask, a, b, ctx, after_quote=True, starts=hints)
+        subj = subject_at(p, mask, a, b, ctx, after_quote=True)  # every position: "憋了一肚子话的唐顺义"
         if subj is None or subj.kind == "group":
             return None
         if _REACTION.match(p, subj.end, b) and not _VERB.search(p, subj.end, b):

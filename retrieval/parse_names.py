@@ -57,9 +57,14 @@ ROLE_SUFFIXES = tuple(sorted(
      "外长", "总书记", "委员长", "发言人", "村支书", "支书", "主任委员", "律师", "工程师"),
     key=len, reverse=True))
 
+_SUFFIX_BY_FIRST: dict[str, tuple[str, ...]] = {}
+for _suffix in ROLE_SUFFIXES:  # longest first
+    _SUFFIX_BY_FIRST[_suffix[0]] = _SUFFIX_BY_FIRST.get(_suffix[0], ()) + (_suffix,)
 _TWO_CHAR_ROLES = tuple(r for r in ROLE_SUFFIXES + ROLE_ENDINGS if len(r) == 2)
 _ONE_CHAR_ENDINGS = frozenset(r for r in ROLE_ENDINGS if len(r) == 1)
 _MULTI_ENDINGS = tuple(r for r in ROLE_ENDINGS if len(r) > 1)
+_MULTI_SET = frozenset(_MULTI_ENDINGS)
+assert all(2 <= len(r) <= 4 for r in _MULTI_ENDINGS)
 CJK = r"\u4e00-\u9fff"
 _ETHNIC_TAIL = re.compile(rf"（[{CJK}]{{1,6}}族）$")
 _JOINER = re.compile("[和与及、]")
@@ -108,16 +113,14 @@ _ONE_CHAR_ROLES = frozenset("""
 
 def ends_with_role(text: str) -> bool:
     """True when `text` ends with a role or description word."""
-    if not text.endswith(ROLE_ENDINGS):
+    if text[-2:] in _MULTI_SET or text[-3:] in _MULTI_SET or text[-4:] in _MULTI_SET:
+        return True
+    last = text[-1:]
+    if last not in _ONE_CHAR_ENDINGS or len(text) < 2:
         return False
-    last = text[-1]
-    if last in _ONE_CHAR_ENDINGS and not any(text.endswith(r) for r in _MULTI_ENDINGS):
-        if len(text) < 2:
-            return False
-        if last in _OPEN_ENDINGS:  # 巡视员, 副院长, 工程师, 修脚工: any, but 增长, 三者, 总工(程师), 施工
-            return text[-2:] not in _NOT_ROLES
-        return text[-2:] in _ONE_CHAR_ROLES
-    return True
+    if last in _OPEN_ENDINGS:  # 巡视员, 副院长, 工程师, 修脚工: any, but 增长, 三者, 总工(程师), 施工
+        return text[-2:] not in _NOT_ROLES
+    return text[-2:] in _ONE_CHAR_ROLES
 
 
 _ROLE_LEAD = re.compile(r"^(?:这是|那是|现任|担任|曾任|身为|据|以|是)")
@@ -192,12 +195,13 @@ def roles_from_text(name: str, text: str) -> list[tuple[str, bool]]:
     start = text.find(name)
     while start >= 0:
         before = text[max(0, start - _WINDOW):start]
-        cuts = [m.end() for m in _CUT.finditer(before) if m.group() != "同" or _name_before(before, m.start())]
-        found = split_subject(before[cuts[-1] if cuts else 0:] + name)
-        if found and found[0] == name and found[2] and found[1]:
-            found_roles.append((found[1], True))
-        after = text[start + len(name): start + len(name) + 4]
-        suffix = next((r for r in ROLE_SUFFIXES if after.startswith(r)), None)
+        if ends_with_role(before):  # else no role stands right before the name
+            cuts = [m.end() for m in _CUT.finditer(before) if m.group() != "同" or _name_before(before, m.start())]
+            found = split_subject(before[cuts[-1] if cuts else 0:] + name)
+            if found and found[0] == name and found[2] and found[1]:
+                found_roles.append((found[1], True))
+        end = start + len(name)
+        suffix = next((r for r in _SUFFIX_BY_FIRST.get(text[end:end + 1], ()) if text.startswith(r, end)), None)
         if suffix:
             found_roles.append((suffix, False))
         start = text.find(name, start + 1)
