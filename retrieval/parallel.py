@@ -104,9 +104,16 @@ def load_corpus(
 def _pool(workers: int, initializer: Callable | None = None, initargs: tuple = ()):
     import multiprocessing
 
-    # fork shares the parent's loaded modules; it is only safe while no other thread runs.
-    method = "fork" if threading.active_count() == 1 and sys.platform != "win32" else "spawn"
+    method = os.environ.get("QABOT_POOL") or _start_method()
     return multiprocessing.get_context(method).Pool(workers, initializer=initializer, initargs=initargs)
+
+
+def _start_method() -> str:
+    # forkserver forks workers from a small clean process: the parent's large heap (the parsed
+    # corpus) is neither copied page by page nor shared with a thread that holds a lock.
+    if sys.platform == "win32":
+        return "spawn"
+    return "forkserver"
 
 
 def _load_file(path: str) -> "Corpus":

@@ -257,7 +257,7 @@ def _finish(groups: list[tuple[str, list[Utterance]]], ctx: Context, metadata: d
     if not any(u.speaker for u in utterances):  # most news articles: nothing to fix
         return tuple(Section(number, heading, tuple(us)) for number, (heading, us) in enumerate(groups))
     roles = _roles(utterances, ctx, metadata)
-    askers = _interviewers(utterances)
+    askers = _interviewers(utterances, ctx)
     sections = []
     for number, (heading, us) in enumerate(groups):
         fixed = tuple(_fix(u, roles, askers) for u in us)
@@ -322,8 +322,10 @@ def _fix(u: Utterance, roles: dict[str, str], askers: set[str]) -> Utterance:
     return Utterance(u.speaker, roles.get(u.speaker, u.role), u.section, u.text, u.position, kind)
 
 
-def _interviewers(utterances: list[Utterance]) -> set[str]:
-    """Named speakers who mostly ask questions (多布斯 in the CNN interview) when someone else answers."""
+def _interviewers(utterances: list[Utterance], ctx: Context) -> set[str]:
+    """Named speakers with labelled turns ("多布斯：") who mostly ask questions when someone else answers.
+
+    (Someone who asks in a narrated dialogue, 李鹏总理 in 1998-03-10, also says other things.)"""
     turns: dict[str, list[str]] = {}
     for u in utterances:
         if u.kind == SPEECH and u.speaker and u.text:
@@ -331,4 +333,9 @@ def _interviewers(utterances: list[Utterance]) -> set[str]:
     if len(turns) < 2:
         return set()
     return {name for name, texts in turns.items()
-            if len(texts) >= 3 and sum(t.rstrip("”。 ").endswith("？") for t in texts) * 2 >= len(texts)}
+            if len(texts) >= 3 and sum(map(_asks, texts)) * 2 >= len(texts) and ctx.labels[name] >= 2}
+
+
+def _asks(text: str) -> bool:
+    """A turn that ends with a question."""
+    return text.rstrip("”。 ").endswith(("？", "?"))

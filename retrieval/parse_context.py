@@ -54,7 +54,7 @@ class Context:
     current: Turn | None = None     # the open turn later unlabelled paragraphs continue
     last: Turn | None = None        # the previous turn (for 他说 / 她说)
     paragraph: int = 0              # paragraphs attributed so far (a heading counts as one)
-    previous: str = ""              # the previous paragraph's text (for a 他 that starts a paragraph)
+    previous: list[str] = field(default_factory=list)  # the last paragraphs' texts (for a 他 that starts one)
     history: list[tuple[int, Turn]] = field(default_factory=list)  # recent turns by named people
     _holders: dict[str, tuple[str, None] | None] = field(default_factory=dict)
     _vouched: dict[str, bool] = field(default_factory=dict)
@@ -118,22 +118,25 @@ class Context:
                     if valid_name(after):
                         names.add(after)
             start = text.find(title, end)
-        # "总理李鹏来到…" offers 李鹏 and 李鹏来: the 3-character name only when every 李鹏 is part of it
+        # "总理李鹏来到…" offers 李鹏 and 李鹏来: the 3-character name only when every 李鹏 is part of it;
+        # a name met once ("总理左侧第三排") is no holder
         names = {n if len(n) == 2 or text.count(n) == text.count(n[:2]) else n[:2] for n in names}
+        names = {n for n in names if self.count(n) >= 2 or n in self.known}
         names = {n for n in names if len(n) == 3 or n + "" not in {m[:2] for m in names if len(m) == 3}}
         holder = (names.pop(), None) if len(names) == 1 else None
         self._holders[title] = holder
         return holder
 
     def previous_mention(self) -> tuple[str, str | None] | None:
-        """Whom a 他/她 at the start of a paragraph means: the last person the previous paragraph named."""
-        if self.previous:
-            found = last_mention(self.previous, None, 0, len(self.previous), self)
+        """Whom a 他/她 at the start of a paragraph means: the last person the previous paragraphs named
+        (or who spoke last), looking back over at most three paragraphs."""
+        for back, text in enumerate(reversed(self.previous)):
+            found = last_mention(text, None, 0, len(text), self)
             if found:
                 return found
-        last = self.last
-        if last and last.kind == SPEECH and last.speaker and last.speaker != "记者":
-            return last.speaker, last.role
+            speakers = [t for n, t in self.history if n == self.paragraph - 1 - back and t.kind == SPEECH]
+            if speakers and speakers[-1].speaker != "记者":
+                return speakers[-1].speaker, speakers[-1].role
         return None
 
     def record(self, turns: list[Turn], text: str) -> None:
@@ -142,7 +145,8 @@ class Context:
             if turn.speaker and turn.kind in (SPEECH, QUESTION):
                 self.history.append((self.paragraph, turn))
         del self.history[:-4]
-        self.previous = text
+        self.previous.append(text)
+        del self.previous[:-3]
         self.paragraph += 1
 
 

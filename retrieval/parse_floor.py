@@ -35,7 +35,8 @@ _QUESTION_VERB = re.compile(r"问|提问|发问|追问|询问")
 # After a quote, someone who only listens or looks is not its speaker.
 _REACTION = re.compile(r"(?:[^，。]{0,6}?)(?:听|看|读|念|望|见|点头|鼓掌|附和|同意|赞同|接过(?!话))")
 _SPEECH_NOUN = ("发言", "讲话", "话", "观点", "看法", "意见", "建议", "分析", "回答", "介绍", "演讲", "报告", "一席话")
-_MODIFIER = re.compile(r"的|在[^，。“”]{0,20}?的")
+_MODIFIER = re.compile(r"的|在[^，。“”]{0,20}?[上中]的")
+_OWN_WORDS = re.compile("的(?:发言|讲话|介绍|建议|分析|回答|演讲|看法|观点|意见)")
 _QUOTING = re.compile(r"(?:[\d０-９]+日)?在[^，。“”]{0,20}?(?:报告|讲话|批示|指示|文章|信|决定|讲演|贺词|致辞)[中里上]"
                       r"|的(?:报告|讲话|批示|指示)")
 # Groups: their words are narration, and they end the previous speaker's turn.
@@ -88,13 +89,13 @@ _PREDICATE = re.compile(r"[到去在向给跟把被让请叫令往由以]|来(?!
                         r"|率领|邀请|听取|走进|采访|接受|遇到|见到|告别|学习|贯彻|落实|按照|根据|遵照|响应|围绕|聆听|感谢|"
                         r"祝贺|支持|欢迎|称赞|赞扬|批评|指示|要求|号召|嘱托|如|正如|诚如|就如")
 # inside a name (after its first character): organisation and place characters
-_NAME_BAD = frozenset("组织局厅省县乡镇厂矿站所处科社司馆店界系办域")
+_NAME_BAD = frozenset("组织局厅省县乡镇厂矿站所处科社司馆店界系办域地")
 # 我/我们/你 at a clause's start: the words after it are that speaker's, not the named person's
 _SELF = ("我们", "咱们", "我", "你们", "您", "你")
 _CROWD = ("大家", "人们", "众人", "各方", "双方", "群众", "网友", "专家们", "有人")
 _REPORTERS = ("记者", "通讯员", "特约记者")
-_MENTION_AFTER = frozenset("，。！？；：、的是")
-_MENTION_BEFORE = frozenset("，。！？；：、“”的到见访别")
+_MENTION_AFTER = frozenset("，。！？；：的是")
+_MENTION_BEFORE = frozenset("，。！？；：“”的到见访别")
 _ORG_CHARS = frozenset("部局厅委院省市县区乡村镇厂矿站所校处科组队团社党军司馆店园场业界系办山河湖街路港岛州")
 _CLAUSE_MAX = 6
 _SURNAME_CLASS = "".join(sorted(_NAME_STARTS))
@@ -107,6 +108,7 @@ _HINT = re.compile(
 _FOREIGN_MARK = re.compile(f"(?=[{''.join(sorted({m[0] for m in _FOREIGN_MARKS}))}])(?:{'|'.join(_FOREIGN_MARKS)})")
 _FOREIGN_PREFIXES = frozenset(m[:k] for m in _FOREIGN_MARKS for k in range(2, len(m) + 1))
 _HINT_REACH = 42
+_SURNAME_RX = re.compile(f"[{_SURNAME_CLASS}]")
 _STOP = re.compile("[，。！？；：“”]")
 _SUFFIX_BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _suffix in ROLE_SUFFIXES:  # longest first, as ROLE_SUFFIXES is
@@ -232,8 +234,8 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, after_quote: 
     if i >= end:
         return None
     ch = p[i]
-    if ch in "他她" and p[i + 1:i + 2] not in ("们", "的", "人"):
-        return _Subject("pronoun", None, None, i, i + 1)
+    if ch in "他她" and (p[i + 1:i + 2] not in ("们", "的", "人") or _OWN_WORDS.match(p, i + 1)):
+        return _Subject("pronoun", None, None, i, i + 1)  # 他说, 他的分析是
     if p.startswith(("这位", "该位"), i):
         return _this(p, i, end)
     if after_quote and (ch == "我" or p.startswith(("记者", "笔者"), i)):
@@ -243,19 +245,17 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, after_quote: 
     m = _GROUP.match(p, i, end) if ch in _GROUP_FIRST or "们" in p[i:i + 14] or "代表、委员" in p[i:i + 14] else None
     if m and (m.group().endswith(_GROUP_WORDS) or m.group() in _GROUP_ALONE):
         return _Subject("group", None, None, i, m.end())
+    if ch in _TITLE_FIRST:  # "总理关切地问道": a bare title, unless a name follows it ("总理李鹏说")
+        for title in _TITLES:
+            if p.startswith(title, i):
+                after = i + len(title)
+                if p[after:after + 1] in _TITLE_BLOCK or _name_at(p, after):
+                    break
+                holder = ctx.title_holder(title)
+                return _Subject("title", holder[0], holder[1], i, after) if holder else None
     found = _person(p, mask, i, min(end, i + _SUBJECT_MAX), ctx, after_quote or loose, starts) \
         if hinted or ch in _NAME_STARTS or "·" in p[i:i + 14] or _FOREIGN_MARK.search(p, i, i + 14) else None
-    if found:
-        return found
-    if ch not in _TITLE_FIRST:
-        return None
-    for title in _TITLES:
-        if p.startswith(title, i) and p[i + len(title):i + len(title) + 1] not in _TITLE_BLOCK:
-            holder = ctx.title_holder(title)
-            if holder:
-                return _Subject("title", holder[0], holder[1], i, i + len(title))
-            break
-    return None
+    return found
 
 
 def _this(p: str, i: int, end: int) -> _Subject | None:
@@ -332,7 +332,7 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subje
         return None   # nothing says this is a person: no role word next to it, not known
     if _VERB.match(p, j + 1) or len(name) == 3 and _VERB.match(p, j + 2):
         return None   # "乔石委员长曾指出": 曾 is not a name
-    if p[end:end + 1] == "·" or not _NAME_BAD.isdisjoint(name[1:]) or p[j:end + 1] in NOT_NAMES \
+    if p[end:end + 1] in ("·", "地") or not _NAME_BAD.isdisjoint(name[1:]) or p[j:end + 1] in NOT_NAMES \
             or name in _FOREIGN_PREFIXES or name[:2] in _FOREIGN_PREFIXES and name[:2] in _FOREIGN_MARKS:
         return None   # "戴维·蒙亚埃" (dotted), "卫组织", "马克思", "伊拉克"
     if _FOREIGN_MARK.search(p, i, j) or len(name) == 3 and p[end:end + 1] in _TRANSLITERATION_TAIL:
@@ -377,17 +377,26 @@ def _suffix_at(p: str, k: int) -> str:
 _JOINED = re.compile("[和与及、]")
 
 
-def _name_start_before(p: str, j: int, lo: int) -> int:
-    """Where the previous name before p[j] starts (or lo)."""
-    for k in range(j - 2, max(lo, j - 16) - 1, -1):
-        if p[k] in _NAME_STARTS and (valid_name(p[k:k + 3]) or valid_name(p[k:k + 2])):
-            return k
-    return lo - 1
+def _joined(p: str, lo: int, j: int) -> bool:
+    """True when another name ends at a 和/与/及/、 shortly before p[j] ("罗植龄和保定地区专员丁文斌")."""
+    for m in _JOINED.finditer(p, lo, j):
+        q = m.start()
+        if _STOP.search(p, q, j):
+            continue
+        if valid_name(p[max(0, q - 3):q]) or valid_name(p[max(0, q - 2):q]):
+            return True
+    return False
 
 
 def _name_at(p: str, k: int) -> bool:
     """True when a person's name starts at p[k]."""
-    return p[k:k + 1] in _NAME_STARTS and (valid_name(p[k:k + 3]) or valid_name(p[k:k + 2]))
+    return p[k:k + 1] in _NAME_STARTS and (_plausible(p[k:k + 3]) or _plausible(p[k:k + 2])) \
+        and p[k + 2:k + 3] != "地" and p[k + 3:k + 4] != "地"
+
+
+def _plausible(name: str) -> bool:
+    """valid_name, and no organisation, place or adverb character inside."""
+    return valid_name(name) and _NAME_BAD.isdisjoint(name[1:])
 
 
 def _name_follows(p: str, k: int) -> bool:
@@ -440,8 +449,7 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
             name = p[j:j + size]
             if j + size > hi or not valid_name(name) or any(c in _NAME_BAD for c in name[1:]):
                 continue
-            if _JOINED.search(p, max(lo, j - 16), j) and _name_follows(p, max(lo, j - 16)) \
-                    and _JOINED.search(p, max(lo, j - 16), j).start() > _name_start_before(p, j, lo):
+            if _joined(p, max(lo, j - 16), j):
                 return None  # "罗植龄和保定地区专员丁文斌": two people, 他们 not 他
             after = p[j + size:j + size + 4]
             suffix = next((s for s in ROLE_SUFFIXES if after.startswith(s)), None)
@@ -471,7 +479,8 @@ def find_claims(p: str, ctx, speaker: str | None, role: str | None) -> list[Clai
     if not quoted and not _VERB.search(p):
         return []
     mask = quote_mask(p) if quoted else bytearray(len(p))
-    verbs = [m for m in _VERB.finditer(p) if p[m.start() - 1:m.start()] != "有"]
+    verbs = [m for m in _VERB.finditer(p) if p[m.start() - 1:m.start()] not in ("有", "的")  # 有希望, 代表们的发言
+             or p[m.start() - 2:m.start()] in ("他的", "她的")]  # 他的分析是
     if quoted:
         verbs = [m for m in verbs if not mask[m.start()] or m.group() == "：“"]
     if not verbs and not quoted:
@@ -524,7 +533,7 @@ def _said_after(p: str, mask: bytearray, s: int, hints: "_Hints") -> bool:
     k = close + (p[close:close + 1] in "，,")
     c = p[k:k + 1]
     return bool(c) and (c in _NAME_STARTS or c in "他她这我记笔在当" or c in _TITLE_FIRST or hints.near(k, len(p))
-                        or _FOREIGN_MARK.match(p, k) is not None)
+                        or _SURNAME_RX.search(p, k, k + 24) is not None or _FOREIGN_MARK.match(p, k) is not None)
 
 
 class _Hints:
@@ -639,9 +648,12 @@ def _sentence_claims(p, mask, s, e, starts, verbs, ctx, state: _State, claims: l
 def _take(p, mask, s, subj: _Subject, verb, subjects: list[_Subject], ctx, state: _State,
           claims: list[Claim]) -> bool:
     """Record what one subject of a sentence does; True when it took the floor (the sentence is theirs)."""
-    modifier = subj.kind == "person" and _MODIFIER.match(p, subj.end) is not None
-    if modifier and not (verb is not None and verb.start() == subj.end + 1):
-        return False  # "朱镕基总理在…上的讲话给…", "张三代表的妻子说": not the subject ("…的发言题目是" is)
+    if subj.kind == "pronoun" and p[subj.end] == "的":
+        verb = _OWN_WORDS.match(p, subj.end)
+    elif subj.kind == "person" and _MODIFIER.match(p, subj.end) is not None:
+        verb = _OWN_WORDS.match(p, subj.end)  # "郭松海委员的发言题目是": his words; "张三代表的妻子说": not his
+        if verb is None:
+            return False  # "朱镕基总理在…上的讲话给…": not the subject
     if subj.kind == "person" and state.current and _QUOTING.match(p, subj.end):
         return True  # "彭真委员长在讲话中强调…" inside someone's turn: they quote him
     if verb is None:

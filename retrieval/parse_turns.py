@@ -65,7 +65,7 @@ def _attribute(p: str, ctx: Context, broken: bool) -> list[Turn]:
             ctx.last = first
     if first.kind == QUESTION:
         return [first]
-    if direct and step is None or step is not None and step.opens or not first.text:
+    if direct and step is None and first.kind != NARRATION or step is not None and step.opens or not first.text:
         # a speaker's own words (a label turn or its continuation): only a closing "…柯灵说：" hands over
         return _split_inner(first, ctx, only_markers=True)
     return _claimed(first, ctx, held=step is not None)
