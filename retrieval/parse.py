@@ -24,10 +24,12 @@ _END_PUNCT = tuple("。！？!?…；;，,：:、")
 _META = re.compile(r"●?(学习时间|学习地点|参加人员|被采访者|被采访人|受访者|时间|地点|主持人)[：:]")
 _BYLINE_LABEL = re.compile(r"(?:本报|新华社|新华|华社|人民日报|中新社)?(?:特约|驻\S{1,6})?(?:记者|评论员|通讯员)")
 _BYLINE = re.compile("^" + _BYLINE_LABEL.pattern)
-_CREDIT = re.compile(r"摄$|电$|讯$|^(?:本报|新华社)?记者")
+_CREDIT = re.compile(r"摄$|电$|讯$|^(?:本报|新华社)?记者|(?:照片|图片|附图)）?$")
 _NOT_HEADING = re.compile(r"^[（(\d０-９]|^——|摄）?$|^(?:本报|新华社|据)|整理）?$")
 _DIGITS = re.compile(r"[\d０-９．.%％]")
 _SENTENCE_END = re.compile(r"[。！？]")
+# A heading-shaped line with none of these is a heading even when it names a speaker: 王丙乾说“要防止‘水土流失’”
+_UNPUNCTUATED = re.compile(r"[。！？，；：,;:!?]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +213,7 @@ def _sections(body: list[_Line], title: str, byline: str, metadata: dict[str, st
     previous: _Line | None = None  # the last line kept as a paragraph, None after a heading
     for i, line in enumerate(rest):
         broken = previous is not None and _cut_off(previous)
-        if heads[i] and not broken and detect(line.text, ctx) is None:
+        if heads[i] and not broken and (_UNPUNCTUATED.search(line.text) is None or detect(line.text, ctx) is None):
             groups.append((line.text, []))
             previous = None
             ctx.paragraph += 1  # a heading parts a dialogue

@@ -455,7 +455,7 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
             suffix = next((s for s in ROLE_SUFFIXES if after.startswith(s)), None)
             found = split_subject(p[max(lo, j - 20):j + size])
             if found and found[0] == name and found[2]:
-                return name, found[1] or None
+                return name, trim_role(found[1]) or None
             if suffix or ctx.vouched(name):
                 return name, suffix
             if size == 3 and after[:1] in _MENTION_AFTER and after[:2] != "的话" and name[-1] not in _ORG_CHARS \
@@ -725,7 +725,7 @@ def _resolve(subj: _Subject, p, mask, s, ctx, state: _State) -> tuple[str, str |
     elif current:
         who = (current[0], current[1])
     else:
-        who = last_mention(p, mask, since, s, ctx) or ctx.previous_mention()
+        who = last_mention(p, mask, since, subj.start, ctx) or ctx.previous_mention()
     if who is None or who[0] == "记者":
         return None
     if subj.kind == "this" and subj.role and who[1] and not _compatible(subj.role, who[1]) and current \

@@ -204,8 +204,16 @@ def roles_from_text(name: str, text: str) -> list[tuple[str, bool]]:
         suffix = next((r for r in _SUFFIX_BY_FIRST.get(text[end:end + 1], ()) if text.startswith(r, end)), None)
         if suffix:
             found_roles.append((suffix, False))
+        said = _IS_ROLE.match(text, end + len(suffix or ""))
+        if said and ends_with_role(said["role"]):  # "冯克煦代表是民建中央副主席", "白士明，是…照相个体户"
+            role = clean_role(said["role"])
+            if role and not valid_name(role):
+                found_roles.append((role, False))
         start = text.find(name, start + 1)
     return found_roles
+
+
+_IS_ROLE = re.compile(r"，?(?:曾经|现在|现|也|就)?是(?:位|一位|一名|个)?(?P<role>[^，。！？；：“”、（）]{2,24})(?=[，。；])")
 
 
 _MEMBERSHIP = ("代表", "委员")

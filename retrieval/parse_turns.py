@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .models import NARRATION, QUESTION, SPEECH
 from .parse_attrib import (ADV_ATOMS, DATELINE, VERB_F, VERB_P, find_attribution, inner_attributions,
@@ -29,6 +29,9 @@ _DATELINE_START = re.compile(DATELINE + r"|^本报[\u4e00-\u9fff]{0,8}讯")
 _NARRATION_MARK = re.compile(
     r"^(?:会上|会后|招待会|发布会|此外，今天|（.*）$|本报记者|新华社记者|上图|下图|图为|图：)|图为|摄(?:（[^）]*）)?$|回答了|其[他它]问题|^以上均为")
 
+
+# A photo caption: two short noun phrases joined by a dash ("亚洲最大的散粮码头——大连北良港。").
+_CAPTION = re.compile(r"^[^，。！？：；“”]{2,20}——[^，。！？：；“”]{2,16}。?$")
 
 # ---------------------------------------------------------------- per paragraph
 
@@ -68,16 +71,23 @@ def _attribute(p: str, ctx: Context, broken: bool) -> list[Turn]:
     if direct and step is None and first.kind != NARRATION or step is not None and step.opens or not first.text:
         # a speaker's own words (a label turn or its continuation): only a closing "…柯灵说：" hands over
         return _split_inner(first, ctx, only_markers=True)
-    return _claimed(first, ctx, held=step is not None)
+    lead = _LAST_CLAUSE.search(ctx.previous[-1]).group() if broken and step is None and ctx.previous else ""
+    return _claimed(first, ctx, held=step is not None, lead=lead)
 
 
-def _claimed(first: Turn, ctx: Context, held: bool = False) -> list[Turn]:
+_LAST_CLAUSE = re.compile(r"[^，。！？；：“”]*$")
+
+
+def _claimed(first: Turn, ctx: Context, held: bool = False, lead: str = "") -> list[Turn]:
     """Cut a narration or reported paragraph where someone else takes the floor (parse_floor).
 
-    `held`: the paragraph's first words already have their speaker ("X说，…"), so only later sentences count."""
+    `held`: the paragraph's first words already have their speaker ("X说，…"), so only later sentences count.
+    `lead`: the cut-off clause the previous line ended with ("为此，一些代表、委" + "员提出，…")."""
     text = first.text
     speaker = first.speaker if first.kind == SPEECH else None
-    claims = find_claims(text, ctx, speaker, first.role if speaker else None)
+    claims = find_claims(lead + text, ctx, speaker, first.role if speaker else None)
+    if lead:
+        claims = [replace(c, start=max(0, c.start - len(lead))) for c in claims]
     if held:
         claims = [c for c in claims if c.start > 0]
     if not claims:
@@ -272,7 +282,8 @@ def _pronoun(p: str, ctx: Context) -> Step | None:
 def _continue(p: str, ctx: Context) -> Turn:
     """An unlabelled paragraph: the open turn continues unless the text is plainly narration."""
     cur = ctx.current
-    if cur is None or _NARRATION_MARK.search(p) or (cur.kind == SPEECH and cur.speaker and len(cur.speaker) > 1
+    if cur is None or _NARRATION_MARK.search(p) or _CAPTION.match(p) or (cur.kind == SPEECH and cur.speaker
+                                                                           and len(cur.speaker) > 1
                                                      and cur.speaker in p) or _quotes_someone_else(p, ctx):
         return ctx.close(Turn(None, None, p, NARRATION))
     turn = Turn(cur.speaker, cur.role, p, cur.kind)
