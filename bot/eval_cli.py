@@ -5,22 +5,17 @@ import json
 from pathlib import Path
 from typing import TextIO
 
-import yaml
-
 from retrieval.errors import ConfigError
 from retrieval.evaluation import Case, Report, Scores
+
+from .settings import read_yaml
 
 _KEYS = {"question", "expect", "kind", "paraphrase", "lang", "article", "section", "corpus"}
 
 
 def load_cases(path: str | Path, subset: str | None = None) -> list[Case]:
     """Cases from a YAML list (only those marked `corpus: SUBSET` when given); errors name file and entry."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the evaluation file ({exc.strerror or exc})") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    data = read_yaml(path, "evaluation file")
     if not isinstance(data, list):
         raise ConfigError(f"{path}: expected a list of questions")
     cases = [_case(entry, path, n) for n, entry in enumerate(data, 1)]

@@ -118,19 +118,24 @@ def default_config_path() -> Path | None:
     return None
 
 
+def read_yaml(path: str | Path, what: str) -> Any:
+    """A YAML file's data; unreadable, non-UTF-8 or invalid files are one-line ConfigErrors."""
+    try:
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the {what} ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     """Read and check a config file; no file means the built-in defaults."""
     config = Path(path) if path is not None else default_config_path()
     if config is None:
         return Settings()
-    try:
-        data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"{config}: cannot read the config file ({exc.strerror or exc})") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{config}: not UTF-8 text (byte {exc.start})") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{config}: not valid YAML ({str(exc).splitlines()[0]})") from None
+    data = read_yaml(config, "config file") or {}
     if not isinstance(data, dict):
         raise ConfigError(f"{config}: expected a mapping of settings at the top level")
     settings = _build(Settings, {k: v for k, v in data.items()}, str(config), "")
