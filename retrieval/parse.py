@@ -250,7 +250,7 @@ def _heading_candidates(lines: list[_Line]) -> list[bool]:
 def _cut_off(line: _Line) -> bool:
     """True when a paragraph stops mid-sentence ("…完全是客"): the next line finishes it."""
     last = line.text[-1:]
-    return not line.signature and (last in "，、" or "\u4e00" <= last <= "\u9fff") and not _CREDIT.search(line.text)
+    return not line.signature and (last in "，、—" or "\u4e00" <= last <= "\u9fff") and not _CREDIT.search(line.text)
 
 
 def _finish(groups: list[tuple[str, list[Utterance]]], ctx: Context, metadata: dict[str, str]) -> tuple[Section, ...]:

@@ -28,7 +28,7 @@ _VERB_WORDS = ("认为 指出 表示 强调 建议 主张 呼吁 提出 希望 �
                "补充 回答 告诉 提醒 插话 发言 称赞 分析 答应 开腔 抱怨 担忧 坚信 断言 评价 发问 提问 询问 追问 回忆 "
                "说明 认定 宣布 承认 表态 疾呼 倡议 提议 回应 谈论 陈述 阐述").split()
 _VERB_ALTS = (r"(?:说|问|答|喊)[：:，,“]|(?:说|问|答|笑|叹|写|喊|讲|谈)道|谈(?:到|起|及|了)|讲到|开(?:了)?腔"
-              rf"|(?:{'|'.join(_VERB_WORDS)})(?![的人])|举(?:了)?[^，。“”]{{0,8}}?例|：“")
+              rf"|(?:{'|'.join(_VERB_WORDS)})(?<!发言(?=人))(?!的)|举(?:了)?[^，。“”]{{0,8}}?例|：“")
 # a leading class of first characters lets the scan skip most positions at C speed
 _VERB = re.compile(rf"(?=[说问答喊笑叹写讲谈举开：{''.join(sorted({w[0] for w in _VERB_WORDS}))}])(?:{_VERB_ALTS})")
 _QUESTION_VERB = re.compile(r"问|提问|发问|追问|询问")
@@ -70,6 +70,7 @@ _FOREIGN_MARKS = ("美国", "日本", "英国", "法国", "德国", "俄罗斯",
                   "非盟", "世卫组织", "世界卫生组织", "北约", "安理会")
 _FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总")
 _FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff·]{2,8}?(?=认为|说[，：,:。“]|表示|指出|强调|感到|觉得|建议|呼吁|介绍|透露|谈到|坦言)")
+_ETHNIC_TAG = re.compile(r"（[\u4e00-\u9fff]{1,5}族）")
 _DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,7}?(?=[，。！？；：、“”（）\s]|" + "|".join(_VERB_WORDS)
                        + r"|说|在|对|向|近日|日前|不久|也|还|则|曾|已|今天|昨天|此前|接受|感到|觉得|笑着|激动|高兴|$)")
 _NAME_STARTS = frozenset(SURNAMES) | {c[0] for c in COMPOUND_SURNAMES}
@@ -254,7 +255,8 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, after_quote: 
                 holder = ctx.title_holder(title)
                 return _Subject("title", holder[0], holder[1], i, after) if holder else None
     found = _person(p, mask, i, min(end, i + _SUBJECT_MAX), ctx, after_quote or loose, starts) \
-        if hinted or ch in _NAME_STARTS or "·" in p[i:i + 14] or _FOREIGN_MARK.search(p, i, i + 14) else None
+        if hinted or ch in _NAME_STARTS or "·" in p[i:i + 14] or _FOREIGN_MARK.search(p, i, i + 14) \
+        or "族）" in p[i:i + _SUBJECT_MAX] else None
     return found
 
 
@@ -410,8 +412,19 @@ def _name_follows(p: str, k: int) -> bool:
 
 
 def _foreign(p: str, i: int, stop: int, ctx) -> _Subject | None:
-    """"日本通产省副部长佐野忠克认为", "全国妇联副主席阿沛·才旦卓嘎": a role, then a name no surname table knows."""
+    """"日本通产省副部长佐野忠克认为", "全国妇联副主席阿沛·才旦卓嘎", "…乡的阿逗代表（哈尼族）": a role,
+    then a name no surname table knows."""
     segment = p[i:stop]
+    if "族）" in p[i:stop + 12]:
+        for m in _ETHNIC_TAG.finditer(p, i, stop + 12):
+            end = m.start()
+            suffix = p[end - 2:end] if p[end - 2:end] in ("代表", "委员") else ""
+            for size in (2, 3, 4):
+                start = end - len(suffix) - size
+                name, prefix = p[start:start + size], p[i:start]
+                if start >= i and _FOREIGN_BAD.isdisjoint(name) and all(_CJK_LO <= c <= _CJK_HI for c in name) \
+                        and (not prefix or prefix.endswith("的") or ends_with_role(prefix)):
+                    return _Subject("person", name, trim_role(prefix) or suffix or None, i, end)
     if "·" in segment:
         m = _DOT_NAME.search(p, i, stop)
         if m:
