@@ -36,7 +36,7 @@ _QUESTION_VERB = re.compile(r"问|提问|发问|追问|询问")
 _REACTION = re.compile(r"(?:[^，。]{0,6}?)(?:听|看|读|念|望|见|点头|鼓掌|附和|同意|赞同|接过(?!话))")
 _SPEECH_NOUN = ("发言", "讲话", "话", "观点", "看法", "意见", "建议", "分析", "回答", "介绍", "演讲", "报告", "一席话")
 _MODIFIER = re.compile(r"的|在[^，。“”]{0,20}?[上中]的")
-_OWN_WORDS = re.compile("的(?:发言|讲话|介绍|建议|分析|回答|演讲|看法|观点|意见)")
+_OWN_WORDS = re.compile("的(?:发言|讲话|介绍|建议|分析|回答|演讲|看法|观点|意见|一席话)")
 _QUOTING = re.compile(r"(?:[\d０-９]+日)?在[^，。“”]{0,20}?(?:报告|讲话|批示|指示|文章|信|决定|讲演|贺词|致辞)[中里上]"
                       r"|的(?:报告|讲话|批示|指示)")
 # Groups: their words are narration, and they end the previous speaker's turn.
@@ -515,8 +515,11 @@ def find_claims(p: str, ctx, speaker: str | None, role: str | None) -> list[Clai
             continue
         k = bisect_left(starts, s)
         if k == len(starts) or starts[k] >= e:
-            subj = _first_subject(p, mask, s, e, ctx, hints) if anaphor > s else None
+            own = _OWN_WORDS.search(p, s, e)  # "傅自应的演讲从…开始：": a verbless sentence of his own words
+            subj = _first_subject(p, mask, s, e, ctx, hints, own is not None) if anaphor > s or own else None
             if subj and subj.kind == "person":
+                if own and own.start() == subj.end:
+                    _take(p, mask, s, subj, own, [], ctx, state, claims)
                 state.latest = (subj.name, subj.role, subj.start)
             continue
         if hints.near(s, starts[bisect_left(starts, e) - 1] + 1, reach=e - s) or _OTHER_SUBJECT.search(p, s, e):
@@ -600,13 +603,16 @@ class _State:
         self.current = (claim.speaker, claim.role, claim.start) if claim.speaker else None
 
 
-def _first_subject(p: str, mask: bytearray, s: int, e: int, ctx, hints: _Hints) -> _Subject | None:
-    """The first person a verbless sentence names as a subject (whom a later 他 or 这位 may mean)."""
+def _first_subject(p: str, mask: bytearray, s: int, e: int, ctx, hints: _Hints,
+                   own: bool = False) -> _Subject | None:
+    """The first person a verbless sentence names as a subject (whom a later 他 or 这位 may mean);
+    `own`: "X的发言/演讲…" counts (the sentence holds their words)."""
     for a, b in _clauses(p, mask, s, e)[:3]:
         if _adverbial(p, a, b):
             continue
         subj = subject_at(p, mask, a, b, ctx, loose=True, hinted=hints.near(a, b), starts=hints)
-        if subj and not (subj.kind == "person" and _MODIFIER.match(p, subj.end)):
+        if subj and not (subj.kind == "person" and _MODIFIER.match(p, subj.end)
+                         and not (own and _OWN_WORDS.match(p, subj.end))):
             return subj
     return None
 
