@@ -16,7 +16,7 @@ from retrieval.errors import ConfigError
 from retrieval.segment import STOPWORDS
 
 if typing.TYPE_CHECKING:
-    from retrieval import Engine, Problem, Segmenter
+    from retrieval import Engine, EngineOptions, Problem, Segmenter
 
 CONFIG_ENV = "QABOT_CONFIG"
 # The documented config.yaml beside the packages, present in a checkout and an editable install;

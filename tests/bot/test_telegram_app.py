@@ -29,11 +29,11 @@ from bot.telegram_app import (
     NOT_ALLOWED,
     SLOW_DOWN,
     STALE_PAGE,
-    RateLimit,
     engine_text,
     file_url_for,
     run,
 )
+from bot.telegram_delivery import RateLimit
 
 from .stub_bot_api import Call, StubBotAPI, check_telegram_html, decode_params, entities_for
 

@@ -17,7 +17,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import bot.telegram_app
-from bot.telegram_app import APOLOGY, SLOW_DOWN, RateLimit
+from bot.telegram_app import APOLOGY, SLOW_DOWN
+from bot.telegram_delivery import RateLimit
 from tests.bot.stub_bot_api import StubBotAPI
 
 USERS = 200

@@ -19,7 +19,8 @@ from telegram.ext._utils import networkloop
 
 from bot import telegram_app
 from bot.settings import build_engine
-from bot.telegram_app import APOLOGY, NOT_ALLOWED, SLOW_DOWN, RedactToken, run
+from bot.telegram_app import APOLOGY, NOT_ALLOWED, SLOW_DOWN, run
+from bot.telegram_delivery import RedactToken
 from tests.bot.stub_bot_api import MAX_TEXT, StubBotAPI, check_telegram_html, utf16_len
 from tests.bot.test_telegram_app import replies, reply_to, settle
 
