@@ -377,6 +377,7 @@ def _suffix_at(p: str, k: int) -> str:
 
 
 _JOINED = re.compile("[和与及、]")
+_FRAME = re.compile(r"(?:同志|总书记|主席|书记)?为(?:核心|首|代表|例)")
 
 
 def _joined(p: str, lo: int, j: int) -> bool:
@@ -393,7 +394,8 @@ def _joined(p: str, lo: int, j: int) -> bool:
 def _name_at(p: str, k: int) -> bool:
     """True when a person's name starts at p[k]."""
     return p[k:k + 1] in _NAME_STARTS and (_plausible(p[k:k + 3]) or _plausible(p[k:k + 2])) \
-        and p[k + 2:k + 3] != "地" and p[k + 3:k + 4] != "地"
+        and p[k + 2:k + 3] != "地" and p[k + 3:k + 4] != "地" and not _VERB.match(p, k + 1) \
+        and not _VERB.match(p, k + 2)  # "乔石委员长曾指出": 曾指出 is no name
 
 
 def _plausible(name: str) -> bool:
@@ -462,6 +464,8 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
             name = p[j:j + size]
             if j + size > hi or not valid_name(name) or any(c in _NAME_BAD for c in name[1:]):
                 continue
+            if p[j - 1:j] == "以" or _FRAME.match(p, j + size):
+                break  # "以王大明同志为核心的…": a frame, not someone a later 他 means
             if _joined(p, max(lo, j - 16), j):
                 return None  # "罗植龄和保定地区专员丁文斌": two people, 他们 not 他
             after = p[j + size:j + size + 4]
@@ -521,6 +525,10 @@ def find_claims(p: str, ctx, speaker: str | None, role: str | None) -> list[Clai
                 if own and own.start() == subj.end:
                     _take(p, mask, s, subj, own, [], ctx, state, claims)
                 state.latest = (subj.name, subj.role, subj.start)
+            elif subj and subj.kind == "this" and subj.role and state.current:
+                who = _resolve(subj, p, mask, s, ctx, state)  # "这位…玉田县粮食专业户带来了…": a role only
+                if who and who[0] == state.current[0]:
+                    claims.append(Claim(s, who[0], who[1]))
             continue
         if hints.near(s, starts[bisect_left(starts, e) - 1] + 1, reach=e - s) or _OTHER_SUBJECT.search(p, s, e):
             _sentence_claims(p, mask, s, e, starts, verbs, ctx, state, claims, hints)

@@ -97,8 +97,7 @@ def _claimed(first: Turn, ctx: Context, held: bool = False, lead: str = "") -> l
     for claim in claims:
         if claim.speaker is not None and claim.speaker == cur.speaker and not claim.bare:
             if claim.role and (not cur.role or len(claim.role) > len(cur.role)):  # "这位管农业的副省长"
-                pieces.append(Turn(cur.speaker, cur.role, text[start:claim.start].strip(), cur.kind))
-                cur, start = Turn(cur.speaker, claim.role, "", cur.kind), claim.start
+                cur = Turn(cur.speaker, claim.role, "", cur.kind)  # (document-wide, the fullest role wins)
             continue
         if claim.start > start:
             pieces.append(Turn(cur.speaker, cur.role, text[start:claim.start].strip(), cur.kind))
