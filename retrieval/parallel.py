@@ -7,10 +7,12 @@ would, so the index is the same whichever way it was built.
 """
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,19 +103,20 @@ def load_corpus(
     return joined
 
 
-def _pool(workers: int, initializer: Callable | None = None, initargs: tuple = ()):
+@contextmanager
+def _pool(workers: int, initializer: Callable | None = None, initargs: tuple = ()) -> Iterator:
     import multiprocessing
 
-    method = os.environ.get("QABOT_POOL") or _start_method()
-    return multiprocessing.get_context(method).Pool(workers, initializer=initializer, initargs=initargs)
-
-
-def _start_method() -> str:
-    # forkserver forks workers from a small clean process: the parent's large heap (the parsed
-    # corpus) is neither copied page by page nor shared with a thread that holds a lock.
-    if sys.platform == "win32":
-        return "spawn"
-    return "forkserver"
+    # fork shares the parent's loaded modules; it is only safe while no other thread runs.
+    method = "fork" if threading.active_count() == 1 and sys.platform != "win32" else "spawn"
+    # Frozen objects are left alone by the collector, so the forked workers do not copy the
+    # pages of the parent's large heap (the parsed corpus) when a collection runs in them.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context(method).Pool(workers, initializer=initializer, initargs=initargs) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 def _load_file(path: str) -> "Corpus":

@@ -318,3 +318,21 @@ def test_preload_switches_to_the_whole_dictionary(tmp_path, corpus):
     assert engine.segmenter.cutter.whole
     assert engine.segmenter.terms("刘丰富谈到了惩治腐败") == Segmenter("rjieba", words=engine.segmenter.words).terms(
         "刘丰富谈到了惩治腐败")
+
+
+def test_progress_bar_only_on_a_terminal():
+    import io
+
+    from bot.indexing import progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    with progress_bar(100, "indexing", io.StringIO()) as advance:
+        assert advance is None                      # a pipe or a log file: nothing drawn
+    screen = Terminal()
+    with progress_bar(100, "indexing", screen) as advance:
+        advance(60)
+        advance(40)
+    assert "indexing" in screen.getvalue() and "100/100" in screen.getvalue()
