@@ -74,7 +74,7 @@ def open_engine(
     segmenter = make_segmenter(settings)
     options = engine_options(settings)
     cache = IndexCache(settings.cache_dir) if settings.cache.enabled else None
-    key = cache_key(paths, segmenter, options.bm25) if cache else ""
+    key = cache_key(paths, segmenter, options.bm25, options.expansion.thesaurus) if cache else ""
     loaded = cache.load(key, segmenter, options) if cache and not rebuild else None
     if cache and loaded is not None:
         engine, problems = loaded

