@@ -25,6 +25,11 @@ QUESTION_LABEL = re.compile(
 
 ROLE_BEFORE = tuple(ROLE_ENDINGS)
 ROLE_FOLLOW = frozenset("们团会部处级的")
+# A name in a title that the title gives the floor: "王家瑞部长谈…", "…——访张树义", "吴仪等答记者问".
+_TITLE_PERSON = re.compile(rf"([{_C}]{{2,3}})(?=(?:{'|'.join(ROLE_SUFFIXES)})?(?:等)?(?:谈|说|答|会见|访问|指出|强调|表示|：))"
+                           rf"|(?<=访)([{_C}]{{2,3}})$")
+# After a name standing alone: punctuation, a role word, a speech verb or a function word.
+_ALONE_AFTER = r"(?:[，。！？；：、“”（）\s]|代表|委员|总理|主席|书记|部长|省长|市长|同志|先生|女士|说|认为|表示|指出|强调|在|对|的|和|与|等|也|还)"
 TITLE_PREFIX = frozenset("副代总前原老新")
 
 
@@ -59,6 +64,8 @@ class Context:
     _holders: dict[str, tuple[str, None] | None] = field(default_factory=dict)
     _vouched: dict[str, bool] = field(default_factory=dict)
     _counts: dict[str, int] = field(default_factory=dict)
+    _alone: dict[str, bool] = field(default_factory=dict)
+    _title_people: set[str] | None = None
 
     def open(self, turn: Turn) -> Turn:
         """Make `turn` the one later unlabelled paragraphs continue."""
@@ -85,12 +92,27 @@ class Context:
         return False
 
     def vouched(self, name: str) -> bool:
-        """A bare name ("唐克说，") counts when the document already knows it as a person."""
-        if name in self.known or name in self.title:
+        """A bare name ("唐克说，") counts when the document already knows it as a person: a speaker, a name
+        next to a role word anywhere, or a name the title gives the floor ("王家瑞部长谈…", "钱其琛会见…")."""
+        if name in self.known or len(name) >= 3 and name in self.title or name in self.title_people:
             return True
         found = self._vouched.get(name)
         if found is None:
             found = self._vouched[name] = self.mentioned_with_role(name)
+        return found
+
+    @property
+    def title_people(self) -> set[str]:
+        """Names the title gives the floor to."""
+        if self._title_people is None:
+            self._title_people = {n for m in _TITLE_PERSON.finditer(self.title.replace(" ", "")) for n in m.groups() if n}
+        return self._title_people
+
+    def alone(self, name: str) -> bool:
+        """True when the document has `name` followed by something no name continues with (cached)."""
+        found = self._alone.get(name)
+        if found is None:
+            found = self._alone[name] = re.search(re.escape(name) + _ALONE_AFTER, self.text) is not None
         return found
 
     def count(self, word: str) -> int:

@@ -18,6 +18,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from .models import QUESTION, SPEECH
+from .parse_attrib import DATELINE
 from .parse_names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SURNAMES,
                           clean_role, ends_with_role, split_subject, trim_role, valid_name)
 
@@ -26,11 +27,11 @@ from .parse_names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, NOT_NAMES, ROLE_END
 # Speech verbs a sentence's subject takes; "提出的…" and "发言人" are not speech, nor "有希望".
 _VERB_WORDS = ("认为 指出 表示 强调 建议 主张 呼吁 提出 希望 介绍 透露 坦言 坦陈 直言 批评 反映 感叹 感慨 赞叹 解释 "
                "补充 回答 告诉 提醒 插话 发言 称赞 分析 答应 开腔 抱怨 担忧 坚信 断言 评价 发问 提问 询问 追问 回忆 "
-               "说明 认定 宣布 承认 表态 疾呼 倡议 提议 回应 谈论 陈述 阐述").split()
-_VERB_ALTS = (r"(?:说|问|答|喊)[：:，,“]|(?:说|问|答|笑|叹|写|喊|讲|谈)道|谈(?:到|起|及|了)|讲到|开(?:了)?腔"
+               "说明 认定 宣布 承认 表态 疾呼 倡议 提议 回应 谈论 陈述 阐述 要求 声称 重申 警告 预测 估计").split()
+_VERB_ALTS = (r"(?:说|问|答|喊|称)[：:，,“]|(?:说|问|答|笑|叹|写|喊|讲|谈)道|谈(?:到|起|及|了)|讲到|开(?:了)?腔"
               rf"|(?:{'|'.join(_VERB_WORDS)})(?<!发言(?=人))(?!的)|举(?:了)?[^，。“”]{{0,8}}?例|：“")
 # a leading class of first characters lets the scan skip most positions at C speed
-_VERB = re.compile(rf"(?=[说问答喊笑叹写讲谈举开：{''.join(sorted({w[0] for w in _VERB_WORDS}))}])(?:{_VERB_ALTS})")
+_VERB = re.compile(rf"(?=[说问答喊称笑叹写讲谈举开：{''.join(sorted({w[0] for w in _VERB_WORDS}))}])(?:{_VERB_ALTS})")
 _QUESTION_VERB = re.compile(r"问|提问|发问|追问|询问")
 # After a quote, someone who only listens or looks is not its speaker.
 _REACTION = re.compile(r"(?:[^，。]{0,6}?)(?:听|看|读|念|望|见|点头|鼓掌|附和|同意|赞同|接过(?!话))")
@@ -67,12 +68,15 @@ _FOREIGN_MARKS = ("美国", "日本", "英国", "法国", "德国", "俄罗斯",
                   "加纳", "几内亚", "阿尔及利亚", "摩洛哥", "突尼斯", "委内瑞拉", "哥伦比亚", "厄瓜多尔", "玻利维亚",
                   "乌拉圭", "巴拉圭", "巴拿马", "冰岛", "立陶宛", "拉脱维亚", "爱沙尼亚", "斯洛伐克", "斯洛文尼亚",
                   "阿尔巴尼亚", "塞浦路斯", "马耳他", "卢森堡", "斐济", "欧洲", "亚洲", "非洲", "美洲", "拉美", "中东",
-                  "非盟", "世卫组织", "世界卫生组织", "北约", "安理会")
+                  "非盟", "世卫组织", "世界卫生组织", "北约", "安理会", "白宫", "五角大楼", "罗马", "巴黎", "伦敦", "柏林",
+                  "东京", "纽约", "华盛顿", "莫斯科", "汉城", "首尔", "曼谷", "开罗", "日内瓦", "维也纳", "布鲁塞尔")
 _FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总")
-_FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff·]{2,8}?(?=认为|说[，：,:。“]|表示|指出|强调|感到|觉得|建议|呼吁|介绍|透露|谈到|坦言)")
+_FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff·]{2,8}?(?=认为|说[，：,:。“]|表示|指出|强调|感到|觉得|建议|呼吁|介绍|透露|谈到|坦言"
+                           r"|撰文|在|对|近日|日前|曾|也|还|则|今天|昨天|[\d０-９]+日)")
 _ETHNIC_TAG = re.compile(r"（[\u4e00-\u9fff]{1,5}族）")
 _DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,7}?(?=[，。！？；：、“”（）\s]|" + "|".join(_VERB_WORDS)
-                       + r"|说|在|对|向|近日|日前|不久|也|还|则|曾|已|今天|昨天|此前|接受|感到|觉得|笑着|激动|高兴|$)")
+                       + r"|说|在|对|向|近日|日前|不久|也|还|则|曾|已|今天|昨天|此前|接受|感到|觉得|笑着|激动|高兴|撰文|称|中国"
+                       r"|中方|等|是|的|和|与|$)")
 _NAME_STARTS = frozenset(SURNAMES) | {c[0] for c in COMPOUND_SURNAMES}
 _CJK_LO, _CJK_HI = "\u4e00", "\u9fff"
 _SENTENCE_END = frozenset("。！？")
@@ -83,10 +87,13 @@ _AFTER_NAME = frozenset("""来到 出席 参加 视察 会见 看望 考察 听�
     一再 一向 一定 一起 一边 一行 可能 可以 已经 正在 应该 必须 能够 认真 亲自 多次 特别 再次 先后 随即
     首先 随后 接着 最后 同志 代表 委员 先生 女士""".split())
 _TRANSLITERATION_TAIL = frozenset("德尔斯特克夫基娃娜姆诺蒂耶维奇")
-_TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利")
+# Characters of transliterated names: a run of them across a Chinese-looking name's end ("卢卡|申科",
+# "杜特尔|特") means a longer foreign name.
+_TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利科申汉")
 _NOT_AFTER_BARE = frozenset("可能 可以 已经 正在 应该 必须 能够 就是 还是 也是 都是 不是 没有".split())
 _AFTER_NAME_CHARS = frozenset("说在对向和与及是也还又就都把被给从将已曾")
 _PREDICATE = re.compile(r"[到去在向给跟把被让请叫令往由以]|来(?!自)|对(?!外)|从(?![业事])|看望|走访|探望|慰问|会见|陪同|带领"
+                        r"|可以|能够|应该|应当|愿意|需要|必须"
                         r"|率领|邀请|听取|走进|采访|接受|遇到|见到|告别|学习|贯彻|落实|按照|根据|遵照|响应|围绕|聆听|感谢|"
                         r"祝贺|支持|欢迎|称赞|赞扬|批评|指示|要求|号召|嘱托|如|正如|诚如|就如")
 # inside a name (after its first character): organisation and place characters
@@ -110,11 +117,15 @@ _FOREIGN_MARK = re.compile(f"(?=[{''.join(sorted({m[0] for m in _FOREIGN_MARKS})
 _FOREIGN_PREFIXES = frozenset(m[:k] for m in _FOREIGN_MARKS for k in range(2, len(m) + 1))
 _HINT_REACH = 42
 _SURNAME_RX = re.compile(f"[{_SURNAME_CLASS}]")
+_CLAUSE_NAME = re.compile(f"[，；,;][{_SURNAME_CLASS}]")
 _STOP = re.compile("[，。！？；：“”]")
 _SUFFIX_BY_FIRST: dict[str, tuple[str, ...]] = {}
 for _suffix in ROLE_SUFFIXES:  # longest first, as ROLE_SUFFIXES is
     _SUFFIX_BY_FIRST[_suffix[0]] = _SUFFIX_BY_FIRST.get(_suffix[0], ()) + (_suffix,)
 _LEAD_FIRST = frozenset(w[0] for w in _LEAD_WORDS)
+_DATELINE_HEADS = ("据", "新华社", "本报", "中新社")
+_DATELINE_RX = re.compile(DATELINE + r"[\s　]*")
+_REPORTED_BY = re.compile(r"(?:本报)?记者[^，。：:]{2,16}?报道[：:]")
 _TITLE_FIRST = frozenset(t[0] for t in _TITLES)
 _QUOTE_MARK = re.compile("[“”]")
 _PLAIN_SENTENCE = re.compile("[^。！？]*[。！？]|[^。！？]+$")
@@ -208,7 +219,15 @@ def _clauses(p: str, mask: bytearray, start: int, end: int) -> list[tuple[int, i
 
 
 def _lead(p: str, i: int, end: int) -> int:
-    """Skip conjunctions, dashes and bullets before a subject."""
+    """Skip datelines ("新华社明斯克3月24日电（记者…）", "本报汉城1月13日电记者王林昌报道："), conjunctions,
+    dashes and bullets before a subject."""
+    if p.startswith(_DATELINE_HEADS, i):
+        m = _DATELINE_RX.match(p, i)
+        if m:
+            i = m.end()
+            m = _REPORTED_BY.match(p, i)
+            if m:
+                i = m.end()
     moved = True
     while moved and i < end and p[i] in _LEAD_FIRST:
         moved = False
@@ -282,21 +301,35 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: bool,
     """A described or known person at p[i:…] ("湖南农业大学校长官春云代表", "韦钰", "憋了一肚子话的唐顺义").
 
     `starts`: where names may start (see _hints); `loose` scans every position and takes a bare name."""
-    cut = _STOP.search(p, i, stop)
+    scan = i
+    if p[i] == "“":  # "“两弹一星”功勋奖章获得者孙家栋说": a quoted title inside the description
+        close = p.find("”", i)
+        if 0 < close - i <= 14 and p[close + 1:close + 2] not in ("", "，", "。", "、", "：", "；"):
+            scan = close + 1
+    cut = _STOP.search(p, scan, stop)
     if cut:
         stop = cut.start()
     this_at = p.find("的这位", i, stop)
     if hints is None:
-        candidates = range(i, stop - 1)
+        candidates = range(scan, stop - 1)
     else:
-        candidates = hints.starts(i, stop - 1)
-        if not candidates or candidates[0] != i:
-            candidates.insert(0, i)
+        candidates = hints.starts(scan, stop - 1)
+        if not candidates or candidates[0] != scan:
+            candidates.insert(0, scan)
+    for name in ctx.known:  # "卢卡申科当天…说": a speaker the surname table does not know
+        if p.startswith(name, i) and not valid_name(name):
+            return _Subject("person", name, None, i, i + len(name))
+    if _FOREIGN_MARK.search(p, i, stop):  # "日本首相安倍晋三表示": the verb, not a surname table, ends the name
+        found = _foreign(p, i, stop, ctx)
+        if found:
+            return found
     bare: _Subject | None = None   # a bare 3-character name, used when no described person follows
     for j in candidates:
         if this_at >= 0 and j > this_at:
             this = _this(p, this_at + 1, stop)
-            return _Subject("this", None, this.role, i, this.end) if this else bare
+            if this:
+                return _Subject("this", None, this.role, i, this.end)
+            this_at = -1
         if p[j] not in _NAME_STARTS:
             continue
         for size in _sizes(p, j, ctx):
@@ -306,23 +339,27 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: bool,
             if not valid_name(name):
                 continue
             found = _accept(p, i, j, name, ctx, loose)
-            if found and found.kind == "bare":
-                bare = bare or _Subject("person", found.name, None, found.start, found.end)
+            if found and found.kind in ("bare", "known"):  # a described person later in the clause wins
+                if bare is None or bare.kind == "bare" and found.kind == "known":
+                    bare = found
             elif found:
                 return found
     if this_at >= 0:
         this = _this(p, this_at + 1, stop)
-        return _Subject("this", None, this.role, i, this.end) if this else bare
-    return bare or _foreign(p, i, stop, ctx)
+        if this:
+            return _Subject("this", None, this.role, i, this.end)
+    if bare is not None:
+        return _Subject("person", bare.name, bare.role, bare.start, bare.end)
+    return _foreign(p, i, stop, ctx)
 
 
 def _sizes(p: str, j: int, ctx) -> tuple[int, ...]:
     """Name lengths to try at p[j]: "李鹏来到" and "王铭强调" hold the 2-character names 李鹏 and 王铭."""
     if _VERB.match(p, j + 2) or p[j + 2:j + 4] in _AFTER_NAME or p[j + 2:j + 3] in _AFTER_NAME_CHARS:
         return 2, 3, 4
-    three = p[j:j + 3]
-    if len(three) == 3 and ctx.count(three[:2]) > ctx.count(three) > 0:
-        return 2, 3, 4
+    two = p[j:j + 2]
+    if ctx.alone(two) and not ctx.alone(p[j:j + 3]):
+        return 2, 3, 4  # "李鹏总理…国务院总理李鹏来到…"
     return 3, 2, 4
 
 
@@ -335,10 +372,12 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subje
     if _VERB.match(p, j + 1) or len(name) == 3 and _VERB.match(p, j + 2):
         return None   # "乔石委员长曾指出": 曾 is not a name
     if p[end:end + 1] in ("·", "地") or not _NAME_BAD.isdisjoint(name[1:]) or p[j:end + 1] in NOT_NAMES \
+            or len(name) == 3 and name[:2] in NOT_NAMES and name not in ctx.known \
             or name in _FOREIGN_PREFIXES or name[:2] in _FOREIGN_PREFIXES and name[:2] in _FOREIGN_MARKS:
         return None   # "戴维·蒙亚埃" (dotted), "卫组织", "马克思", "伊拉克"
-    if _FOREIGN_MARK.search(p, i, j) or len(name) == 3 and p[end:end + 1] in _TRANSLITERATION_TAIL:
-        return None   # "菲律宾总统杜特尔特", "艾哈迈德": a transliterated name, see _foreign
+    if name[-1] in _TRANSLITERATION and p[end:end + 1] in _TRANSLITERATION or p[end:end + 2] == "·" \
+            or _suffix_at(p, end - 1) and len(_suffix_at(p, end - 1)) > 1:
+        return None   # "菲律宾总统杜特尔特", "卢卡申科": longer transliterated names; "徐先生": 徐 + 先生
     if j > i and _PREDICATE.search(p[i:j].rsplit("的", 1)[-1]):
         return None   # "…来到村民尤桂兰家": the clause is a predicate, the person its object
     suffix = _suffix_at(p, end)
@@ -350,7 +389,7 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subje
     if not found or found[0] != name:
         return None
     _, role, evidence = found
-    if suffix and j > i and p[j - 1] in _TRANSLITERATION and not ends_with_role(p[i:j]):
+    if j > i and p[j - 1] in _TRANSLITERATION and name[0] in _TRANSLITERATION and not ends_with_role(p[i:j]):
         return None   # "伊拉克议长哈马迪博士": 马迪 is the tail of a longer name
     role = trim_role(role) if role else role
     if evidence and len(role) <= 2 and role[:1] in _WEAK_ROLE_HEADS:
@@ -360,8 +399,10 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subje
         return _Subject("group", None, None, i, end)   # "王照环和安阳市市长方晓宇认为": two people
     if role and role.endswith(_REPORTERS):
         return None   # "本报莫斯科1月20日电记者许宏治": the reporter, not a speaker
-    if evidence or ctx.vouched(name):
+    if evidence:
         return _Subject("person", name, role or None, i, end + len(suffix))
+    if ctx.vouched(name):
+        return _Subject("known", name, role or None, i, end + len(suffix))
     if after_quote and len(name) == 3 and name[-1] not in _ORG_CHARS and not suffix \
             and p[end:end + 2] not in _NOT_AFTER_BARE and name[:2] not in NOT_NAMES:
         return _Subject("bare", name, None, i, end)
@@ -437,7 +478,7 @@ def _foreign(p: str, i: int, stop: int, ctx) -> _Subject | None:
                     start = k
             if start > i and ends_with_role(p[i:start]):
                 return _Subject("person", p[start:m.end()], clean_role(p[i:start]) or None, i, m.end())
-    if not _FOREIGN_MARK.search(p, i, min(stop, i + 14)):
+    if not _FOREIGN_MARK.search(p, i, stop):
         return None
     for k in range(i + 3, stop - 1):
         if not ends_with_role(p[i:k]):
@@ -466,6 +507,9 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
                 continue
             if p[j - 1:j] == "以" or _FRAME.match(p, j + size):
                 break  # "以王大明同志为核心的…": a frame, not someone a later 他 means
+            if p[j + size:j + size + 1] == "·" or name[-1] in _TRANSLITERATION and p[j + size:j + size + 1] in \
+                    _TRANSLITERATION or p[j - 1:j] in _TRANSLITERATION and name[0] in _TRANSLITERATION:
+                continue  # part of a longer foreign name
             if _joined(p, max(lo, j - 16), j):
                 return None  # "罗植龄和保定地区专员丁文斌": two people, 他们 not 他
             after = p[j + size:j + size + 4]
@@ -530,7 +574,8 @@ def find_claims(p: str, ctx, speaker: str | None, role: str | None) -> list[Clai
                 if who and who[0] == state.current[0]:
                     claims.append(Claim(s, who[0], who[1]))
             continue
-        if hints.near(s, starts[bisect_left(starts, e) - 1] + 1, reach=e - s) or _OTHER_SUBJECT.search(p, s, e):
+        if hints.near(s, starts[bisect_left(starts, e) - 1] + 1, reach=e - s) or _OTHER_SUBJECT.search(p, s, e) \
+                or p[s] in _NAME_STARTS or _CLAUSE_NAME.search(p, s, e) or p.startswith(_DATELINE_HEADS, s):
             _sentence_claims(p, mask, s, e, starts, verbs, ctx, state, claims, hints)
     return claims
 

@@ -72,7 +72,7 @@ def _attribute(p: str, ctx: Context, broken: bool) -> list[Turn]:
         # a speaker's own words (a label turn or its continuation): only a closing "…柯灵说：" hands over
         return _split_inner(first, ctx, only_markers=True)
     lead = _LAST_CLAUSE.search(ctx.previous[-1]).group() if broken and step is None and ctx.previous else ""
-    return _claimed(first, ctx, held=step is not None, lead=lead)
+    return _claimed(first, ctx, held=step is not None and step.turn.kind == SPEECH, lead=lead)
 
 
 _LAST_CLAUSE = re.compile(r"[^，。！？；：“”]*$")
