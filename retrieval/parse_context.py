@@ -29,7 +29,9 @@ ROLE_FOLLOW = frozenset("们团会部处级的")
 _TITLE_PERSON = re.compile(rf"([{_C}]{{2,3}})(?=(?:{'|'.join(ROLE_SUFFIXES)})?(?:等)?(?:谈|说|答|会见|访问|指出|强调|表示|：))"
                            rf"|(?<=访)([{_C}]{{2,3}})$")
 # After a name standing alone: punctuation, a role word, a speech verb or a function word.
-_ALONE_AFTER = r"(?:[，。！？；：、“”（）\s]|代表|委员|总理|主席|书记|部长|省长|市长|同志|先生|女士|说|认为|表示|指出|强调|在|对|的|和|与|等|也|还)"
+_ALONE_CHARS = frozenset("，。！？；：、“”（）\n 说在对的和与等也还")
+_ALONE_WORDS = ("代表", "委员", "总理", "主席", "书记", "部长", "省长", "市长", "同志", "先生", "女士", "认为", "表示", "指出",
+                "强调")
 TITLE_PREFIX = frozenset("副代总前原老新")
 
 
@@ -112,7 +114,13 @@ class Context:
         """True when the document has `name` followed by something no name continues with (cached)."""
         found = self._alone.get(name)
         if found is None:
-            found = self._alone[name] = re.search(re.escape(name) + _ALONE_AFTER, self.text) is not None
+            text, found = self.text, False
+            k = text.find(name)
+            while k >= 0 and not found:
+                end = k + len(name)
+                found = end == len(text) or text[end] in _ALONE_CHARS or text.startswith(_ALONE_WORDS, end)
+                k = text.find(name, k + 1)
+            self._alone[name] = found
         return found
 
     def count(self, word: str) -> int:
