@@ -1,6 +1,7 @@
 """Who spoke where: names, surnames and role words resolved to speakers, per article."""
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -32,13 +33,14 @@ class Mention:
 _PARTNER_BEFORE = ("和", "与", "同", "跟", "向", "对", "给", "问", "告诉", "请", "陪同")
 
 
-def role_keys(role: str) -> set[str]:
+@functools.lru_cache(maxsize=65536)  # a large corpus repeats its roles (总书记, 委员 ...) thousands of times
+def role_keys(role: str) -> frozenset[str]:
     """Every tail of every part of a role (纪委书记, 委书记, 书记 ...) that a question may use for it."""
     keys: set[str] = set()
     for part in filter(None, _ROLE_SPLIT.split(role)):
         for variant in _variants(part):
             keys.update(variant[i:] for i in range(len(variant) - 1))
-    return keys
+    return frozenset(keys)
 
 
 def _variants(part: str) -> set[str]:
