@@ -273,10 +273,16 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, after_quote: 
                     break
                 holder = ctx.title_holder(title)
                 return _Subject("title", holder[0], holder[1], i, after) if holder else None
-    found = _person(p, mask, i, min(end, i + _SUBJECT_MAX), ctx, after_quote or loose, starts) \
-        if hinted or ch in _NAME_STARTS or "·" in p[i:i + 14] or _FOREIGN_MARK.search(p, i, i + 14) \
-        or "族）" in p[i:i + _SUBJECT_MAX] else None
-    return found
+    if hinted or after_quote or loose or "·" in p[i:i + 14] or "族）" in p[i:i + _SUBJECT_MAX] \
+            or ch in _NAME_STARTS and _vouched_at(p, i, ctx) or _FOREIGN_MARK.search(p, i, i + 14):
+        return _person(p, mask, i, min(end, i + _SUBJECT_MAX), ctx, after_quote or loose, starts)
+    return None
+
+
+def _vouched_at(p: str, i: int, ctx) -> bool:
+    """A name the document knows starts at p[i] (no role word stands next to it here)."""
+    return any(ctx.vouched(p[i:i + size]) for size in (3, 2) if valid_name(p[i:i + size])) \
+        or any(p.startswith(name, i) for name in ctx.known)
 
 
 def _this(p: str, i: int, end: int) -> _Subject | None:
@@ -689,8 +695,8 @@ def _sentence_claims(p, mask, s, e, starts, verbs, ctx, state: _State, claims: l
             k += 1
         if k < len(starts) and starts[k] < b:
             wanted[n] = True
-            if n:
-                wanted[n - 1] = True
+            if n and _ANAPHOR.search(p, clauses[n - 1][0], clauses[n - 1][1]):
+                wanted[n - 1] = True  # "了解全局的这位国务委员，以…说：“"
     found: dict[int, _Subject | None] = {}
 
     def subject(n: int) -> _Subject | None:
