@@ -68,6 +68,14 @@ class Context:
     _counts: dict[str, int] = field(default_factory=dict)
     _alone: dict[str, bool] = field(default_factory=dict)
     _title_people: set[str] | None = None
+    _foreign: tuple[int, tuple[str, ...]] = (0, ())
+
+    @property
+    def known_foreign(self) -> tuple[str, ...]:
+        """Known speakers whose names no surname table knows ("卢卡申科")."""
+        if self._foreign[0] != len(self.known):
+            self._foreign = (len(self.known), tuple(n for n in self.known if not valid_name(n)))
+        return self._foreign[1]
 
     def open(self, turn: Turn) -> Turn:
         """Make `turn` the one later unlabelled paragraphs continue."""

@@ -70,7 +70,7 @@ _FOREIGN_MARKS = ("美国", "日本", "英国", "法国", "德国", "俄罗斯",
                   "阿尔巴尼亚", "塞浦路斯", "马耳他", "卢森堡", "斐济", "欧洲", "亚洲", "非洲", "美洲", "拉美", "中东",
                   "非盟", "世卫组织", "世界卫生组织", "北约", "安理会", "白宫", "五角大楼", "罗马", "巴黎", "伦敦", "柏林",
                   "东京", "纽约", "华盛顿", "莫斯科", "汉城", "首尔", "曼谷", "开罗", "日内瓦", "维也纳", "布鲁塞尔")
-_FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总")
+_FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总馆局厅部致电信")
 _FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff·]{2,8}?(?=认为|说[，：,:。“]|表示|指出|强调|感到|觉得|建议|呼吁|介绍|透露|谈到|坦言"
                            r"|撰文|在|对|近日|日前|曾|也|还|则|今天|昨天|[\d０-９]+日)")
 _ETHNIC_TAG = re.compile(r"（[\u4e00-\u9fff]{1,5}族）")
@@ -85,14 +85,15 @@ _WEAK_ROLE_HEADS = frozenset("一二三四两几多前后或再诸各")
 # After a name: words that start the predicate, so "王铭强调" is 王铭 + 强调.
 _AFTER_NAME = frozenset("""来到 出席 参加 视察 会见 看望 考察 听取 主持 接受 笑着 高兴 激动 深有 颇有 一直 近日 今天 昨天 日前
     一再 一向 一定 一起 一边 一行 可能 可以 已经 正在 应该 必须 能够 认真 亲自 多次 特别 再次 先后 随即
+    接到 接受 接过 走进 带着 拿着 看着 刚刚 专门 主动 当天 当时 当即
     首先 随后 接着 最后 同志 代表 委员 先生 女士""".split())
 _TRANSLITERATION_TAIL = frozenset("德尔斯特克夫基娃娜姆诺蒂耶维奇")
 # Characters of transliterated names: a run of them across a Chinese-looking name's end ("卢卡|申科",
 # "杜特尔|特") means a longer foreign name.
-_TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利科申汉")
+_TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利科申汉瓦纳泽韦")
 _NOT_AFTER_BARE = frozenset("可能 可以 已经 正在 应该 必须 能够 就是 还是 也是 都是 不是 没有".split())
-_AFTER_NAME_CHARS = frozenset("说在对向和与及是也还又就都把被给从将已曾")
-_PREDICATE = re.compile(r"[到去在向给跟把被让请叫令往由以]|来(?!自)|对(?!外)|从(?![业事])|看望|走访|探望|慰问|会见|陪同|带领"
+_AFTER_NAME_CHARS = frozenset("说在对向与及是也还又就都把被给从将已曾")
+_PREDICATE = re.compile(r"[到去在向给跟把被让请叫令往由以为]|纪念|来(?!自)|对(?!外)|从(?![业事])|看望|走访|探望|慰问|会见|陪同|带领"
                         r"|可以|能够|应该|应当|愿意|需要|必须"
                         r"|率领|邀请|听取|走进|采访|接受|遇到|见到|告别|学习|贯彻|落实|按照|根据|遵照|响应|围绕|聆听|感谢|"
                         r"祝贺|支持|欢迎|称赞|赞扬|批评|指示|要求|号召|嘱托|如|正如|诚如|就如")
@@ -127,6 +128,7 @@ _DATELINE_HEADS = ("据", "新华社", "本报", "中新社")
 _DATELINE_RX = re.compile(DATELINE + r"[\s　]*")
 _REPORTED_BY = re.compile(r"(?:本报)?记者[^，。：:]{2,16}?报道[：:]")
 _TITLE_FIRST = frozenset(t[0] for t in _TITLES)
+_TITLES_BY_FIRST = {c: tuple(t for t in _TITLES if t[0] == c) for c in _TITLE_FIRST}
 _QUOTE_MARK = re.compile("[“”]")
 _PLAIN_SENTENCE = re.compile("[^。！？]*[。！？]|[^。！？]+$")
 _SENTENCE_END_RX = re.compile("[。！？“]")
@@ -266,7 +268,7 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, after_quote: 
     if m and (m.group().endswith(_GROUP_WORDS) or m.group() in _GROUP_ALONE):
         return _Subject("group", None, None, i, m.end())
     if ch in _TITLE_FIRST:  # "总理关切地问道": a bare title, unless a name follows it ("总理李鹏说")
-        for title in _TITLES:
+        for title in _TITLES_BY_FIRST[ch]:
             if p.startswith(title, i):
                 after = i + len(title)
                 if p[after:after + 1] in _TITLE_BLOCK or _name_at(p, after):
@@ -322,8 +324,8 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: bool,
         candidates = hints.starts(scan, stop - 1)
         if not candidates or candidates[0] != scan:
             candidates.insert(0, scan)
-    for name in ctx.known:  # "卢卡申科当天…说": a speaker the surname table does not know
-        if p.startswith(name, i) and not valid_name(name):
+    for name in ctx.known_foreign:  # "卢卡申科当天…说": a speaker the surname table does not know
+        if p.startswith(name, i):
             return _Subject("person", name, None, i, i + len(name))
     if _FOREIGN_MARK.search(p, i, stop):  # "日本首相安倍晋三表示": the verb, not a surname table, ends the name
         found = _foreign(p, i, stop, ctx)
@@ -487,7 +489,7 @@ def _foreign(p: str, i: int, stop: int, ctx) -> _Subject | None:
     if not _FOREIGN_MARK.search(p, i, stop):
         return None
     for k in range(i + 3, stop - 1):
-        if not ends_with_role(p[i:k]):
+        if not ends_with_role(p[i:k]) or _PREDICATE.search(p[i:k].rsplit("的", 1)[-1]):
             continue
         m = _FOREIGN_NAME.match(p, k, stop + 4)
         if m and 2 <= len(m.group()) <= 7 and not any(c in _FOREIGN_BAD for c in m.group()):
