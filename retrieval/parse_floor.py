@@ -71,12 +71,13 @@ _FOREIGN_MARKS = ("美国", "日本", "英国", "法国", "德国", "俄罗斯",
                   "非盟", "世卫组织", "世界卫生组织", "北约", "安理会", "白宫", "五角大楼", "罗马", "巴黎", "伦敦", "柏林",
                   "东京", "纽约", "华盛顿", "莫斯科", "汉城", "首尔", "曼谷", "开罗", "日内瓦", "维也纳", "布鲁塞尔")
 _FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总馆局厅部致电信")
-_FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff·]{2,8}?(?=认为|说[，：,:。“]|表示|指出|强调|感到|觉得|建议|呼吁|介绍|透露|谈到|坦言"
-                           r"|撰文|在|对|近日|日前|曾|也|还|则|今天|昨天|[\d０-９]+日)")
+_FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{2,7}?(?=认为|说[，：,:。“]|表示|指出|强调|感到|觉得|建议|呼吁|介绍|透露|谈到|坦言"
+                           r"|撰文|在|对|近日|日前|曾|也|还|则|更|都|又|再次|多次|一再|今天|昨天|[\d０-９]+日)")
 _ETHNIC_TAG = re.compile(r"（[\u4e00-\u9fff]{1,5}族）")
-_DOT_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,7}?(?=[，。！？；：、“”（）\s]|" + "|".join(_VERB_WORDS)
-                       + r"|说|在|对|向|近日|日前|不久|也|还|则|曾|已|今天|昨天|此前|接受|感到|觉得|笑着|激动|高兴|撰文|称|中国"
-                       r"|中方|等|是|的|和|与|$)")
+_NAME_FOLLOW = (r"[，。！？；：、“”（）\s]|" + "|".join(_VERB_WORDS)
+                + r"|说|在|对|向|近日|日前|不久|也|还|则|曾|已|更|都|又|就|将|正|再次|多次|一再|随后|今天|昨天|此前|接受"
+                  r"|感到|觉得|笑着|激动|高兴|撰文|称|中国|中方|等|是|的|和|与|[\d０-９]+日|$")
+_DOT_NAME = re.compile(r"(?P<first>[\u4e00-\u9fff]{1,8})·(?P<second>[\u4e00-\u9fff]{1,5}?)(?=" + _NAME_FOLLOW + ")")
 _NAME_STARTS = frozenset(SURNAMES) | {c[0] for c in COMPOUND_SURNAMES}
 _CJK_LO, _CJK_HI = "\u4e00", "\u9fff"
 _SENTENCE_END = frozenset("。！？")
@@ -90,7 +91,7 @@ _AFTER_NAME = frozenset("""来到 出席 参加 视察 会见 看望 考察 听�
 _TRANSLITERATION_TAIL = frozenset("德尔斯特克夫基娃娜姆诺蒂耶维奇")
 # Characters of transliterated names: a run of them across a Chinese-looking name's end ("卢卡|申科",
 # "杜特尔|特") means a longer foreign name.
-_TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利科申汉瓦纳泽韦")
+_TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利科申汉瓦纳泽韦歇")
 _NOT_AFTER_BARE = frozenset("可能 可以 已经 正在 应该 必须 能够 就是 还是 也是 都是 不是 没有".split())
 _AFTER_NAME_CHARS = frozenset("说在对向与及是也还又就都把被给从将已曾")
 _PREDICATE = re.compile(r"[到去在向给跟把被让请叫令往由以为]|纪念|来(?!自)|对(?!外)|从(?![业事])|看望|走访|探望|慰问|会见|陪同|带领"
@@ -98,7 +99,9 @@ _PREDICATE = re.compile(r"[到去在向给跟把被让请叫令往由以为]|纪
                         r"|率领|邀请|听取|走进|采访|接受|遇到|见到|告别|学习|贯彻|落实|按照|根据|遵照|响应|围绕|聆听|感谢|"
                         r"祝贺|支持|欢迎|称赞|赞扬|批评|指示|要求|号召|嘱托|如|正如|诚如|就如")
 # inside a name (after its first character): organisation and place characters
-_NAME_BAD = frozenset("组织局厅省县乡镇厂矿站所处科社司馆店界系办域地")
+_NAME_BAD = frozenset("组织局厅省县乡镇厂矿站所处科社司馆店界系办域地不")
+_KIN = frozenset("哥姐爷叔婶嫂伯姨舅老")  # "华哥张罗…", "韩老语重心长": a nickname, not a 3-character name
+_SPAN_WORDS = frozenset("学校 学院 公司 集团 协会 中学 大学 小学 医院".split())
 # 我/我们/你 at a clause's start: the words after it are that speaker's, not the named person's
 _SELF = ("我们", "咱们", "我", "你们", "您", "你")
 _CROWD = ("大家", "人们", "众人", "各方", "双方", "群众", "网友", "专家们", "有人")
@@ -380,6 +383,7 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subje
     if _VERB.match(p, j + 1) or len(name) == 3 and _VERB.match(p, j + 2):
         return None   # "乔石委员长曾指出": 曾 is not a name
     if p[end:end + 1] in ("·", "地") or not _NAME_BAD.isdisjoint(name[1:]) or p[j:end + 1] in NOT_NAMES \
+            or len(name) == 3 and name[1] in _KIN or p[end - 1:end + 1] in _SPAN_WORDS \
             or len(name) == 3 and name[:2] in NOT_NAMES and name not in ctx.known \
             or name in _FOREIGN_PREFIXES or name[:2] in _FOREIGN_PREFIXES and name[:2] in _FOREIGN_MARKS:
         return None   # "戴维·蒙亚埃" (dotted), "卫组织", "马克思", "伊拉克"
@@ -477,15 +481,9 @@ def _foreign(p: str, i: int, stop: int, ctx) -> _Subject | None:
                         and (not prefix or prefix.endswith("的") or ends_with_role(prefix)):
                     return _Subject("person", name, trim_role(prefix) or suffix or None, i, end)
     if "·" in segment:
-        m = _DOT_NAME.search(p, i, stop)
-        if m:
-            start = m.start()
-            # the part before the dot may still be role text: keep its tail after the last role word
-            for k in range(m.start(), p.index("·", m.start())):
-                if ends_with_role(p[i:k]):
-                    start = k
-            if start > i and ends_with_role(p[i:start]):
-                return _Subject("person", p[start:m.end()], clean_role(p[i:start]) or None, i, m.end())
+        found = _dot_name(p, i, stop)
+        if found and found[0] > i and ends_with_role(p[i:found[0]]):
+            return _Subject("person", p[found[0]:found[1]], trim_role(p[i:found[0]]) or None, i, found[1])
     if not _FOREIGN_MARK.search(p, i, stop):
         return None
     for k in range(i + 3, stop - 1):
@@ -531,10 +529,25 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
                     and (j == lo or p[j - 1] in _MENTION_BEFORE):
                 return name, None
     if "·" in p[lo:hi]:
-        for m in _DOT_NAME.finditer(p, lo, hi):
-            if not mask[m.start()]:
-                return m.group(), None
+        found = _dot_name(p, lo, hi)
+        if found and not mask[found[0]]:
+            return p[found[0]:found[1]], None
     return None
+
+
+def _dot_name(p: str, lo: int, hi: int) -> tuple[int, int] | None:
+    """Where "斯特凡·托梅" stands in p[lo:hi]: the part before the dot starts after the last role word
+    ("…著名出版人巴里·坎宁安"), and at most 5 characters on either side."""
+    m = _DOT_NAME.search(p, lo, hi)
+    if not m:
+        return None
+    start, dot = m.start(), m.start("second") - 1
+    for k in range(m.start() + 1, dot):
+        if ends_with_role(p[m.start():k]):
+            start = k
+    if dot - start > 5:
+        start = dot - 5 if not p[dot - 5:dot][0] in _NAME_STARTS else dot - 5
+    return start, m.end()
 
 
 # ---------------------------------------------------------------- claims
