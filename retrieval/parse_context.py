@@ -28,6 +28,7 @@ ROLE_FOLLOW = frozenset("们团会部处级的")
 # A name in a title that the title gives the floor: "王家瑞部长谈…", "…——访张树义", "吴仪等答记者问".
 _TITLE_PERSON = re.compile(rf"([{_C}]{{2,3}})(?=(?:{'|'.join(ROLE_SUFFIXES)})?(?:等)?(?:谈|说|答|会见|访问|指出|强调|表示|：))"
                            rf"|(?<=访)([{_C}]{{2,3}})$")
+_TITLE_START = re.compile(rf"(?:^|(?<=[《“——：:，、]))([{_C}]{{3}})")
 # After a name standing alone: punctuation, a role word, a speech verb or a function word.
 _ALONE_CHARS = frozenset("，。！？；：、“”（）\n 说在对的和与等也还")
 _ALONE_WORDS = ("代表", "委员", "总理", "主席", "书记", "部长", "省长", "市长", "同志", "先生", "女士", "认为", "表示", "指出",
@@ -104,7 +105,7 @@ class Context:
     def vouched(self, name: str) -> bool:
         """A bare name ("唐克说，") counts when the document already knows it as a person: a speaker, a name
         next to a role word anywhere, or a name the title gives the floor ("王家瑞部长谈…", "钱其琛会见…")."""
-        if name in self.known or len(name) >= 3 and name in self.title or name in self.title_people:
+        if name in self.known or name in self.title_people:
             return True
         found = self._vouched.get(name)
         if found is None:
@@ -115,7 +116,15 @@ class Context:
     def title_people(self) -> set[str]:
         """Names the title gives the floor to."""
         if self._title_people is None:
-            self._title_people = {n for m in _TITLE_PERSON.finditer(self.title.replace(" ", "")) for n in m.groups() if n}
+            title = self.title.replace(" ", "")
+            people = {n for m in _TITLE_PERSON.finditer(title) for n in m.groups() if n}
+            # "周继红当选中国跳水协会主席", "《周恩来外交学》面世": a name opening the title (or a part of it)
+            # that the body repeats
+            for m in _TITLE_START.finditer(title):
+                name = m.group(1)
+                if valid_name(name) and self.text.count(name) >= 3:
+                    people.add(name)
+            self._title_people = people
         return self._title_people
 
     def alone(self, name: str) -> bool:

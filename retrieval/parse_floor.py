@@ -55,7 +55,7 @@ _LEAD_WORDS = ("但是", "但", "可是", "不过", "而且", "而", "并且", "
 _ADVERBIAL_HEAD = ("当", "在", "随着", "对于", "关于", "针对", "为了", "按照", "根据", "经过", "通过", "自从", "从",
                    "提到", "谈到", "谈及", "说到", "讲到", "面对", "对此", "为此", "此外", "同时", "会上",
                    "会后", "讨论中", "讨论结束")
-_ADVERBIAL_TAIL = ("时", "时候", "之际", "以后", "之后", "以来")
+_ADVERBIAL_TAIL = ("时", "时候", "之际", "以后", "之后", "以来", "来")  # 连日来, 近年来
 _FOREIGN_MARKS = ("美国", "日本", "英国", "法国", "德国", "俄罗斯", "韩国", "朝鲜", "印度", "泰国", "越南", "新加坡",
                   "马来西亚", "印尼", "印度尼西亚", "菲律宾", "澳大利亚", "新西兰", "加拿大", "巴西", "阿根廷", "墨西哥",
                   "意大利", "西班牙", "荷兰", "比利时", "瑞典", "瑞士", "挪威", "丹麦", "芬兰", "波兰", "奥地利",
@@ -374,6 +374,21 @@ def _sizes(p: str, j: int, ctx) -> tuple[int, ...]:
     return 3, 2, 4
 
 
+def _name_shape_ok(p: str, j: int, name: str, ctx) -> bool:
+    """The checks a name at p[j:] must pass wherever it is found: no organisation, place, adverb or kinship
+    character inside, not a common word, not part of a longer foreign name or of a word across its end."""
+    end = j + len(name)
+    if p[end:end + 1] in ("·", "地") or not _NAME_BAD.isdisjoint(name[1:]) or p[j:end + 1] in NOT_NAMES \
+            or len(name) == 3 and (name[1] in _KIN or name[:2] in NOT_NAMES and name not in ctx.known) \
+            or p[end - 1:end + 1] in _SPAN_WORDS or name in _FOREIGN_PREFIXES \
+            or name[:2] in _FOREIGN_PREFIXES and name[:2] in _FOREIGN_MARKS:
+        return False
+    if name[-1] in _TRANSLITERATION and p[end:end + 1] in _TRANSLITERATION or p[end:end + 2] == "·" \
+            or j and p[j - 1] in _TRANSLITERATION and name[0] in _TRANSLITERATION and p[j - 1] not in _NAME_STARTS:
+        return False  # "卢卡申科", "杜特尔特", "伊拉克议长哈马迪"
+    return True
+
+
 def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subject | None:
     """Whether `name` at p[j:] ends a subject that started at i, and who it is."""
     end = j + len(name)
@@ -382,14 +397,10 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subje
         return None   # nothing says this is a person: no role word next to it, not known
     if _VERB.match(p, j + 1) or len(name) == 3 and _VERB.match(p, j + 2):
         return None   # "乔石委员长曾指出": 曾 is not a name
-    if p[end:end + 1] in ("·", "地") or not _NAME_BAD.isdisjoint(name[1:]) or p[j:end + 1] in NOT_NAMES \
-            or len(name) == 3 and name[1] in _KIN or p[end - 1:end + 1] in _SPAN_WORDS \
-            or len(name) == 3 and name[:2] in NOT_NAMES and name not in ctx.known \
-            or name in _FOREIGN_PREFIXES or name[:2] in _FOREIGN_PREFIXES and name[:2] in _FOREIGN_MARKS:
-        return None   # "戴维·蒙亚埃" (dotted), "卫组织", "马克思", "伊拉克"
-    if name[-1] in _TRANSLITERATION and p[end:end + 1] in _TRANSLITERATION or p[end:end + 2] == "·" \
-            or _suffix_at(p, end - 1) and len(_suffix_at(p, end - 1)) > 1:
-        return None   # "菲律宾总统杜特尔特", "卢卡申科": longer transliterated names; "徐先生": 徐 + 先生
+    if not _name_shape_ok(p, j, name, ctx):
+        return None   # "戴维·蒙亚埃" (dotted), "卫组织", "马克思", "伊拉克", "卢卡申科"
+    if _suffix_at(p, end - 1) and len(_suffix_at(p, end - 1)) > 1:
+        return None   # "徐先生": 徐 + 先生
     if j > i and _PREDICATE.search(p[i:j].rsplit("的", 1)[-1]):
         return None   # "…来到村民尤桂兰家": the clause is a predicate, the person its object
     suffix = _suffix_at(p, end)
@@ -401,8 +412,6 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subje
     if not found or found[0] != name:
         return None
     _, role, evidence = found
-    if j > i and p[j - 1] in _TRANSLITERATION and name[0] in _TRANSLITERATION and not ends_with_role(p[i:j]):
-        return None   # "伊拉克议长哈马迪博士": 马迪 is the tail of a longer name
     role = trim_role(role) if role else role
     if evidence and len(role) <= 2 and role[:1] in _WEAK_ROLE_HEADS:
         evidence = False  # "三者齐备", "两者兼顾": not a role
@@ -416,7 +425,8 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subje
     if ctx.vouched(name):
         return _Subject("known", name, role or None, i, end + len(suffix))
     if after_quote and len(name) == 3 and name[-1] not in _ORG_CHARS and not suffix \
-            and p[end:end + 2] not in _NOT_AFTER_BARE and name[:2] not in NOT_NAMES:
+            and p[end:end + 2] not in _NOT_AFTER_BARE and name[:2] not in NOT_NAMES \
+            and not (j == i and p[end:end + 1] in ("，", "。", "")):  # "“…”连日来，…": a clause of its own
         return _Subject("bare", name, None, i, end)
     return None
 
@@ -509,21 +519,22 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
             continue  # "彭楚政": the name starts one character earlier
         for size in (3, 2):
             name = p[j:j + size]
-            if j + size > hi or not valid_name(name) or any(c in _NAME_BAD for c in name[1:]):
+            if j + size > hi or not valid_name(name) or not _name_shape_ok(p, j, name, ctx):
                 continue
             if p[j - 1:j] == "以" or _FRAME.match(p, j + size):
                 break  # "以王大明同志为核心的…": a frame, not someone a later 他 means
-            if p[j + size:j + size + 1] == "·" or name[-1] in _TRANSLITERATION and p[j + size:j + size + 1] in \
-                    _TRANSLITERATION or p[j - 1:j] in _TRANSLITERATION and name[0] in _TRANSLITERATION:
-                continue  # part of a longer foreign name
             if _joined(p, max(lo, j - 16), j):
                 return None  # "罗植龄和保定地区专员丁文斌": two people, 他们 not 他
             after = p[j + size:j + size + 4]
-            suffix = next((s for s in ROLE_SUFFIXES if after.startswith(s)), None)
+            suffix = _suffix_at(p, j + size) or None
             found = split_subject(p[max(lo, j - 20):j + size])
             if found and found[0] == name and found[2]:
-                return name, trim_role(found[1]) or None
-            if suffix or ctx.vouched(name):
+                role = trim_role(found[1])
+                if role.endswith(_REPORTERS) or p[j - 3:j] == "（记者" or p[j - 1:j] == "（":
+                    break  # "（记者谭晶晶）": the reporter is no one a later 他 means
+                return name, role or None
+            if suffix or ctx.vouched(name) and (j == lo or p[j - 1] in _MENTION_BEFORE or ends_with_role(p[lo:j])
+                                                or p[j - 1] not in _NAME_STARTS and not "\u4e00" <= p[j - 1] <= "\u9fff"):
                 return name, suffix
             if size == 3 and after[:1] in _MENTION_AFTER and after[:2] != "的话" and name[-1] not in _ORG_CHARS \
                     and (j == lo or p[j - 1] in _MENTION_BEFORE):
