@@ -18,7 +18,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from .models import QUESTION, SPEECH
-from .parse_attrib import DATELINE
+from .parse_attrib import ADV_ATOMS, DATELINE
 from .parse_names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SURNAMES,
                           clean_role, ends_with_role, split_subject, trim_role, valid_name)
 
@@ -71,8 +71,9 @@ _FOREIGN_MARKS = ("美国", "日本", "英国", "法国", "德国", "俄罗斯",
                   "非盟", "世卫组织", "世界卫生组织", "北约", "安理会", "白宫", "五角大楼", "罗马", "巴黎", "伦敦", "柏林",
                   "东京", "纽约", "华盛顿", "莫斯科", "汉城", "首尔", "曼谷", "开罗", "日内瓦", "维也纳", "布鲁塞尔")
 _FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总馆局厅部致电信")
-_FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{2,7}?(?=认为|说[，：,:。“]|表示|指出|强调|感到|觉得|建议|呼吁|介绍|透露|谈到|坦言"
-                           r"|撰文|在|对|近日|日前|曾|也|还|则|更|都|又|再次|多次|一再|今天|昨天|[\d０-９]+日)")
+_FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{2,7}?(?=" + "|".join(_VERB_WORDS) + r"|说[，：,:。“]|发言|感到|觉得|撰文|在|对|近日"
+                           r"|日前|曾|也|还|则|更|都|又|再次|多次|一再|今天|昨天|[\d０-９]+日|抢先|率先|首先|随即|当即|立即"
+                           r"|" + ADV_ATOMS + ")")
 _ETHNIC_TAG = re.compile(r"（[\u4e00-\u9fff]{1,5}族）")
 _NAME_FOLLOW = (r"[，。！？；：、“”（）\s]|" + "|".join(_VERB_WORDS)
                 + r"|说|在|对|向|近日|日前|不久|也|还|则|曾|已|更|都|又|就|将|正|再次|多次|一再|随后|今天|昨天|此前|接受"
@@ -86,14 +87,14 @@ _WEAK_ROLE_HEADS = frozenset("一二三四两几多前后或再诸各")
 # After a name: words that start the predicate, so "王铭强调" is 王铭 + 强调.
 _AFTER_NAME = frozenset("""来到 出席 参加 视察 会见 看望 考察 听取 主持 接受 笑着 高兴 激动 深有 颇有 一直 近日 今天 昨天 日前
     一再 一向 一定 一起 一边 一行 可能 可以 已经 正在 应该 必须 能够 认真 亲自 多次 特别 再次 先后 随即
-    接到 接受 接过 走进 带着 拿着 看着 刚刚 专门 主动 当天 当时 当即
+    接到 接受 接过 走进 带着 拿着 看着 戴着 刚刚 专门 主动 当天 当时 当即 有点 有些
     首先 随后 接着 最后 同志 代表 委员 先生 女士""".split())
 _TRANSLITERATION_TAIL = frozenset("德尔斯特克夫基娃娜姆诺蒂耶维奇")
 # Characters of transliterated names: a run of them across a Chinese-looking name's end ("卢卡|申科",
 # "杜特尔|特") means a longer foreign name.
-_TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利科申汉瓦纳泽韦歇")
+_TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利科申汉瓦纳泽韦歇马伯托鲁连")
 _NOT_AFTER_BARE = frozenset("可能 可以 已经 正在 应该 必须 能够 就是 还是 也是 都是 不是 没有".split())
-_AFTER_NAME_CHARS = frozenset("说在对向与及是也还又就都把被给从将已曾")
+_AFTER_NAME_CHARS = frozenset("说在对向与及是也还又就都把被给从将已曾到")
 _PREDICATE = re.compile(r"[到去在向给跟把被让请叫令往由以为]|纪念|来(?!自)|对(?!外)|从(?![业事])|看望|走访|探望|慰问|会见|陪同|带领"
                         r"|可以|能够|应该|应当|愿意|需要|必须"
                         r"|率领|邀请|听取|走进|采访|接受|遇到|见到|告别|学习|贯彻|落实|按照|根据|遵照|响应|围绕|聆听|感谢|"
@@ -366,8 +367,9 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: bool,
 
 def _sizes(p: str, j: int, ctx) -> tuple[int, ...]:
     """Name lengths to try at p[j]: "李鹏来到" and "王铭强调" hold the 2-character names 李鹏 and 王铭."""
-    if _VERB.match(p, j + 2) or p[j + 2:j + 4] in _AFTER_NAME or p[j + 2:j + 3] in _AFTER_NAME_CHARS:
-        return 2, 3, 4
+    if _VERB.match(p, j + 2) or p[j + 2:j + 4] in _AFTER_NAME or p[j + 2:j + 3] in _AFTER_NAME_CHARS \
+            or p[j + 3:j + 4] == "着":
+        return 2, 3, 4  # "王铭强调", "徐伟戴着口罩"
     two = p[j:j + 2]
     if ctx.alone(two) and not ctx.alone(p[j:j + 3]):
         return 2, 3, 4  # "李鹏总理…国务院总理李鹏来到…"
@@ -383,7 +385,7 @@ def _name_shape_ok(p: str, j: int, name: str, ctx) -> bool:
             or p[end - 1:end + 1] in _SPAN_WORDS or name in _FOREIGN_PREFIXES \
             or name[:2] in _FOREIGN_PREFIXES and name[:2] in _FOREIGN_MARKS:
         return False
-    if name[-1] in _TRANSLITERATION and p[end:end + 1] in _TRANSLITERATION or p[end:end + 2] == "·" \
+    if name[-1] in _TRANSLITERATION and p[end:end + 1] in _TRANSLITERATION or "·" in p[end:end + 2] \
             or j and p[j - 1] in _TRANSLITERATION and name[0] in _TRANSLITERATION and p[j - 1] not in _NAME_STARTS:
         return False  # "卢卡申科", "杜特尔特", "伊拉克议长哈马迪"
     return True
@@ -537,7 +539,7 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
                                                 or p[j - 1] not in _NAME_STARTS and not "\u4e00" <= p[j - 1] <= "\u9fff"):
                 return name, suffix
             if size == 3 and after[:1] in _MENTION_AFTER and after[:2] != "的话" and name[-1] not in _ORG_CHARS \
-                    and (j == lo or p[j - 1] in _MENTION_BEFORE):
+                    and (j == lo or p[j - 1] in _MENTION_BEFORE) and ctx.count(name) >= 2:
                 return name, None
     if "·" in p[lo:hi]:
         found = _dot_name(p, lo, hi)
