@@ -72,11 +72,11 @@ _FOREIGN_MARKS = ("美国", "日本", "英国", "法国", "德国", "俄罗斯",
                   "东京", "纽约", "华盛顿", "莫斯科", "汉城", "首尔", "曼谷", "开罗", "日内瓦", "维也纳", "布鲁塞尔")
 _FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总馆局厅部致电信")
 _FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{2,7}?(?=" + "|".join(_VERB_WORDS) + r"|说[，：,:。“]|发言|感到|觉得|撰文|在|对|近日"
-                           r"|日前|曾|也|还|则|更|都|又|再次|多次|一再|今天|昨天|[\d０-９]+日|抢先|率先|首先|随即|当即|立即"
-                           r"|" + ADV_ATOMS + ")")
+                           r"|日前|曾|也|还|则|更|都|均|又|再次|多次|一再|今天|昨天|[\d０-９]+日|抢先|率先|首先|随即|当即|立即"
+                           r"|" + "|".join(ROLE_SUFFIXES) + "|" + ADV_ATOMS + ")")
 _ETHNIC_TAG = re.compile(r"（[\u4e00-\u9fff]{1,5}族）")
 _NAME_FOLLOW = (r"[，。！？；：、“”（）\s]|" + "|".join(_VERB_WORDS)
-                + r"|说|在|对|向|近日|日前|不久|也|还|则|曾|已|更|都|又|就|将|正|再次|多次|一再|随后|今天|昨天|此前|接受"
+                + r"|说|在|对|向|近日|日前|不久|也|还|则|曾|已|更|都|均|又|就|将|正|再次|多次|一再|随后|今天|昨天|此前|接受|之"
                   r"|感到|觉得|笑着|激动|高兴|撰文|称|中国|中方|等|是|的|和|与|[\d０-９]+日|$")
 _DOT_NAME = re.compile(r"(?P<first>[\u4e00-\u9fff]{1,8})·(?P<second>[\u4e00-\u9fff]{1,5}?)(?=" + _NAME_FOLLOW + ")")
 _NAME_STARTS = frozenset(SURNAMES) | {c[0] for c in COMPOUND_SURNAMES}
@@ -92,7 +92,7 @@ _AFTER_NAME = frozenset("""来到 出席 参加 视察 会见 看望 考察 听�
 _TRANSLITERATION_TAIL = frozenset("德尔斯特克夫基娃娜姆诺蒂耶维奇")
 # Characters of transliterated names: a run of them across a Chinese-looking name's end ("卢卡|申科",
 # "杜特尔|特") means a longer foreign name.
-_TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利科申汉瓦纳泽韦歇马伯托鲁连")
+_TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利科申汉瓦纳泽韦歇马伯托鲁连雷")
 _NOT_AFTER_BARE = frozenset("可能 可以 已经 正在 应该 必须 能够 就是 还是 也是 都是 不是 没有".split())
 _AFTER_NAME_CHARS = frozenset("说在对向与及是也还又就都把被给从将已曾到")
 _PREDICATE = re.compile(r"[到去在向给跟把被让请叫令往由以为]|纪念|来(?!自)|对(?!外)|从(?![业事])|看望|走访|探望|慰问|会见|陪同|带领"
@@ -556,8 +556,8 @@ def _dot_name(p: str, lo: int, hi: int) -> tuple[int, int] | None:
         return None
     start, dot = m.start(), m.start("second") - 1
     for k in range(m.start() + 1, dot):
-        if ends_with_role(p[m.start():k]):
-            start = k
+        if ends_with_role(p[m.start():k]) or _PREDICATE.match(p, k - 2, k) or _PREDICATE.match(p, k - 1, k):
+            start = k  # after the last role word or verb: "…著名出版人巴里·坎宁安", "见到布鲁诺·巴贝"
     if dot - start > 5:
         start = dot - 5 if not p[dot - 5:dot][0] in _NAME_STARTS else dot - 5
     return start, m.end()
