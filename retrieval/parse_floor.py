@@ -136,6 +136,7 @@ _TITLES_BY_FIRST = {c: tuple(t for t in _TITLES if t[0] == c) for c in _TITLE_FI
 _QUOTE_MARK = re.compile("[“”]")
 _PLAIN_SENTENCE = re.compile("[^。！？]*[。！？]|[^。！？]+$")
 _SENTENCE_END_RX = re.compile("[。！？“]")
+_SENTENCE_STOP = re.compile("[。！？]")
 _SENTENCE_MARK = re.compile("[。！？”]")
 _CLAUSE_MARK = re.compile("[，,；;]")
 _VERB_WINDOW = 60
@@ -326,6 +327,12 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: bool,
         candidates = range(scan, stop - 1)
     else:
         candidates = hints.starts(scan, stop - 1)
+        if loose:  # a bare name may also follow a modifier: "憋了一肚子话的唐顺义"
+            k = p.find("的", scan, stop - 1)
+            while k >= 0:
+                candidates.append(k + 1)
+                k = p.find("的", k + 1, stop - 1)
+            candidates.sort()
         if not candidates or candidates[0] != scan:
             candidates.insert(0, scan)
     for name in ctx.known_foreign:  # "卢卡申科当天…说": a speaker the surname table does not know
@@ -587,6 +594,8 @@ def find_claims(p: str, ctx, speaker: str | None, role: str | None) -> list[Clai
             anaphor = k
     hints = _Hints(p, ctx)
     starts = [v.start() for v in verbs]
+    if speaker is None and not quoted and anaphor < 0 and not _name_before_verb(p, hints, starts):
+        return []  # plain narration: no name, pronoun or quote anywhere before a speech verb
     claims: list[Claim] = []
     state = _State((speaker, role, 0) if speaker else None, None)
     for s, e in _sentences(p, mask if quoted else None):
@@ -637,6 +646,18 @@ def _said_after(p: str, mask: bytearray, s: int, hints: "_Hints") -> bool:
     c = p[k:k + 1]
     return bool(c) and (c in _NAME_STARTS or c in "他她这我记笔在当" or c in _TITLE_FIRST or hints.near(k, len(p))
                         or _SURNAME_RX.search(p, k, k + 24) is not None or _FOREIGN_MARK.match(p, k) is not None)
+
+
+def _name_before_verb(p: str, hints: "_Hints", starts: list[int]) -> bool:
+    """True when a name may stand before some speech verb in the same sentence (within the subject reach)."""
+    at = hints._positions()
+    if not at:
+        return False
+    for v in starts:
+        k = bisect_left(at, v) - 1
+        if k >= 0 and at[k] >= v - _VERB_WINDOW - _SUBJECT_MAX // 2 and not _SENTENCE_STOP.search(p, at[k], v):
+            return True
+    return False
 
 
 class _Hints:
@@ -804,7 +825,7 @@ def _after_quote(p, mask, s, e, ctx, state: _State, hints: _Hints) -> Claim | No
             break
         if _adverbial(p, a, b):
             continue
-        subj = subject_at(p, mask, a, b, ctx, after_quote=True)  # every position: "憋了一肚子话的唐顺义"
+        subj = subject_at(p, mask, a, b, ctx, after_quote=True, starts=hints)
         if subj is None or subj.kind == "group":
             return None
         if _REACTION.match(p, subj.end, b) and not _VERB.search(p, subj.end, b):
