@@ -28,7 +28,7 @@ from .parse_names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, NOT_NAMES, ROLE_END
 _VERB_WORDS = ("认为 指出 表示 强调 建议 主张 呼吁 提出 希望 介绍 透露 坦言 坦陈 直言 批评 反映 感叹 感慨 赞叹 解释 "
                "补充 回答 告诉 提醒 插话 发言 称赞 分析 答应 开腔 抱怨 担忧 坚信 断言 评价 发问 提问 询问 追问 回忆 "
                "说明 认定 宣布 承认 表态 疾呼 倡议 提议 回应 谈论 陈述 阐述 要求 声称 重申 警告 预测 估计").split()
-_VERB_ALTS = (r"(?:说|问|答|喊|称)[：:，,“]|(?:说|问|答|笑|叹|写|喊|讲|谈)道|谈(?:到|起|及|了)|讲到|开(?:了)?腔"
+_VERB_ALTS = (r"(?:说|问|答|喊|称)[：:，,“。！]|(?:说|问|答|笑|叹|写|喊|讲|谈)道|谈(?:到|起|及|了)|讲到|说起(?!来)|开(?:了)?腔"
               rf"|(?:{'|'.join(_VERB_WORDS)})(?<!发言(?=人))(?!的)|举(?:了)?[^，。“”]{{0,8}}?例|：“")
 # a leading class of first characters lets the scan skip most positions at C speed
 _VERB = re.compile(rf"(?=[说问答喊称笑叹写讲谈举开：{''.join(sorted({w[0] for w in _VERB_WORDS}))}])(?:{_VERB_ALTS})")
@@ -72,11 +72,13 @@ _FOREIGN_MARKS = ("美国", "日本", "英国", "法国", "德国", "俄罗斯",
                   "东京", "纽约", "华盛顿", "莫斯科", "汉城", "首尔", "曼谷", "开罗", "日内瓦", "维也纳", "布鲁塞尔")
 _FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总馆局厅部致电信")
 _FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{2,7}?(?=" + "|".join(_VERB_WORDS) + r"|说[，：,:。“]|发言|感到|觉得|撰文|在|对|近日"
-                           r"|日前|曾|也|还|则|更|都|均|又|再次|多次|一再|今天|昨天|[\d０-９]+日|抢先|率先|首先|随即|当即|立即"
+                           r"|日前|曾|也|还|则|更|都|均|又|再次|多次|一再|今天|昨天|当天|当日|[\d０-９]+日|抢先|率先|首先|随即"
+                           r"|当即|立即"
                            r"|" + "|".join(ROLE_SUFFIXES) + "|" + ADV_ATOMS + ")")
 _ETHNIC_TAG = re.compile(r"（[\u4e00-\u9fff]{1,5}族）")
 _NAME_FOLLOW = (r"[，。！？；：、“”（）\s]|" + "|".join(_VERB_WORDS)
-                + r"|说|在|对|向|近日|日前|不久|也|还|则|曾|已|更|都|均|又|就|将|正|再次|多次|一再|随后|今天|昨天|此前|接受|之"
+                + r"|说|在|对|向|近日|日前|不久|也|还|则|曾|已|更|都|均|又|就|将|正|再次|多次|一再|随后|今天|昨天|当天|当日"
+                  r"|此前|接受|之"
                   r"|感到|觉得|笑着|激动|高兴|撰文|称|中国|中方|等|是|的|和|与|[\d０-９]+日|$")
 _DOT_NAME = re.compile(r"(?P<first>[\u4e00-\u9fff]{1,8})·(?P<second>[\u4e00-\u9fff]{1,5}?)(?=" + _NAME_FOLLOW + ")")
 _NAME_STARTS = frozenset(SURNAMES) | {c[0] for c in COMPOUND_SURNAMES}
@@ -92,7 +94,7 @@ _AFTER_NAME = frozenset("""来到 出席 参加 视察 会见 看望 考察 听�
 _TRANSLITERATION_TAIL = frozenset("德尔斯特克夫基娃娜姆诺蒂耶维奇")
 # Characters of transliterated names: a run of them across a Chinese-looking name's end ("卢卡|申科",
 # "杜特尔|特") means a longer foreign name.
-_TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利科申汉瓦纳泽韦歇马伯托鲁连雷")
+_TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利科申汉瓦纳泽韦歇马伯托鲁连雷古")
 _NOT_AFTER_BARE = frozenset("可能 可以 已经 正在 应该 必须 能够 就是 还是 也是 都是 不是 没有".split())
 _AFTER_NAME_CHARS = frozenset("说在对向与及是也还又就都把被给从将已曾到")
 _PREDICATE = re.compile(r"[到去在向给跟把被让请叫令往由以为]|纪念|来(?!自)|对(?!外)|从(?![业事])|看望|走访|探望|慰问|会见|陪同|带领"
@@ -100,7 +102,7 @@ _PREDICATE = re.compile(r"[到去在向给跟把被让请叫令往由以为]|纪
                         r"|率领|邀请|听取|走进|采访|接受|遇到|见到|告别|学习|贯彻|落实|按照|根据|遵照|响应|围绕|聆听|感谢|"
                         r"祝贺|支持|欢迎|称赞|赞扬|批评|指示|要求|号召|嘱托|如|正如|诚如|就如")
 # inside a name (after its first character): organisation and place characters
-_NAME_BAD = frozenset("组织局厅省县乡镇厂矿站所处科社司馆店界系办域地不")
+_NAME_BAD = frozenset("组织局厅省县乡镇厂矿站所处科社司馆店界系办域地不府即")
 _KIN = frozenset("哥姐爷叔婶嫂伯姨舅老")  # "华哥张罗…", "韩老语重心长": a nickname, not a 3-character name
 _SPAN_WORDS = frozenset("学校 学院 公司 集团 协会 中学 大学 小学 医院".split())
 # 我/我们/你 at a clause's start: the words after it are that speaker's, not the named person's
@@ -282,7 +284,8 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, after_quote: 
                 return _Subject("title", holder[0], holder[1], i, after) if holder else None
     if hinted or after_quote or loose or "·" in p[i:i + 14] or "族）" in p[i:i + _SUBJECT_MAX] \
             or ch in _NAME_STARTS and _vouched_at(p, i, ctx) or _FOREIGN_MARK.search(p, i, i + 14):
-        return _person(p, mask, i, min(end, i + _SUBJECT_MAX), ctx, after_quote or loose, starts)
+        return _person(p, mask, i, min(end, i + _SUBJECT_MAX), ctx, "quote" if after_quote else "mention" if loose
+                       else "", starts)
     return None
 
 
@@ -309,11 +312,11 @@ def _this(p: str, i: int, end: int) -> _Subject | None:
     return _Subject("this", None, role or None, i, best)
 
 
-def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: bool,
+def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str,
             hints: _Hints | None = None) -> _Subject | None:
     """A described or known person at p[i:…] ("湖南农业大学校长官春云代表", "韦钰", "憋了一肚子话的唐顺义").
 
-    `starts`: where names may start (see _hints); `loose` scans every position and takes a bare name."""
+    `hints`: where names may start; `loose` ("quote" after a quote, "mention" for 他/这位) lets a bare name in."""
     scan = i
     if p[i] == "“":  # "“两弹一星”功勋奖章获得者孙家栋说": a quoted title inside the description
         close = p.find("”", i)
@@ -357,7 +360,7 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: bool,
             name = p[j:j + size]
             if not valid_name(name):
                 continue
-            found = _accept(p, i, j, name, ctx, loose)
+            found = _accept(p, i, j, name, ctx, loose)  # loose: "quote" or "mention" lets a bare name in
             if found and found.kind in ("bare", "known"):  # a described person later in the clause wins
                 if bare is None or bare.kind == "bare" and found.kind == "known":
                     bare = found
@@ -398,7 +401,7 @@ def _name_shape_ok(p: str, j: int, name: str, ctx) -> bool:
     return True
 
 
-def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subject | None:
+def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: str) -> _Subject | None:
     """Whether `name` at p[j:] ends a subject that started at i, and who it is."""
     end = j + len(name)
     if j > i and not _suffix_at(p, end) and not ends_with_role(p[i:j]) and not ctx.vouched(name) \
@@ -435,7 +438,9 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: bool) -> _Subje
         return _Subject("known", name, role or None, i, end + len(suffix))
     if after_quote and len(name) == 3 and name[-1] not in _ORG_CHARS and not suffix \
             and p[end:end + 2] not in _NOT_AFTER_BARE and name[:2] not in NOT_NAMES \
-            and not (j == i and p[end:end + 1] in ("，", "。", "")):  # "“…”连日来，…": a clause of its own
+            and not (j == i and p[end:end + 1] in ("，", "。", "")) \
+            and (after_quote == "mention" or _VERB.search(p, end, _sentence_end(p, end) + 1)):
+        # after a quote a bare name needs a speech verb: "“…”连日来，…", "“…”高额彩礼让…" name no speaker
         return _Subject("bare", name, None, i, end)
     return None
 
@@ -461,6 +466,12 @@ def _joined(p: str, lo: int, j: int) -> bool:
         if valid_name(p[max(0, q - 3):q]) or valid_name(p[max(0, q - 2):q]):
             return True
     return False
+
+
+def _sentence_end(p: str, k: int) -> int:
+    """Where the sentence that p[k] is in ends (the next 。！？ or a new quote)."""
+    m = _SENTENCE_END_RX.search(p, k)
+    return m.start() if m else len(p)
 
 
 def _name_at(p: str, k: int) -> bool:
