@@ -89,7 +89,8 @@ _WEAK_ROLE_HEADS = frozenset("一二三四两几多前后或再诸各")
 # After a name: words that start the predicate, so "王铭强调" is 王铭 + 强调.
 _AFTER_NAME = frozenset("""来到 出席 参加 视察 会见 看望 考察 听取 主持 接受 笑着 高兴 激动 深有 颇有 一直 近日 今天 昨天 日前
     一再 一向 一定 一起 一边 一行 可能 可以 已经 正在 应该 必须 能够 认真 亲自 多次 特别 再次 先后 随即
-    接到 接受 接过 走进 带着 拿着 看着 戴着 刚刚 专门 主动 当天 当时 当即 有点 有些
+    接到 接受 接过 走进 带着 拿着 看着 戴着 刚刚 专门 主动 当天 当时 当即 有点 有些 一声 一下 一脸 一面 面对 面前
+    眼前 眼里 有人 有个
     首先 随后 接着 最后 同志 代表 委员 先生 女士""".split())
 _TRANSLITERATION_TAIL = frozenset("德尔斯特克夫基娃娜姆诺蒂耶维奇")
 # Characters of transliterated names: a run of them across a Chinese-looking name's end ("卢卡|申科",
