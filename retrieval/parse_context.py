@@ -26,7 +26,8 @@ QUESTION_LABEL = re.compile(
 ROLE_BEFORE = tuple(ROLE_ENDINGS)
 ROLE_FOLLOW = frozenset("们团会部处级的")
 # A name in a title that the title gives the floor: "王家瑞部长谈…", "…——访张树义", "吴仪等答记者问".
-_TITLE_PERSON = re.compile(rf"([{_C}]{{2,3}})(?=(?:{'|'.join(ROLE_SUFFIXES)})?(?:等)?(?:谈|说|答|会见|访问|指出|强调|表示|：))"
+_TITLE_PERSON = re.compile(rf"([{_C}]{{2,3}})(?=(?:{'|'.join(ROLE_SUFFIXES)})?(?:等)?(?:谈|说|答|会见|访问|指出|强调|表示|：|主持"
+                           rf"|出席|考察|调研|视察|看望|致信|致电|会谈|通电话|在))"
                            rf"|(?<=访)([{_C}]{{2,3}})$")
 _TITLE_START = re.compile(rf"(?:^|(?<=[《“——：:，、]))([{_C}]{{3}})")
 # After a name standing alone: punctuation, a role word, a speech verb or a function word.
@@ -117,7 +118,7 @@ class Context:
         """Names the title gives the floor to."""
         if self._title_people is None:
             title = self.title.replace(" ", "")
-            people = {n for m in _TITLE_PERSON.finditer(title) for n in m.groups() if n}
+            people = {n for m in _TITLE_PERSON.finditer(title) for n in m.groups() if n and valid_name(n)}
             # "周继红当选中国跳水协会主席", "《周恩来外交学》面世": a name opening the title (or a part of it)
             # that the body repeats
             for m in _TITLE_START.finditer(title):

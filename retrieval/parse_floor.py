@@ -98,13 +98,14 @@ _TRANSLITERATION_TAIL = frozenset("德尔斯特克夫基娃娜姆诺蒂耶维奇
 _TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利科申汉瓦纳泽韦歇马伯托鲁连雷古")
 _NOT_AFTER_BARE = frozenset("可能 可以 已经 正在 应该 必须 能够 就是 还是 也是 都是 不是 没有".split())
 _AFTER_NAME_CHARS = frozenset("说在对向与及是也还又就都把被给从将已曾到")
-_PREDICATE = re.compile(r"[到去在向给跟把被让请叫令往由以为]|纪念|来(?!自)|对(?!外)|从(?![业事])|看望|走访|探望|慰问|会见|陪同|带领"
+_PREDICATE = re.compile(r"[到在向给跟把被让请叫往]|去(?![年世])|(?<![司指号口])令|(?<!自)由(?!党)|以(?![色上下来后前])"
+                        r"|为了|纪念|来(?!自)|对(?!外)|从(?![业事])|看望|走访|探望|慰问|会见|陪同|带领"
                         r"|可以|能够|应该|应当|愿意|需要|必须"
                         r"|率领|邀请|听取|走进|采访|接受|遇到|见到|告别|学习|贯彻|落实|按照|根据|遵照|响应|围绕|聆听|感谢|"
                         r"祝贺|支持|欢迎|称赞|赞扬|批评|指示|要求|号召|嘱托|如|正如|诚如|就如")
 # inside a name (after its first character): organisation and place characters
 _NAME_BAD = frozenset("组织局厅省县乡镇厂矿站所处科社司馆店界系办域地不府即")
-_KIN = frozenset("哥姐爷叔婶嫂伯姨舅老")  # "华哥张罗…", "韩老语重心长": a nickname, not a 3-character name
+_KIN = frozenset("哥姐爷叔婶嫂老")  # "华哥张罗…", "韩老语重心长": a nickname, not a 3-character name
 _SPAN_WORDS = frozenset("学校 学院 公司 集团 协会 中学 大学 小学 医院".split())
 # 我/我们/你 at a clause's start: the words after it are that speaker's, not the named person's
 _SELF = ("我们", "咱们", "我", "你们", "您", "你")
@@ -324,6 +325,11 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str,
         if 0 < close - i <= 14 and p[close + 1:close + 2] not in ("", "，", "。", "、", "：", "；"):
             scan = close + 1
     cut = _STOP.search(p, scan, stop)
+    while cut and cut.group() == "“":  # "善于创造“改革者”形象的作家蒋子龙说": a short quote inside a description
+        close = p.find("”", cut.start())
+        if not 0 < close - cut.start() <= 14:
+            break
+        cut = _STOP.search(p, close + 1, stop)
     if cut:
         stop = cut.start()
     this_at = p.find("的这位", i, stop)
@@ -615,7 +621,8 @@ def find_claims(p: str, ctx, speaker: str | None, role: str | None) -> list[Clai
             claim = _after_quote(p, mask, s, e, ctx, state, hints) if _said_after(p, mask, s, hints) else None
             if claim:
                 state.take(claim, claims)
-            continue
+            if claim or not _quoted_title(p, s):
+                continue  # else "“桃源社区蔬菜群”群主、社区工作者蒋瑾说：" is an ordinary sentence
         k = bisect_left(starts, s)
         if k == len(starts) or starts[k] >= e:
             own = _OWN_WORDS.search(p, s, e)  # "傅自应的演讲从…开始：": a verbless sentence of his own words
@@ -642,6 +649,12 @@ _OTHER_WORDS = ("这位", "该位", *_TITLES, "·", "们", "一些", "许多", "
                 "代表、委员")
 _OTHER_SUBJECT = re.compile(r"(?=[他她" + "".join(sorted({w[0] for w in _OTHER_WORDS})) + r"])(?:[他她](?![们的人])|"
                             + "|".join(sorted(_OTHER_WORDS, key=len, reverse=True)) + ")")
+
+
+def _quoted_title(p: str, s: int) -> bool:
+    """A short quoted name or title ("“两弹一星”") rather than quoted words."""
+    close = p.find("”", s)
+    return 0 < close - s <= 14 and not any(c in "。！？，" for c in p[s:close])
 
 
 def _quote_end(mask: bytearray, s: int) -> int:
