@@ -55,6 +55,8 @@ _LEAD_WORDS = ("但是", "但", "可是", "不过", "而且", "而", "并且", "
 _ADVERBIAL_HEAD = ("当", "在", "随着", "对于", "关于", "针对", "为了", "按照", "根据", "经过", "通过", "自从", "从",
                    "提到", "谈到", "谈及", "说到", "讲到", "面对", "对此", "为此", "此外", "同时", "会上",
                    "会后", "讨论中", "讨论结束")
+_PLACE_HEAD = ("在", "当", "从", "自从", "经过", "通过", "按照", "根据")
+_PLACE_TAIL = ("上", "中", "里", "时", "后", "前", "间", "下", "内", "外", "时候", "之际", "以来", "期间", "方面")
 _ADVERBIAL_TAIL = ("时", "时候", "之际", "以后", "之后", "以来", "来")  # 连日来, 近年来
 _FOREIGN_MARKS = ("美国", "日本", "英国", "法国", "德国", "俄罗斯", "韩国", "朝鲜", "印度", "泰国", "越南", "新加坡",
                   "马来西亚", "印尼", "印度尼西亚", "菲律宾", "澳大利亚", "新西兰", "加拿大", "巴西", "阿根廷", "墨西哥",
@@ -80,6 +82,7 @@ _NAME_FOLLOW = (r"[，。！？；：、“”（）\s]|" + "|".join(_VERB_WORDS
                 + r"|说|在|对|向|近日|日前|不久|也|还|则|曾|已|更|都|均|又|就|将|正|再次|多次|一再|随后|今天|昨天|当天|当日"
                   r"|此前|接受|之"
                   r"|感到|觉得|笑着|激动|高兴|撰文|称|中国|中方|等|是|的|和|与|[\d０-９]+日|$")
+_FOLLOW_RX = re.compile(_NAME_FOLLOW + "|" + ADV_ATOMS + "|" + "|".join(ROLE_SUFFIXES))
 _DOT_NAME = re.compile(r"(?P<first>[\u4e00-\u9fff]{1,8})·(?P<second>[\u4e00-\u9fff]{1,5}?)(?=" + _NAME_FOLLOW + ")")
 _NAME_STARTS = frozenset(SURNAMES) | {c[0] for c in COMPOUND_SURNAMES}
 _CJK_LO, _CJK_HI = "\u4e00", "\u9fff"
@@ -251,8 +254,11 @@ def _lead(p: str, i: int, end: int) -> int:
 
 
 def _adverbial(p: str, start: int, end: int) -> bool:
-    """A clause that sets time or place ("当…时", "在…会上", "提到“钱”"): it names no speaker."""
+    """A clause that sets time or place ("当…时", "在…会上", "提到“钱”"): it names no speaker.
+    ("在方舱医院工作的…医生华晶说" does: a 在 clause must close on a place or time word.)"""
     clause = p[start:end]
+    if clause.startswith(_PLACE_HEAD):
+        return clause.endswith(_PLACE_TAIL)
     return clause.startswith(_ADVERBIAL_HEAD) or clause.endswith(_ADVERBIAL_TAIL) and len(clause) <= 30
 
 
@@ -348,10 +354,7 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str,
     for name in ctx.known_foreign:  # "卢卡申科当天…说": a speaker the surname table does not know
         if p.startswith(name, i):
             return _Subject("person", name, None, i, i + len(name))
-    if _FOREIGN_MARK.search(p, i, stop):  # "日本首相安倍晋三表示": the verb, not a surname table, ends the name
-        found = _foreign(p, i, stop, ctx)
-        if found:
-            return found
+    foreign = _FOREIGN_MARK.search(p, i, stop) is not None
     bare: _Subject | None = None   # a bare 3-character name, used when no described person follows
     for j in candidates:
         if this_at >= 0 and j > this_at:
@@ -372,6 +375,8 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str,
                 if bare is None or bare.kind == "bare" and found.kind == "known":
                     bare = found
             elif found:
+                if foreign and not _FOLLOW_RX.match(p, found.end):  # "日本首相安倍晋三表示": 安倍晋 runs on
+                    return _foreign(p, i, stop, ctx) or found
                 return found
     if this_at >= 0:
         this = _this(p, this_at + 1, stop)
