@@ -27,7 +27,7 @@ from .parse_names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, NOT_NAMES, ROLE_END
 # Speech verbs a sentence's subject takes; "提出的…" and "发言人" are not speech, nor "有希望".
 _VERB_WORDS = ("认为 指出 表示 强调 建议 主张 呼吁 提出 希望 介绍 透露 坦言 坦陈 直言 批评 反映 感叹 感慨 赞叹 解释 "
                "补充 回答 告诉 提醒 插话 发言 称赞 分析 答应 开腔 抱怨 担忧 坚信 断言 评价 发问 提问 询问 追问 回忆 "
-               "说明 认定 宣布 承认 表态 疾呼 倡议 提议 回应 谈论 陈述 阐述 要求 声称 重申 警告 预测 估计").split()
+               "说明 认定 宣布 承认 表态 疾呼 倡议 提议 回应 谈论 陈述 阐述 要求 声称 重申 警告 预测 估计 赞赏").split()
 _VERB_ALTS = (r"(?:说|问|答|喊|称)[：:，,“。！]|(?:说|问|答|笑|叹|写|喊|讲|谈)道|谈(?:到|起|及|了)|讲到|说起(?!来)|开(?:了)?腔"
               rf"|(?:{'|'.join(_VERB_WORDS)})(?<!发言(?=人))(?!的)|举(?:了)?[^，。“”]{{0,8}}?例|：“")
 # a leading class of first characters lets the scan skip most positions at C speed
@@ -93,7 +93,7 @@ _WEAK_ROLE_HEADS = frozenset("一二三四两几多前后或再诸各")
 _AFTER_NAME = frozenset("""来到 出席 参加 视察 会见 看望 考察 听取 主持 接受 笑着 高兴 激动 深有 颇有 一直 近日 今天 昨天 日前
     一再 一向 一定 一起 一边 一行 可能 可以 已经 正在 应该 必须 能够 认真 亲自 多次 特别 再次 先后 随即
     接到 接受 接过 走进 带着 拿着 看着 戴着 刚刚 专门 主动 当天 当时 当即 有点 有些 一声 一下 一脸 一面 面对 面前
-    眼前 眼里 有人 有个
+    眼前 眼里 有人 有个 发表 发来 发出
     首先 随后 接着 最后 同志 代表 委员 先生 女士""".split())
 _TRANSLITERATION_TAIL = frozenset("德尔斯特克夫基娃娜姆诺蒂耶维奇")
 # Characters of transliterated names: a run of them across a Chinese-looking name's end ("卢卡|申科",
@@ -109,6 +109,9 @@ _PREDICATE = re.compile(r"[到在向给跟把被让请叫往]|去(?![年世])|(?
 # inside a name (after its first character): organisation and place characters
 _NAME_BAD = frozenset("组织局厅省县乡镇厂矿站所处科社司馆店界系办域地不府即")
 _KIN = frozenset("哥姐爷叔婶嫂老")  # "华哥张罗…", "韩老语重心长": a nickname, not a 3-character name
+# A role's last character and a name's first that make a word: "上海长江口", "人文交流", "人民联盟"
+_START_SPAN = frozenset("""长江 长城 长安 长沙 长春 长期 长远 长治 长寿 长征 人文 人民 人口 人才 人员 人工 员工 工作 工程
+    生产 生活 生态 手段 官方 户口 家乡 家庭 家长 家具 师生 师范 者们""".split())
 _SPAN_WORDS = frozenset("学校 学院 公司 集团 协会 中学 大学 小学 医院".split())
 # 我/我们/你 at a clause's start: the words after it are that speaker's, not the named person's
 _SELF = ("我们", "咱们", "我", "你们", "您", "你")
@@ -403,6 +406,7 @@ def _name_shape_ok(p: str, j: int, name: str, ctx) -> bool:
     character inside, not a common word, not part of a longer foreign name or of a word across its end."""
     end = j + len(name)
     if p[end:end + 1] in ("·", "地") or not _NAME_BAD.isdisjoint(name[1:]) or p[j:end + 1] in NOT_NAMES \
+            or p[j - 1:j + 1] in _START_SPAN \
             or len(name) == 3 and (name[1] in _KIN or name[:2] in NOT_NAMES and name not in ctx.known) \
             or p[end - 1:end + 1] in _SPAN_WORDS or name in _FOREIGN_PREFIXES \
             or name[:2] in _FOREIGN_PREFIXES and name[:2] in _FOREIGN_MARKS:
