@@ -612,3 +612,23 @@ def test_floor_claims_precision_on_small_cases():
     ))
     doc = parse_text(text)[0]
     assert [u.speaker for u in doc.utterances] == [None, None, None, None, "乔石", None, None]
+
+
+def test_floor_claims_on_news_sentences():
+    """Sentences from the bulk news (2020): foreign, dotted and described names, quoted titles, time clauses."""
+    text = article(body(
+        "菲律宾总统杜特尔特表示，中国举国上下抗击疫情，取得了积极成效。",
+        "日本首相安倍晋三表示，日方愿同中方加强合作。",
+        "华为的本土经营理念业已赢得信任。华为公司驻欧盟机构首席代表刘康对本报记者表示，华为在欧洲已有20年历史。",
+        "在方舱医院工作的同济大学附属东方医院医生华晶说，他们发动群众选出病友志愿者。",
+        "一户一袋16斤，才50元。“桃源社区蔬菜群”群主、社区工作者蒋瑾说：“我们把200户分成7个组。”",
+        "德国自由民主党议员斯特凡·托梅表示，“这种行为无法容忍”。",
+        "“国有战，召必回，战必胜！”连日来，广大医务人员“逆向而行”，驰援武汉。",
+        "据新华社明斯克3月24日电  （记者魏忠杰、李佳）白俄罗斯总统卢卡申科24日表示，感谢中方。",
+        "卢卡申科当天在会见中国驻白俄罗斯大使崔启明时说，他每天都听取疫情汇报。",
+    ))
+    doc = parse_text(text)[0]
+    assert [u.speaker for u in doc.utterances] == ["杜特尔特", "安倍晋三", None, "刘康", "华晶", None, "蒋瑾",
+                                                  "斯特凡·托梅", None, "卢卡申科", "卢卡申科"]
+    assert doc.speakers["刘康"] == "华为公司驻欧盟机构首席代表"  # 华为 holds no predicate 为
+    assert doc.speakers["斯特凡·托梅"] == "德国自由民主党议员"
