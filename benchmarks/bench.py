@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+CODE_ENV = "QABOT_BENCH_CODE"   # a snapshot of the code the children import (see snapshot_code)
+sys.path.insert(0, os.environ.get(CODE_ENV, str(ROOT)))
 BULK = ROOT.parent / "shared" / "corpus" / "bulk"
 PY = sys.executable
 QABOT = str(Path(PY).parent / "qabot")
@@ -213,11 +214,38 @@ def cold_start(runs: int, cache: str) -> dict:
 # ---------------------------------------------------------------- driver
 
 
+def snapshot_code(out: Path) -> Path:
+    """A copy of qabot's packages as they are now: colleagues editing the tree during a run must
+    neither change the code measured nor (the cache key covers the sources) force rebuilds."""
+    import shutil
+
+    code = out / "code"
+    for package in ("retrieval", "bot"):
+        shutil.copytree(ROOT / package, code / package, ignore=shutil.ignore_patterns("__pycache__"))
+    os.environ[CODE_ENV] = str(code)
+    os.environ["PYTHONPATH"] = str(code)
+    return code
+
+
 def run_child(step: str, *args: str) -> dict:
     result = subprocess.run([PY, __file__, "--child", step, *args], capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"{step} failed:\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _git_head() -> str:
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h"], capture_output=True, text=True)
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "retrieval", "bot"],
+                               capture_output=True, text=True).stdout.strip()
+        return head.stdout.strip() + (" + uncommitted edits" if dirty else "")
+    except OSError:
+        return "unknown"
+
+
+def _times(ratio: float) -> str:
+    return f"{ratio:.1f}×" if ratio < 10 else f"{ratio:.0f}×"
 
 
 def pct(values: list[float], p: float) -> float:
@@ -243,6 +271,8 @@ def main() -> None:
     print(f"# qabot benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {cores} cores, Python {sys.version.split()[0]}, "
           f"load average {os.getloadavg()[0]:.2f}\n", flush=True)
     with tempfile.TemporaryDirectory(prefix="qabot-bench-") as tmp:
+        code = snapshot_code(Path(tmp))
+        print(f"code: {ROOT} as of the start ({_git_head()}), copied to {code}\n", flush=True)
         folders = cut_corpus(args.sizes, Path(tmp))
         rows = []
         for size, folder in folders.items():
@@ -273,7 +303,7 @@ def print_report(rows, full, cold, cores: int) -> None:
               f"| {pct(e2e, 50) * ms:.2f} / {pct(e2e, 99) * ms:.2f} ms "
               f"| {pct(top, 50) * ms:.3f} / {pct(top, 99) * ms:.3f} ms "
               f"| {pct(rb, 50) * ms:.2f} / {pct(rb, 99) * ms:.2f} ms "
-              f"| {pct(rb, 50) / pct(e2e, 50):.0f}× "
+              f"| {_times(pct(rb, 50) / pct(e2e, 50))} "
               f"| {ref['same_top10']}/{ref['compared']} |")
     print()
     print("| utterances | segmentation, 2 cores (1 core) | qabot index from tokens | rank-bm25 build | whole cold build (parse + index + cache) | load from cache | cache on disk | peak RSS: build / serve / rank-bm25 |")
