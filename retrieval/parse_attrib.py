@@ -134,27 +134,3 @@ def inner_attributions(text: str) -> list[Attribution]:
         if 2 <= len(subject) <= _INNER_SUBJECT_MAX:
             found.append(Attribution(subject, adverb, text[verb.end():], "", start, verb.end()))
     return found
-
-
-# "杨秀峰主席满面笑容，…。他说：大报应该…": a person named at the start, then a pronoun takes the floor.
-_PRONOUN_SAYS = re.compile(rf"(?<=[。！？”])(?:他|她)(?:{ADV_ATOMS})*(?:说|认为|指出|表示|强调|谈到|介绍说)[：:，,]?")
-_LEADING_MAX = 24
-
-
-def leading_clause(p: str) -> tuple[int, int] | None:
-    """Start and end of the first clause (after a dash, dateline or date), where a subject could be named."""
-    start, lead = _lead(p)
-    if start < 0 or lead.startswith("“"):
-        return None
-    seg = _SEGMENT_END.search(p, start, start + _LEADING_MAX)
-    return start, seg.start() if seg else min(len(p), start + _LEADING_MAX)
-
-
-_PRONOUN_START = re.compile("[。！？”][他她]")
-
-
-def pronoun_takes_floor(p: str, after: int = 0) -> re.Match[str] | None:
-    """The first "。他说：" after index `after`, if any."""
-    if ("他" not in p and "她" not in p) or not _PRONOUN_START.search(p, after):
-        return None
-    return _PRONOUN_SAYS.search(p, after)

@@ -570,7 +570,7 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
                     break  # "（记者谭晶晶）": the reporter is no one a later 他 means
                 return name, role or None
             if suffix or ctx.vouched(name) and (j == lo or p[j - 1] in _MENTION_BEFORE or ends_with_role(p[lo:j])
-                                                or p[j - 1] not in _NAME_STARTS and not "\u4e00" <= p[j - 1] <= "\u9fff"):
+                                                or not _CJK_LO <= p[j - 1] <= _CJK_HI):
                 return name, suffix
             if size == 3 and after[:1] in _MENTION_AFTER and after[:2] != "的话" and name[-1] not in _ORG_CHARS \
                     and (j == lo or p[j - 1] in _MENTION_BEFORE) and ctx.count(name) >= 2:

@@ -5,12 +5,11 @@ import re
 from dataclasses import dataclass, replace
 
 from .models import NARRATION, QUESTION, SPEECH
-from .parse_attrib import (ADV_ATOMS, DATELINE, VERB_F, VERB_P, find_attribution, inner_attributions,
-                           leading_clause, pronoun_takes_floor)
-from .parse_floor import find_claims
-from .parse_context import (BIO, LABEL, QUESTION_LABEL, ROLE_BEFORE, Context, Turn, asks, has_label_colon, match_bare,
+from .parse_attrib import ADV_ATOMS, DATELINE, VERB_F, VERB_P, find_attribution, inner_attributions
+from .parse_context import (BIO, LABEL, QUESTION_LABEL, Context, Turn, asks, has_label_colon, match_bare,
                             match_trailing, usable_bare_label)
-from .parse_names import ROLE_ENDINGS, ROLE_SUFFIXES, split_subject, valid_name
+from .parse_floor import find_claims
+from .parse_names import ROLE_ENDINGS, split_subject, valid_name
 
 # Labels that look like names but introduce captions, credits or letters, not speech.
 _LABEL_STOP = frozenset("""图片 制图 版式设计 数据来源 编者按 本版制图 图片说明 栏目投稿邮箱 图片来源 电子邮箱 图为 传真 人物
@@ -299,42 +298,6 @@ def _quotes_someone_else(p: str, ctx: Context) -> bool:
         name = p[close + 1:close + 1 + size]
         if name != ctx.current.speaker and valid_name(name) and (name == ctx.asker or _vouched(name, ctx)):
             return True
-    return False
-
-
-def _leading_person_speaks(p: str, ctx: Context) -> list[Turn] | None:
-    """"——延安地区行署专员王巨才开门见山讲交通。他说：…": narration, then the person named first speaks."""
-    if pronoun_takes_floor(p) is None:
-        return None
-    clause = leading_clause(p)
-    said = pronoun_takes_floor(p, clause[1]) if clause else None
-    if clause is None or said is None:
-        return None
-    person = _person_at_start(p, *clause)
-    if person is None or _someone_else(p[person[2]:said.start()], person[0]):
-        return None
-    name, role, _ = person
-    ctx.known.add(name)
-    speech = ctx.close(Turn(name, role or None, p[said.start():], SPEECH))
-    return [Turn(None, None, p[:said.start()], NARRATION), speech]
-
-
-def _person_at_start(p: str, start: int, end: int) -> tuple[str, str, int] | None:
-    """The person a clause starts with ("杨秀峰主席…", "48岁的南京工学院院长韦钰…"): name, role, end index."""
-    for stop in range(end, start + 1, -1):
-        found = split_subject(p[start:stop])
-        if found and found[2] and p[start:stop].endswith((found[0], *ROLE_SUFFIXES)):
-            return found[0], found[1], stop
-    return None
-
-
-def _someone_else(text: str, name: str) -> bool:
-    """True when `text` names another person after a role word, so a later 他 may not be `name`."""
-    for i in range(len(text) - 1):
-        for size in (3, 2):
-            other = text[i:i + size]
-            if other != name and valid_name(other) and text[:i].endswith(ROLE_BEFORE):
-                return True
     return False
 
 
