@@ -16,21 +16,25 @@ log = logging.getLogger("qabot")
 EXIT_OK, EXIT_CORPUS, EXIT_USAGE = 0, 1, 2
 
 
-def _common() -> argparse.ArgumentParser:
+def _common(sub: bool) -> argparse.ArgumentParser:
+    """The options every subcommand takes; a subcommand's own copy must not reset one given before it."""
+    default = {"default": argparse.SUPPRESS} if sub else {}
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="PATH", help="settings file (default: $QABOT_CONFIG or ./config.yaml)")
+    common.add_argument("--config", metavar="PATH", help="settings file (default: $QABOT_CONFIG or ./config.yaml)",
+                        **default)
     common.add_argument("--corpus", metavar="PATH", action="append",
-                        help="a corpus file or folder, replacing the configured corpus (repeatable)")
-    common.add_argument("--strict", action="store_true", help="fail (exit 1) when any corpus file cannot be used")
+                        help="a corpus file or folder, replacing the configured corpus (repeatable)", **default)
+    common.add_argument("--strict", action="store_true", help="fail (exit 1) when any corpus file cannot be used",
+                        **default)
     return common
 
 
 def parser() -> argparse.ArgumentParser:
-    common = _common()
+    common = _common(sub=True)
     top = argparse.ArgumentParser(
         prog="qabot",
         description="Ask who said what in People's Daily transcripts.",
-        parents=[common],
+        parents=[_common(sub=False)],
     )
     sub = top.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("console", parents=[common], help="interactive console that answers like the bot")

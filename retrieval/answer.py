@@ -12,7 +12,7 @@ from . import commands
 from .directory import SpeakerDirectory, SpeakerRef
 from .excerpt import excerpt
 from .expand import Expander, ExpansionOptions
-from .index import BM25Index, BM25Params
+from .index import BM25Index, BM25Params, top_k
 from .models import SPEECH, Answer, Citation, Document, Passage, SpeakerHit, Utterance
 from .question import Question, is_english, normalize_question, understand, valid_text
 from .segment import Segmenter
@@ -131,7 +131,7 @@ class Engine:
             bonus = np.zeros(len(self.documents))
             bonus[doc_ids] = doc_scores
             scores = scores + self.options.title_weight * bonus[self.unit_doc[ids]]
-        return _top(ids, scores, k)
+        return top_k(ids, scores, k)
 
     @property
     def title_index(self) -> BM25Index:
@@ -298,16 +298,6 @@ class Engine:
             score=score,
             kind=u.kind,
         )
-
-
-def _top(ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
-    if not len(ids) or k <= 0:
-        return []
-    if len(ids) > k:
-        part = np.argpartition(-scores, k - 1)[:k]
-        ids, scores = ids[part], scores[part]
-    order = np.lexsort((ids, -scores))
-    return [(int(ids[i]), float(scores[i])) for i in order]
 
 
 def _section_index(doc: Document, number: int) -> int:

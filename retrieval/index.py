@@ -187,16 +187,7 @@ class BM25Index:
         if allowed is not None and len(ids):
             keep = allowed[ids]
             ids, scores = ids[keep], scores[keep]
-        if not len(ids) or k <= 0:
-            return []
-        if len(ids) > k:
-            # argpartition picks any of the units tied at the k-th score: keep them all, so
-            # that ties go to the lower unit id as in a full sort.
-            kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
-            keep = scores >= kth
-            ids, scores = ids[keep], scores[keep]
-        order = np.lexsort((ids, -scores))[:k]
-        return [(int(ids[i]), float(scores[i])) for i in order]
+        return top_k(ids, scores, k)
 
     # ------------------------------------------------------------ on disk
 
@@ -235,3 +226,16 @@ class BM25Index:
         """The idf used for a term (0 for an unknown one)."""
         t = self.vocabulary.get(term)
         return 0.0 if t is None else float(self.idfs[t])
+
+
+def top_k(ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The k best (id, score) pairs, best first, ties to the lower id as in a full sort."""
+    if not len(ids) or k <= 0:
+        return []
+    if len(ids) > k:
+        # argpartition picks any of the units tied at the k-th score: keep them all first.
+        kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
+        keep = scores >= kth
+        ids, scores = ids[keep], scores[keep]
+    order = np.lexsort((ids, -scores))[:k]
+    return [(int(ids[i]), float(scores[i])) for i in order]

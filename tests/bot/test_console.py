@@ -104,3 +104,13 @@ def test_qabot_ask_json_as_a_subprocess(tmp_path):
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert {p["speaker"] for p in data["passages"]} == {"刘丰富"}
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_common_options_work_before_or_after_the_subcommand(run, tmp_path, before):
+    config = tmp_path / "bad.yaml"
+    config.write_text("answers:\n  nonsense: 1\n", encoding="utf-8")
+    args = ["--config", str(config), "ask", "谁？"] if before else ["ask", "谁？", "--config", str(config)]
+    status, _, err = run(*args)
+    assert status == 2
+    assert "answers.nonsense" in err
