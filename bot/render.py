@@ -5,10 +5,10 @@ import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from retrieval.commands import OPENING
 from retrieval.models import Answer, Citation, DocInfo, Fragment, Passage, SectionInfo, SpeakerHit
 
 TELEGRAM_LIMIT = 4096
-OPENING = "开场"
 
 # Styles of spans; each renderer maps them to its own markup.
 PLAIN, BOLD, MATCH, ITALIC = "", "b", "m", "i"

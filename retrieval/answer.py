@@ -158,13 +158,9 @@ class Engine:
             hits = self._prefer(hits, question.preferred)
         ranked = self._rank_speakers(hits)
         named = {(r.doc, r.name) for r in question.mentioned}
-        ranked = ([kv for kv in ranked if kv[0] not in named] or ranked)[: self.options.max_speakers]
+        ranked = ([r for r in ranked if r[0] not in named] or ranked)[: self.options.max_speakers]
         floor = ranked[0][1] * self.options.min_relative_score
-        ranked = [kv for kv in ranked if kv[1] >= floor]
-        speakers = tuple(
-            self._speaker_hit(key, score, [(i, s) for i, s in hits if self._key(i) == key], weighted)
-            for key, score in ranked
-        )
+        speakers = tuple(self._speaker_hit(key, score, own, weighted) for key, score, own in ranked if score >= floor)
         passages = tuple(p for s in speakers for p in s.passages)
         return Answer(kind="who", query=question.text, terms=tuple(words), speakers=speakers, passages=passages)
 
@@ -174,14 +170,14 @@ class Engine:
         boosted = [(i, s * boost if self._key(i) in keys else s) for i, s in hits]
         return sorted(boosted, key=lambda h: (-h[1], h[0]))
 
-    def _rank_speakers(self, hits: list[tuple[int, float]]) -> list[tuple[tuple[int, str], float]]:
-        """A speaker's evidence is their best passage plus a damped sum of the rest."""
-        scores: dict[tuple[int, str], list[float]] = defaultdict(list)
-        for i, s in hits:
-            scores[self._key(i)].append(s)
+    def _rank_speakers(self, hits: list[tuple[int, float]]) -> list[tuple[tuple[int, str], float, list[tuple[int, float]]]]:
+        """(speaker, score, their hits best first): best passage plus a damped sum of the rest."""
+        grouped: dict[tuple[int, str], list[tuple[int, float]]] = defaultdict(list)
+        for hit in hits:  # hits come best first, so each speaker's list is too
+            grouped[self._key(hit[0])].append(hit)
         damping = self.options.speaker_damping
-        total = {k: sum(s * damping**n for n, s in enumerate(sorted(v, reverse=True))) for k, v in scores.items()}
-        return sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
+        ranked = [(k, sum(s * damping**n for n, (_, s) in enumerate(v)), v) for k, v in grouped.items()]
+        return sorted(ranked, key=lambda r: (-r[1], r[0]))
 
     def _speaker_hit(self, key: tuple[int, str], score: float, hits: list[tuple[int, float]], terms) -> SpeakerHit:
         doc, name = key
@@ -199,8 +195,7 @@ class Engine:
     def _speakers_as_answer(self, question: Question, refs: Sequence[SpeakerRef]) -> Answer:
         """"谁是纪委书记？": the speakers the role names, each with their first turn."""
         speakers = tuple(
-            SpeakerHit(r.name, r.role, 1.0, r.doc, self.documents[r.doc].title, self.documents[r.doc].date,
-                       tuple(self.passage(i, 0.0, {}) for i in self._by_speaker[(r.doc, r.name)][:1]))
+            self.ref_hit(r, 1.0, tuple(self.passage(i, 0.0, {}) for i in self._by_speaker[(r.doc, r.name)][:1]))
             for r in refs[: self.options.max_speakers]
         )
         return Answer(kind="who", query=question.text, speakers=speakers,
@@ -224,10 +219,12 @@ class Engine:
         return Answer(kind="passages", query=question.text, terms=tuple(words), passages=passages, speakers=speakers)
 
     def _refs_as_hits(self, refs: Sequence[SpeakerRef]) -> tuple[SpeakerHit, ...]:
-        return tuple(
-            SpeakerHit(r.name, r.role, 1.0, r.doc, self.documents[r.doc].title, self.documents[r.doc].date)
-            for r in refs
-        )
+        return tuple(self.ref_hit(r, 1.0) for r in refs)
+
+    def ref_hit(self, ref: SpeakerRef, score: float = 0.0, passages: tuple[Passage, ...] = ()) -> SpeakerHit:
+        """A directory entry as an answer's speaker, cited by its article."""
+        doc = self.documents[ref.doc]
+        return SpeakerHit(ref.name, ref.role, score, ref.doc, doc.title, doc.date, passages)
 
     def _nothing(self, question: Question, terms: tuple[str, ...]) -> Answer:
         who = "、".join(dict.fromkeys(r.name for r in question.speakers))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from .directory import SpeakerRef
-from .models import SPEECH, Answer, DocInfo, Document, SectionInfo, SpeakerHit
+from .models import SPEECH, Answer, DocInfo, Document, SectionInfo
 
 if TYPE_CHECKING:
     from .answer import Engine
@@ -104,13 +104,13 @@ def speaker(engine: "Engine", arg: str, doc: int | None, query: str) -> Answer:
     if not arg:
         if not refs:
             return Answer(kind="empty", query=query, message="这里的文章没有具名发言人。可以直接提问，或发送 /doc 查看文章。")
-        return Answer(kind="speaker_list", query=query, speakers=tuple(_hit(engine, r) for r in refs))
+        return Answer(kind="speaker_list", query=query, speakers=tuple(engine.ref_hit(r) for r in refs))
     found = [r for r in engine.directory.lookup(arg) if doc is None or r.doc == doc]
     if not found:
         return Answer(kind="empty", query=query, message=f"没有找到发言人“{arg}”。发送 /speaker 查看全部发言人。")
     names = list(dict.fromkeys(r.name for r in found))
     if len(names) > 1 and arg not in names:
-        return Answer(kind="speaker_list", query=query, speakers=tuple(_hit(engine, r) for r in found),
+        return Answer(kind="speaker_list", query=query, speakers=tuple(engine.ref_hit(r) for r in found),
                       message=f"“{arg}”对应多位发言人：{'、'.join(names)}。请写全名，例如 /speaker {names[0]}。")
     return speaker_turns(engine, [r for r in found if r.name == names[0]], query=query)
 
@@ -118,12 +118,7 @@ def speaker(engine: "Engine", arg: str, doc: int | None, query: str) -> Answer:
 def speaker_turns(engine: "Engine", refs: Sequence[SpeakerRef], query: str) -> Answer:
     """All turns of the given speakers, in order, grouped by article."""
     passages = tuple(engine.passage(i, 0.0, {}) for r in refs for i in engine.turns_of(r.doc, r.name))
-    return Answer(kind="speaker_turns", query=query, speakers=tuple(_hit(engine, r) for r in refs), passages=passages)
-
-
-def _hit(engine: "Engine", ref: SpeakerRef) -> SpeakerHit:
-    doc = engine.documents[ref.doc]
-    return SpeakerHit(ref.name, ref.role, 0.0, ref.doc, doc.title, doc.date)
+    return Answer(kind="speaker_turns", query=query, speakers=tuple(engine.ref_hit(r) for r in refs), passages=passages)
 
 
 # ---------------------------------------------------------------- /section
@@ -186,7 +181,7 @@ def documents(engine: "Engine", arg: str, query: str) -> Answer:
         document = engine.documents[d]
         return Answer(kind="section_list", query=query, documents=(_doc_info(engine, d),),
                       sections=tuple(_section_info(document, d, s.number) for s in document.sections),
-                      speakers=tuple(_hit(engine, r) for r in engine.directory.refs if r.doc == d))
+                      speakers=tuple(engine.ref_hit(r) for r in engine.directory.refs if r.doc == d))
     matches = tuple(_doc_info(engine, i) for i, doc in enumerate(engine.documents) if arg in doc.title)
     if not matches:
         return Answer(kind="empty", query=query, message=f"没有标题含“{arg}”的文章，也没有这个编号。发送 /doc 查看列表。")
