@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.eval_cli import load_cases  # noqa: E402
-from bot.settings import Settings, engine_options, load_settings, make_segmenter  # noqa: E402
-from retrieval.answer import Engine  # noqa: E402
+from bot.settings import Settings  # noqa: E402
+from retrieval import Engine  # noqa: E402
 from retrieval.corpus import embedded_corpus_path, load_corpus  # noqa: E402
 from retrieval.evaluation import Case, Report, baseline_ranker, engine_ranker, evaluate  # noqa: E402
 
@@ -27,26 +27,33 @@ TRANSCRIPTS = ROOT.parent / "shared" / "corpus" / "transcripts"
 
 
 def variants(settings: Settings) -> dict[str, Settings]:
-    """qabot as configured, and with each mechanism switched off (or on) in turn."""
+    """qabot with its defaults, and with each mechanism switched off (or on) in turn."""
     r = dataclasses.replace
     s = settings
+
+    def answers(**changes) -> Settings:
+        return r(s, engine=r(s.engine, **changes))
+
+    def expansion(**changes) -> Settings:
+        return answers(expansion=r(s.engine.expansion, **changes))
+
     return {
-        "qabot (config.yaml)": s,
-        "+ thesaurus (weight 0.3)": r(s, expansion=r(s.expansion, thesaurus=True)),
-        "+ thesaurus (weight 0.1)": r(s, expansion=r(s.expansion, thesaurus=True, thesaurus_weight=0.1)),
-        "- domain table": r(s, expansion=r(s.expansion, synonyms=())),
-        "- glossary": r(s, expansion=r(s.expansion, glossary={})),
+        "qabot (defaults)": s,
+        "+ thesaurus (weight 0.3)": expansion(thesaurus=True),
+        "+ thesaurus (weight 0.1)": expansion(thesaurus=True, thesaurus_weight=0.1),
+        "- domain table": expansion(synonyms=()),
+        "- glossary": expansion(glossary={}),
         "- sub-words": r(s, segmentation=r(s.segmentation, subwords=False)),
-        "- title field": r(s, answers=r(s.answers, title_weight=0.0)),
-        "- role preference": r(s, answers=r(s.answers, role_boost=0.0)),
-        "speakers: best + 0.1 x rest": r(s, answers=r(s.answers, speaker_damping=0.1)),
-        "speakers: best + 0.5 x rest": r(s, answers=r(s.answers, speaker_damping=0.5)),
-        "speakers: plain sum": r(s, answers=r(s.answers, speaker_damping=1.0)),
+        "- title field": answers(title_weight=0.0),
+        "- role preference": answers(role_boost=0.0),
+        "speakers: best + 0.1 x rest": answers(speaker_damping=0.1),
+        "speakers: best + 0.5 x rest": answers(speaker_damping=0.5),
+        "speakers: plain sum": answers(speaker_damping=1.0),
     }
 
 
 def engine_for(settings: Settings, documents) -> Engine:
-    return Engine(documents, make_segmenter(settings), engine_options(settings))
+    return Engine(documents, settings.segmentation.segmenter(str(settings.cache_dir)), settings.engine)
 
 
 def cell(report: Report, literal: bool | None = None) -> str:
@@ -59,7 +66,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--heldout", action="store_true", help="also score eval/heldout.yaml")
     args = parser.parse_args()
-    settings = load_settings(ROOT / "config.yaml")
+    settings = Settings()
     corpora = {"seed": load_corpus([embedded_corpus_path()]).documents}
     sets: list[tuple[str, str, list[Case]]] = [("seed", "seed", load_cases(ROOT / "eval/seed.yaml"))]
     if TRANSCRIPTS.is_dir():

@@ -6,10 +6,11 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from retrieval.errors import ConfigError, CorpusError, QabotError
+from retrieval import ConfigError, CorpusError, QabotError
 
 from . import console
-from .settings import Settings, build_engine, check_corpus_paths, load_settings
+from .indexing import build_engine
+from .settings import Settings, check_corpus_paths, load_settings
 
 log = logging.getLogger("qabot")
 
@@ -108,7 +109,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval(engine, args: argparse.Namespace) -> int:
-    from retrieval.evaluation import baseline_ranker, engine_ranker, evaluate
+    from retrieval import baseline_ranker, engine_ranker, evaluate
 
     from .eval_cli import dump_json, load_cases, print_report
 

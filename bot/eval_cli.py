@@ -5,8 +5,7 @@ import json
 from pathlib import Path
 from typing import TextIO
 
-from retrieval.errors import ConfigError
-from retrieval.evaluation import Case, Report, Scores
+from retrieval import Case, ConfigError, Report, Scores
 
 from .settings import read_yaml
 

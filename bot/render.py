@@ -5,8 +5,7 @@ import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from retrieval.commands import OPENING
-from retrieval.models import Answer, Citation, DocInfo, Fragment, Passage, SectionInfo, SpeakerHit
+from retrieval import OPENING, Answer, Citation, DocInfo, Fragment, Passage, SectionInfo, SpeakerHit
 
 TELEGRAM_LIMIT = 4096
 

@@ -50,11 +50,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.indexing import build_engine
 from bot.render import render_html_pages
 from bot.telegram_delivery import PerChatOrder, RateLimit, RedactToken, RetryingRequest, quiet_token_loggers
-from bot.settings import Settings, build_engine
-from retrieval.answer import Engine
-from retrieval.models import Answer
+from bot.settings import Settings
+from retrieval import Answer, Engine
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -1,6 +1,9 @@
 """qabot's answer engine: parse People's Daily transcripts, index them, answer who-said-what."""
 from .answer import Engine, EngineOptions
+from .commands import OPENING
 from .errors import ConfigError, CorpusError, ParseError, QabotError
+from .evaluation import Case, Report, Scores, baseline_ranker, engine_ranker, evaluate
+from .expand import ExpansionOptions
 from .index import BM25Index, BM25Params
 from .models import (
     Answer,
@@ -15,12 +18,15 @@ from .models import (
     SpeakerHit,
     Utterance,
 )
-from .segment import Segmenter
+from .opening import Opened, open_engine
+from .options import describe, from_mapping, setting
+from .segment import SegmentOptions, Segmenter
 
 __all__ = [
     "Answer",
     "BM25Index",
     "BM25Params",
+    "Case",
     "Citation",
     "ConfigError",
     "CorpusError",
@@ -28,14 +34,27 @@ __all__ = [
     "Document",
     "Engine",
     "EngineOptions",
+    "ExpansionOptions",
     "Fragment",
+    "OPENING",
+    "Opened",
     "ParseError",
     "Passage",
     "Problem",
     "QabotError",
+    "Report",
+    "Scores",
     "Section",
     "SectionInfo",
+    "SegmentOptions",
     "Segmenter",
     "SpeakerHit",
     "Utterance",
+    "baseline_ranker",
+    "describe",
+    "engine_ranker",
+    "evaluate",
+    "from_mapping",
+    "open_engine",
+    "setting",
 ]

@@ -14,6 +14,7 @@ from .excerpt import excerpt
 from .expand import Expander, ExpansionOptions
 from .index import BM25Index, BM25Params, top_k
 from .models import SPEECH, Answer, Citation, Document, Passage, SpeakerHit, Utterance
+from .options import setting
 from .question import Question, is_english, normalize_question, understand, valid_text
 from .segment import Segmenter
 
@@ -23,18 +24,21 @@ _ENGLISH_WHO = re.compile(r"\b(who|whom|whose|which (?:leader|official|person|sp
 
 @dataclass(frozen=True)
 class EngineOptions:
+    """How answers are ranked and shown. A settings file gives the scalar fields in its `answers:`
+    section, and `bm25:` and `expansion:` as sections of their own."""
+
     bm25: BM25Params = field(default_factory=BM25Params)
-    max_speakers: int = 5             # speakers listed for a who-question
-    passages_per_speaker: int = 2     # cited passages under each speaker
-    max_passages: int = 5             # passages for any other question
-    excerpt_sentences: int = 2        # matching sentences quoted from a passage
-    excerpt_chars: int = 300          # longest excerpt before it is cut with …
-    max_question_chars: int = 500     # longer questions are cut, with a note
-    speaker_damping: float = 0.0      # weight of a speaker's 2nd, 3rd ... passage: damping**i
-    candidates: int = 300             # best passages pooled before ranking speakers
-    min_relative_score: float = 0.25  # speakers scoring under this share of the best are left out
-    title_weight: float = 1.5         # share of the article title's match added to a matching passage
-    role_boost: float = 0.5           # who-questions naming a role: its holders' passages count 1 + this
+    max_speakers: int = setting(5, low=1, help="speakers listed for a who-question")
+    passages_per_speaker: int = setting(2, low=0, help="cited passages under each speaker")
+    max_passages: int = setting(5, low=1, help="passages for any other question")
+    excerpt_sentences: int = setting(2, low=1, help="matching sentences quoted from a passage")
+    excerpt_chars: int = setting(300, low=1, help="longer excerpts are cut with …")
+    max_question_chars: int = setting(500, low=1, help="longer questions are cut to this, with a note")
+    speaker_damping: float = setting(0.0, low=0, high=1, help="a speaker scores best passage + d x 2nd + d² x 3rd …")
+    candidates: int = setting(300, low=1, help="best passages pooled before speakers are ranked")
+    min_relative_score: float = setting(0.25, low=0, high=1, help="speakers under this share of the best are left out")
+    title_weight: float = setting(1.5, low=0, help="share of the article title's match added to a matching passage")
+    role_boost: float = setting(0.5, low=0, help="who-questions naming a role: its holders' passages count 1 + this")
     expansion: ExpansionOptions = field(default_factory=ExpansionOptions)
 
 
@@ -278,6 +282,10 @@ class Engine:
 
     def turns_of(self, doc: int, name: str) -> list[int]:
         return list(self._by_speaker.get((doc, name), []))
+
+    def section_turns(self, doc: int, number: int) -> list[int]:
+        """The units of one section of one article, in order."""
+        return [i for i, u in enumerate(self.units) if u.doc == doc and u.utterance.section == number]
 
     def passage(self, unit_id: int, score: float, terms: Mapping[str, float]) -> Passage:
         """A unit as a cited passage, its sentences matching the weighted terms picked out."""

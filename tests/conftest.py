@@ -7,7 +7,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpus"
-SEED = ROOT / "retrieval" / "data" / "2003-11-06_ningxia-study.txt"
+SEED = ROOT / "retrieval" / "data" / "corpus" / "2003-11-06_ningxia-study.txt"
 
 
 @pytest.fixture(scope="session")
@@ -38,13 +38,13 @@ def test_settings(tmp_path_factory):
 @pytest.fixture(scope="session")
 def seed_engine(test_settings):
     """An engine over the embedded seed, built the way the CLI builds it."""
-    from bot.settings import build_engine
+    from bot.indexing import build_engine
 
     return build_engine(test_settings)
 
 
 @pytest.fixture(scope="session")
 def transcripts_engine(test_settings, shared_corpus: Path):
-    from bot.settings import build_engine
+    from bot.indexing import build_engine
 
     return build_engine(test_settings, [str(shared_corpus / "transcripts")])

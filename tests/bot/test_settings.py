@@ -6,27 +6,58 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, load_settings
-from retrieval.errors import ConfigError
+import yaml
+
+from bot.settings import CacheSettings, CorpusSettings, Settings, TelegramSettings, load_settings
+from retrieval import ConfigError, EngineOptions, SegmentOptions, describe
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_config_yaml_states_the_built_in_defaults():
-    settings = load_settings(ROOT / "config.yaml")
-    tables = dataclasses.replace(settings.expansion, synonyms=(), glossary={})
-    assert dataclasses.replace(settings, expansion=tables, source="") == Settings()
+    assert dataclasses.replace(load_settings(ROOT / "config.yaml"), source="") == Settings()
 
 
-def test_config_yaml_carries_the_domain_table_and_glossary():
-    expansion = load_settings(ROOT / "config.yaml").expansion
-    assert len(expansion.synonyms) >= 20 and expansion.glossary["corruption"] == "腐败"
+def test_config_yaml_shows_every_setting_of_the_schema():
+    data = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
+    shown = {f"{section}.{key}" for section, keys in data.items() for key in keys}
+    schema = {f"answers.{k}" if "." not in k else k for k, _, _ in describe(EngineOptions)}
+    for section, cls in (("corpus", CorpusSettings), ("cache", CacheSettings), ("segmentation", SegmentOptions),
+                         ("telegram", TelegramSettings)):
+        schema |= {f"{section}.{k}" for k, _, _ in describe(cls)}
+    assert shown == schema
 
 
-def test_without_a_config_file_the_projects_own_is_used(tmp_path, monkeypatch):
+def test_every_setting_has_help_text():
+    for cls in (EngineOptions, SegmentOptions, CorpusSettings, CacheSettings, TelegramSettings):
+        assert all(help for _, _, help in describe(cls)), cls
+
+
+def test_word_tables_ship_with_the_package(tmp_path, monkeypatch):
     monkeypatch.delenv("QABOT_CONFIG", raising=False)
-    monkeypatch.chdir(tmp_path)
-    assert load_settings().expansion.glossary["corruption"] == "腐败"
+    monkeypatch.chdir(tmp_path)   # no config.yaml anywhere near: the built-in defaults
+    settings = load_settings()
+    assert settings.source == "" and settings.engine.expansion.glossary["corruption"] == "腐败"
+    assert "的" in settings.segmentation.segmenter().stopwords
+
+
+def test_a_file_adds_to_the_word_tables_instead_of_replacing_them(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("expansion:\n  glossary: {inflation: 通货膨胀, corruption: 贪腐}\n  synonyms: ['物价 价格']\n",
+                    encoding="utf-8")
+    expansion = load_settings(path).engine.expansion
+    default = Settings().engine.expansion
+    assert expansion.glossary["inflation"] == "通货膨胀" and expansion.glossary["corruption"] == "贪腐"
+    assert set(default.glossary) - {"corruption"} < set(expansion.glossary)
+    assert expansion.synonyms == (*default.synonyms, "物价 价格")
+
+
+def test_a_two_line_file_changes_only_what_it_names(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(f"cache:\n  dir: {tmp_path / 'cache'}\n", encoding="utf-8")
+    settings = load_settings(path)
+    assert settings.cache.dir == str(tmp_path / "cache")
+    assert dataclasses.replace(settings, cache=Settings().cache, source="") == Settings()
 
 
 def test_config_yaml_comments_every_key():

@@ -12,7 +12,7 @@ from bot import cli
 # fixtures the Telegram tests use, imported rather than copied.
 from tests.bot.conftest import pytest_pyfunc_call, running, settings_for, stub  # noqa: F401
 
-SEED = Path(__file__).resolve().parents[2] / "retrieval" / "data" / "2003-11-06_ningxia-study.txt"
+SEED = Path(__file__).resolve().parents[2] / "retrieval" / "data" / "corpus" / "2003-11-06_ningxia-study.txt"
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import _RANGES, AnswerSettings, Settings, engine_options
+from retrieval import EngineOptions
 from retrieval.models import ANSWER_KINDS
+from retrieval.options import rule
 
 from .conftest import SEED
 
@@ -107,7 +108,12 @@ def test_home_relative_corpus_paths_are_expanded(qabot, tmp_path: Path, monkeypa
     assert json.loads(out)["speakers"][0]["name"] == "刘丰富"
 
 
-ANSWER_LIMITS = {key.split(".", 1)[1]: limits for key, limits in _RANGES.items() if key.startswith("answers.")}
+# Each answer setting's range, as the schema (EngineOptions' field rules) states it.
+ANSWER_LIMITS = {f.name: (rule(f).low, rule(f).high) for f in dataclasses.fields(EngineOptions) if rule(f).low is not None}
+
+
+def test_every_ranged_answer_setting_is_covered():
+    assert len(ANSWER_LIMITS) == 11 and ANSWER_LIMITS["speaker_damping"] == (0, 1)
 
 
 @pytest.mark.parametrize("field, value", [
@@ -115,9 +121,8 @@ ANSWER_LIMITS = {key.split(".", 1)[1]: limits for key, limits in _RANGES.items()
     for value in (low, high if high is not None else 10**6)
 ])
 def test_every_allowed_answer_setting_answers(seed_engine, field: str, value: float) -> None:
-    hint = AnswerSettings.__dataclass_fields__[field].type
-    answers = dataclasses.replace(AnswerSettings(), **{field: int(value) if hint == "int" else float(value)})
+    hint = EngineOptions.__dataclass_fields__[field].type
     engine = copy.copy(seed_engine)
-    engine.options = engine_options(Settings(answers=answers))
+    engine.options = dataclasses.replace(EngineOptions(), **{field: int(value) if hint == "int" else float(value)})
     for question in ("谁谈到了腐败？", "腐败", "纪委书记说了什么？", "/speaker 刘丰富", "/section 2", "谁" * 600):
         assert engine.ask(question).kind in ANSWER_KINDS

@@ -18,7 +18,7 @@ import pytest
 from telegram.ext._utils import networkloop
 
 from bot import telegram_app
-from bot.settings import build_engine
+from bot.indexing import build_engine
 from bot.telegram_app import APOLOGY, NOT_ALLOWED, SLOW_DOWN, run
 from bot.telegram_delivery import RedactToken
 from tests.bot.stub_bot_api import MAX_TEXT, StubBotAPI, check_telegram_html, utf16_len
@@ -237,4 +237,4 @@ def test_docker_image_runs_as_a_non_root_user() -> None:
     cmd = max(i for i, line in enumerate(instructions) if line.upper().startswith(("CMD", "ENTRYPOINT")))
     last_user = max(i for i, line in enumerate(instructions) if line.upper().startswith("USER "))
     assert last_user < cmd and "qabot" in instructions[cmd]
-    assert SEED.name in {p.name for p in (ROOT / "retrieval" / "data").iterdir()}   # the image serves the seed
+    assert SEED.name in {p.name for p in (ROOT / "retrieval" / "data" / "corpus").iterdir()}   # the image serves the seed

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from bot.indexing import open_engine
-from bot.settings import BM25Settings, CacheSettings, SegmentationSettings, Settings
+from bot.settings import CacheSettings, Settings
+from retrieval import BM25Params, SegmentOptions
 from retrieval import cache as cache_module
 from retrieval.cache import IndexCache, decode_documents, encode_documents
 from retrieval.lexicon import PartialJieba
@@ -23,7 +24,7 @@ from retrieval.models import Problem
 from retrieval.segment import Segmenter
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "retrieval" / "data" / "2003-11-06_ningxia-study.txt"
+SEED = ROOT / "retrieval" / "data" / "corpus" / "2003-11-06_ningxia-study.txt"
 QUESTIONS = ["谁谈到了腐败？", "纪委书记说了什么？", "谁谈到了西部大开发", "群众", "/speaker", "/speaker 刘丰富", "/section 2"]
 
 
@@ -48,8 +49,15 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def settings_for(tmp_path: Path, **changes) -> Settings:
+    """Settings with the cache under tmp_path; `bm25=` and `expansion=` change the engine's options."""
     settings = Settings(cache=CacheSettings(dir=str(tmp_path / "cache")))
-    return dataclasses.replace(settings, **changes)
+    engine = {k: changes.pop(k) for k in ("bm25", "expansion") if k in changes}
+    return dataclasses.replace(settings, engine=dataclasses.replace(settings.engine, **engine), **changes)
+
+
+def with_thesaurus(settings: Settings, on: bool = True, **changes) -> Settings:
+    expansion = dataclasses.replace(settings.engine.expansion, thesaurus=on, **changes)
+    return dataclasses.replace(settings, engine=dataclasses.replace(settings.engine, expansion=expansion))
 
 
 def answers(engine) -> list:
@@ -63,7 +71,7 @@ def index_folders(settings: Settings) -> list[Path]:
 @pytest.mark.parametrize("thesaurus", [False, True], ids=["default", "thesaurus"])
 def test_round_trip_gives_the_same_engine(tmp_path, corpus, thesaurus):
     settings = settings_for(tmp_path)
-    settings = dataclasses.replace(settings, expansion=dataclasses.replace(settings.expansion, thesaurus=thesaurus))
+    settings = with_thesaurus(settings, thesaurus, synonyms=())   # only the thesaurus can add words
     built = open_engine(settings, [str(corpus)])
     loaded = open_engine(settings, [str(corpus)])
     assert (built.from_cache, loaded.from_cache) == (False, True)
@@ -120,11 +128,11 @@ def test_an_added_file_rebuilds(tmp_path, corpus):
 @pytest.mark.parametrize(
     "change",
     [
-        {"bm25": BM25Settings(k1=1.2)},
-        {"segmentation": SegmentationSettings(extra_words=("粮食生产",))},
-        {"segmentation": SegmentationSettings(extra_stopwords=("农民",))},
-        {"segmentation": SegmentationSettings(hmm=False)},
-        {"segmentation": SegmentationSettings(backend="jieba")},
+        {"bm25": BM25Params(k1=1.2)},
+        {"segmentation": SegmentOptions(extra_words=("粮食生产",))},
+        {"segmentation": SegmentOptions(extra_stopwords=("农民",))},
+        {"segmentation": SegmentOptions(hmm=False)},
+        {"segmentation": SegmentOptions(backend="jieba")},
     ],
     ids=["bm25.k1", "extra_words", "extra_stopwords", "hmm", "backend"],
 )
@@ -140,7 +148,7 @@ def test_a_setting_that_affects_indexing_rebuilds(tmp_path, corpus, change):
 def test_a_setting_that_does_not_affect_indexing_reuses_the_cache(tmp_path, corpus):
     open_engine(settings_for(tmp_path), [str(corpus)])
     changed = settings_for(tmp_path)
-    changed = dataclasses.replace(changed, answers=dataclasses.replace(changed.answers, max_speakers=2))
+    changed = dataclasses.replace(changed, engine=dataclasses.replace(changed.engine, max_speakers=2))
     assert open_engine(changed, [str(corpus)]).from_cache
 
 
@@ -258,7 +266,7 @@ def test_old_caches_are_pruned(tmp_path, corpus, monkeypatch):
     monkeypatch.setattr(cache_module, "KEEP", 2)
     monkeypatch.setattr(IndexCache.__init__, "__defaults__", (2,))
     for k1 in (1.1, 1.2, 1.3):
-        open_engine(settings_for(tmp_path, bm25=BM25Settings(k1=k1)), [str(corpus)])
+        open_engine(settings_for(tmp_path, bm25=BM25Params(k1=k1)), [str(corpus)])
         time.sleep(0.01)
     assert len(index_folders(settings_for(tmp_path))) == 2
 
@@ -341,7 +349,7 @@ def test_progress_bar_only_on_a_terminal():
 
 def test_a_damaged_thesaurus_is_reported_and_rebuilt(tmp_path, corpus, caplog):
     settings = settings_for(tmp_path)
-    settings = dataclasses.replace(settings, expansion=dataclasses.replace(settings.expansion, thesaurus=True))
+    settings = with_thesaurus(settings)
     folder = open_engine(settings, [str(corpus)]).folder
     target = folder / "thesaurus.table.npy"
     target.write_bytes(target.read_bytes()[:-7])
@@ -354,6 +362,6 @@ def test_a_damaged_thesaurus_is_reported_and_rebuilt(tmp_path, corpus, caplog):
 def test_thesaurus_setting_rebuilds(tmp_path, corpus):
     settings = settings_for(tmp_path)
     open_engine(settings, [str(corpus)])
-    on = dataclasses.replace(settings, expansion=dataclasses.replace(settings.expansion, thesaurus=True))
+    on = with_thesaurus(settings)
     assert not open_engine(on, [str(corpus)]).from_cache
     assert not (open_engine(settings, [str(corpus)]).folder / "thesaurus.json").exists()

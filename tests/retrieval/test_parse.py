@@ -10,7 +10,7 @@ from retrieval.models import NARRATION, QUESTION, SPEECH, Document
 from retrieval.parse import parse_text, parse_text_with_problems
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "retrieval" / "data" / "2003-11-06_ningxia-study.txt"
+SEED = ROOT / "retrieval" / "data" / "corpus" / "2003-11-06_ningxia-study.txt"
 TRANSCRIPTS = ROOT.parent / "shared" / "corpus" / "transcripts"
 
 SEED_SPEAKERS = {

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import SegmentationSettings, load_settings
+from bot.settings import load_settings
+from retrieval import SegmentOptions
 from retrieval.segment import STOPWORDS, Segmenter, fold
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,7 +97,7 @@ def test_jieba_stays_quiet():
 
 
 def test_rjieba_is_the_default_in_settings_and_config_yaml():
-    assert SegmentationSettings().backend == "rjieba"
+    assert SegmentOptions().backend == "rjieba"
     assert load_settings(ROOT / "config.yaml").segmentation.backend == "rjieba"
 
 

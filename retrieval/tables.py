@@ -1,0 +1,32 @@
+"""The word tables qabot ships as package data (`retrieval/data/`): its defaults, loaded once."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+
+
+def _lines(name: str) -> list[str]:
+    """The file's non-empty lines, '#' comment lines left out."""
+    text = (resources.files("retrieval") / "data" / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    """Function and question words: they carry a question's kind, not its topic."""
+    return frozenset(word for line in _lines("stopwords.txt") for word in line.split())
+
+
+@cache
+def synonym_groups() -> tuple[str, ...]:
+    """Groups of interchangeable words, one space-separated group each."""
+    return tuple(_lines("synonyms.txt"))
+
+
+@cache
+def glossary() -> Mapping[str, str]:
+    """English word or phrase → the Chinese words searched for it."""
+    entries = (line.split("\t", 1) for line in _lines("glossary.tsv"))
+    return MappingProxyType({english.strip(): chinese.strip() for english, chinese in entries})
