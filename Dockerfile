@@ -18,7 +18,8 @@ COPY retrieval ./retrieval
 COPY bot ./bot
 RUN pip install . && rm -rf /src
 
-# Settings: the commented defaults; mount your own over it or set QABOT_CONFIG.
+# Settings: every default is built into the package; this is the commented example stating them.
+# Mount your own over it (it needs only the keys it changes) or set QABOT_CONFIG.
 WORKDIR /app
 COPY config.yaml ./config.yaml
 

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 
 SHARED := ../shared/corpus/transcripts
 
-.PHONY: console test setup bench eval quality clean
+.PHONY: console test setup bench eval quality install-check clean
 
 $(BIN)/qabot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ console: setup
 test: setup
 	$(BIN)/pytest -q
 	@$(MAKE) --no-print-directory eval
+	@$(MAKE) --no-print-directory install-check
+
+# `pip install .` in a new venv (outside the checkout) must answer exactly like the checkout.
+install-check: setup
+	$(BIN)/python scripts/check_install.py $(BIN)/qabot
 
 # Development-set figures (docs/quality.md); the transcripts set needs ../shared beside the checkout.
 eval: setup

@@ -51,7 +51,7 @@ class Settings:
     segmentation: SegmentOptions = field(default_factory=SegmentOptions)
     engine: EngineOptions = field(default_factory=EngineOptions)   # the file's bm25/answers/expansion
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
-    source: str = field(default="", metadata={"internal": True})   # the file these came from, for messages
+    source: str = ""                  # the file these came from, for messages
 
     @property
     def cache_dir(self) -> Path:

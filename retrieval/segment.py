@@ -138,10 +138,15 @@ class Segmenter:
         except KeyError:
             if len(memo) > _MEMO_LIMIT:
                 memo.clear()
+            # looked up one by one: another thread may clear the memo meanwhile
+            terms = []
             for piece in pieces:
-                if piece not in memo:
-                    memo[piece] = self._term(piece) or ""
-            return [t for t in map(memo.__getitem__, pieces) if t]
+                term = memo.get(piece)
+                if term is None:
+                    term = memo[piece] = self._term(piece) or ""
+                if term:
+                    terms.append(term)
+            return terms
 
     def _term(self, piece: str) -> str | None:
         term = normalize_term(piece)

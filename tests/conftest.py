@@ -48,3 +48,15 @@ def transcripts_engine(test_settings, shared_corpus: Path):
     from bot.indexing import build_engine
 
     return build_engine(test_settings, [str(shared_corpus / "transcripts")])
+
+
+@pytest.fixture
+def cache_loaded_seed_engine(test_settings):
+    """A seed engine just opened from a warm index cache, as after any restart: its segmenter starts
+    from the stored partial dictionary and has cut nothing yet."""
+    from bot.indexing import open_engine
+
+    open_engine(test_settings)    # stores the cache if no test has yet
+    opened = open_engine(test_settings)
+    assert opened.from_cache
+    return opened.engine

@@ -114,3 +114,19 @@ def test_common_options_work_before_or_after_the_subcommand(run, tmp_path, befor
     status, _, err = run(*args)
     assert status == 2
     assert "answers.nonsense" in err
+
+
+def test_a_two_line_config_answers_exactly_like_the_defaults(run, tmp_path):
+    """The word tables and every default live in the package, not in the example config.yaml."""
+    questions = ["谁谈到了腐败？", "who talked about corruption?", "谁提到了部队？", "哪位领导谈到了反腐倡廉？",
+                 "纪委书记说了什么？", "/section 2"]
+    batch = tmp_path / "q.txt"
+    batch.write_text("\n".join(questions) + "\n", encoding="utf-8")
+    status, defaults, _ = run("ask", "--batch", str(batch), "--json")
+    config = tmp_path / "mine.yaml"
+    config.write_text(f"cache:\n  dir: {tmp_path / 'my-cache'}\n", encoding="utf-8")
+    status_own, own, _ = run("ask", "--batch", str(batch), "--json", "--config", str(config))
+    assert (status, status_own) == (0, 0)
+    assert (tmp_path / "my-cache").is_dir()
+    assert own == defaults
+    assert json.loads(defaults.splitlines()[1])["speakers"][0]["name"] == "刘丰富"   # the glossary took part

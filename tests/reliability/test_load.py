@@ -16,6 +16,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import pytest
+
 import bot.telegram_app
 from bot.telegram_app import APOLOGY, SLOW_DOWN
 from bot.telegram_delivery import RateLimit
@@ -47,15 +49,19 @@ async def sample_peak(peak: list[float]) -> None:
         await asyncio.sleep(0.05)
 
 
+@pytest.mark.parametrize("engine_from", ["built", "cache"])
 async def test_1000_updates_from_200_users_each_answered_once_in_order(stub: StubBotAPI, running, capsys,
-                                                                        monkeypatch) -> None:
+                                                                        monkeypatch, request, engine_from) -> None:
+    """Also with an engine fresh from the index cache, as after a restart (its dictionary still partial)."""
     monkeypatch.setattr(bot.telegram_app, "AIORateLimiter",
                         functools.partial(bot.telegram_app.AIORateLimiter, overall_max_rate=0))
     users = [stub.user(50_000 + i, f"用户{i}") for i in range(USERS)]
     groups = [stub.group_chat(-100_500 - g, f"学习小组{g}") for g in range(GROUPS)]
     asked: list[dict] = []
-    async with running() as application:
-        application.bot_data["qabot"].engine.ask("谁谈到了腐败？")   # loads the thesaurus once, before measuring
+    engine = request.getfixturevalue("cache_loaded_seed_engine") if engine_from == "cache" else None
+    async with running(engine=engine) as application:
+        if engine is None:
+            application.bot_data["qabot"].engine.ask("谁谈到了腐败？")   # warm, before measuring
         before = rss_mib()
         peak = [before]
         sampler = asyncio.create_task(sample_peak(peak))
@@ -93,7 +99,8 @@ async def test_1000_updates_from_200_users_each_answered_once_in_order(stub: Stu
     assert processor._locks == {}                                # no per-chat state left behind
     assert state.limits.remembered == USERS
     with capsys.disabled():
-        print(f"\n[reliability] load: {UPDATES} updates from {USERS} users ({len(asked_by_chat)} chats) in "
+        print(f"\n[reliability] load ({engine_from} engine): {UPDATES} updates from {USERS} users "
+              f"({len(asked_by_chat)} chats) in "
               f"{UPDATES // BURST} bursts: {elapsed:.1f}s, {UPDATES / elapsed:.0f} updates/s (bot and stub on one "
               f"process), {len(sent)} replies, 0 lost, 0 twice; resident memory {before:.0f} MiB before, "
               f"peak {peak[0]:.0f} MiB (+{peak[0] - before:.0f})")
