@@ -22,7 +22,7 @@ import time
 import uuid
 from collections.abc import Callable, Container, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -43,19 +43,6 @@ KEEP = 6                       # caches kept per cache directory, most recently 
 _PREFIX = "index-"
 _TEMP = ".tmp-"
 _PACKAGE = Path(__file__).resolve().parent
-
-
-@dataclass(frozen=True)
-class IndexStats:
-    """What `qabot index` reports."""
-
-    documents: int
-    utterances: int
-    terms: int
-    seconds: float
-    bytes: int
-    folder: str
-    from_cache: bool = False
 
 
 # ---------------------------------------------------------------- the key

@@ -171,13 +171,6 @@ _CUT = re.compile(r"[，。！？；：“”（）《》\s—…◆●■▲★
 _WINDOW = 50
 
 
-def role_from_text(name: str, text: str) -> str | None:
-    """The role `text` gives `name` where it names them after or before a role word ("部长唐克", "王家瑞部长")."""
-    roles = roles_from_text(name, text)
-    before = [r for r, prefixed in roles if prefixed]
-    return before[0] if before else (roles[0][0] if roles else None)
-
-
 def roles_from_text(name: str, text: str) -> list[tuple[str, bool]]:
     """Every role `text` gives `name`, in order: (role, True) before the name ("部长唐克"), (role, False) after it."""
     found_roles: list[tuple[str, bool]] = []

@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .models import NARRATION, QUESTION, SPEECH
-from .parse_attrib import ADV_ATOMS, DATELINE, VERB_F, VERB_P, find_attribution, inner_attributions
-from .parse_context import (BIO, LABEL, QUESTION_LABEL, Context, Turn, asks, has_label_colon, match_bare,
+from ..models import NARRATION, QUESTION, SPEECH
+from .attrib import ADV_ATOMS, DATELINE, VERB_F, VERB_P, find_attribution, inner_attributions
+from .context import (BIO, LABEL, QUESTION_LABEL, Context, Turn, asks, has_label_colon, match_bare,
                             match_trailing, usable_bare_label)
-from .parse_floor import find_claims
-from .parse_names import ROLE_ENDINGS, split_subject, valid_name
+from .floor import find_claims
+from .names import ROLE_ENDINGS, split_subject, valid_name
 
 # Labels that look like names but introduce captions, credits or letters, not speech.
 _LABEL_STOP = frozenset("""图片 制图 版式设计 数据来源 编者按 本版制图 图片说明 栏目投稿邮箱 图片来源 电子邮箱 图为 传真 人物
@@ -78,7 +78,7 @@ _LAST_CLAUSE = re.compile(r"[^，。！？；：“”]*$")
 
 
 def _claimed(first: Turn, ctx: Context, held: bool = False, lead: str = "") -> list[Turn]:
-    """Cut a narration or reported paragraph where someone else takes the floor (parse_floor).
+    """Cut a narration or reported paragraph where someone else takes the floor (floor.py).
 
     `held`: the paragraph's first words already have their speaker ("X说，…"), so only later sentences count.
     `lead`: the cut-off clause the previous line ended with ("为此，一些代表、委" + "员提出，…")."""

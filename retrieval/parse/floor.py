@@ -17,9 +17,9 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from .models import QUESTION, SPEECH
-from .parse_attrib import ADV_ATOMS, DATELINE
-from .parse_names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SURNAMES,
+from ..models import QUESTION, SPEECH
+from .attrib import ADV_ATOMS, DATELINE
+from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SURNAMES,
                           clean_role, ends_with_role, split_subject, trim_role, valid_name)
 
 # ---------------------------------------------------------------- verbs and words
@@ -35,7 +35,6 @@ _VERB = re.compile(rf"(?=[说问答喊称笑叹写讲谈举开：{''.join(sorted
 _QUESTION_VERB = re.compile(r"问|提问|发问|追问|询问")
 # After a quote, someone who only listens or looks is not its speaker.
 _REACTION = re.compile(r"(?:[^，。]{0,6}?)(?:听|看|读|念|望|见|点头|鼓掌|附和|同意|赞同|接过(?!话))")
-_SPEECH_NOUN = ("发言", "讲话", "话", "观点", "看法", "意见", "建议", "分析", "回答", "介绍", "演讲", "报告", "一席话")
 _MODIFIER = re.compile(r"的|在[^，。“”]{0,20}?[上中]的")
 _OWN_WORDS = re.compile("的(?:发言|讲话|介绍|建议|分析|回答|演讲|看法|观点|意见|一席话)")
 _QUOTING = re.compile(r"(?:[\d０-９]+日)?在[^，。“”]{0,20}?(?:报告|讲话|批示|指示|文章|信|决定|讲演|贺词|致辞)[中里上]"

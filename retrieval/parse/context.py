@@ -5,9 +5,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .models import QUESTION, SPEECH
-from .parse_floor import last_mention
-from .parse_names import ROLE_ENDINGS, ROLE_SUFFIXES, ends_with_role, split_subject, valid_name
+from ..models import QUESTION, SPEECH
+from .floor import last_mention
+from .names import ROLE_SUFFIXES, ends_with_role, split_subject, valid_name
 
 _C = "\u4e00-\u9fff"
 _NOPUNCT = r"[^，。！？；：“”\s]"
@@ -23,7 +23,6 @@ QUESTION_LABEL = re.compile(
     rf"^(?:●)?(?P<who>(?:会后)?有记者|一[{_C}]{{0,8}}?记者|本报记者|记者|[{_C}]{{2,14}}?(?:台|社|报|网|刊|站|杂志)记者)?"
     rf"(?P<q>问)?[：:，,](?P<rest>.*)$", re.S)
 
-ROLE_BEFORE = tuple(ROLE_ENDINGS)
 ROLE_FOLLOW = frozenset("们团会部处级的")
 # A name in a title that the title gives the floor: "王家瑞部长谈…", "…——访张树义", "吴仪等答记者问".
 _TITLE_PERSON = re.compile(rf"([{_C}]{{2,3}})(?=(?:{'|'.join(ROLE_SUFFIXES)})?(?:等)?(?:谈|说|答|会见|访问|指出|强调|表示|：|主持"

@@ -1,0 +1,66 @@
+"""Group an article's body into the opening and headed sections, attributing every paragraph."""
+from __future__ import annotations
+
+import re
+
+from ..models import NARRATION, Section, Utterance
+from .context import Turn, new_context
+from .front import front
+from .lines import Line, cut_off, heading_shape
+from .roles import finish
+from .turns import attribute, detect
+
+_VERSE_RUN = 3          # three short unpunctuated lines in a row: a poem or a list, not headings
+# A heading-shaped line with none of these is a heading even when it names a speaker: 王丙乾说“要防止‘水土流失’”
+_UNPUNCTUATED = re.compile(r"[。！？，；：,;:!?]")
+
+
+def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]) -> tuple[Section, ...]:
+    """Group the body into the opening (section 0) and headed sections, attributing every paragraph."""
+    start, deck = front(body, title, byline, metadata)
+    rest = body[start:]
+    if not deck and not rest and body:
+        rest = body  # a one-line article whose line repeats the title: keep the line as its body
+    ctx = new_context(title, [ln.text for ln in rest])
+    groups: list[tuple[str, list[Utterance]]] = [("", [])]
+    for position, text in enumerate(deck):
+        groups[0][1].append(Utterance(None, None, 0, text, position, NARRATION))
+    position = len(deck)
+    heads = _heading_candidates(rest)
+    previous: Line | None = None  # the last line kept as a paragraph, None after a heading
+    for i, line in enumerate(rest):
+        broken = previous is not None and cut_off(previous)
+        if heads[i] and not broken and (_UNPUNCTUATED.search(line.text) is None or detect(line.text, ctx) is None):
+            groups.append((line.text, []))
+            previous = None
+            ctx.paragraph += 1  # a heading parts a dialogue
+            continue
+        previous = line
+        turns = [Turn(None, None, line.text, NARRATION)] if line.signature else attribute(line.text, ctx, broken)
+        if line.signature:
+            ctx.close(turns[0])
+        number = len(groups) - 1
+        for t in turns:
+            groups[-1][1].append(Utterance(t.speaker, t.role, number, t.text, position, t.kind))
+        position += 1
+    if len(groups) > 1 and not groups[-1][1]:  # a heading-shaped last line heads nothing: a signature or credit
+        heading = groups.pop()[0]
+        groups[-1][1].append(Utterance(None, None, len(groups) - 1, heading, position, NARRATION))
+    return finish(groups, ctx, metadata)
+
+
+def _heading_candidates(lines: list[Line]) -> list[bool]:
+    """Which lines are shaped like headings; runs of three or more such lines are verse or lists, not headings."""
+    shaped = [heading_shape(line) for line in lines]
+    flags = shaped[:]
+    i = 0
+    while i < len(shaped):
+        j = i
+        while j < len(shaped) and shaped[j]:
+            j += 1
+        if j - i >= _VERSE_RUN:
+            flags[i:j] = [False] * (j - i)
+        i = max(j, i + 1)
+    return flags
+
+
