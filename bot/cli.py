@@ -74,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             settings = replace(settings, corpus=replace(settings.corpus, strict=True))
         return _dispatch(args, settings)
+    except BrokenPipeError:
+        _quiet_stdout()   # the reader left (`qabot ask … | head`): stop without a traceback
+        return EXIT_OK
     except ConfigError as exc:
         print(f"qabot: config error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -95,7 +98,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         from .indexing import index_command
 
         return index_command(settings, args.corpus, on_problem=_report_problem)
-    if args.command == "ask" and not args.question and not args.batch:
+    if args.command == "ask" and args.question is None and not args.batch:   # "" is a question: it gets an answer
         print("qabot ask: give a QUESTION or --batch FILE", file=sys.stderr)
         return EXIT_USAGE
     engine = build_engine(settings, args.corpus, on_problem=_report_problem)
@@ -122,6 +125,14 @@ def _eval(engine, args: argparse.Namespace) -> int:
         label = "baseline (jieba + rank-bm25)" if args.baseline else "qabot"
         print_report(report, sys.stdout, f"{label}: {', '.join(args.file)}")
     return EXIT_OK
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so flushing at exit does not raise again on the closed pipe."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _report_problem(problem) -> None:

@@ -154,9 +154,35 @@ def _passage_lines(p: Passage, show_speaker: bool, cite_doc: bool, rank: int | N
     head: Line = [Span(f"{rank}. ")] if rank else []
     if show_speaker and p.speaker:
         head += [Span(p.speaker, BOLD), *_role(p.role), Span("：")]
-    lines: Block = [head + [Span("“"), *_fragments(p.excerpt), Span("”")]]
+    lines: Block = [head + quoted(p.excerpt)]
     lines.append([Span("—— " + citation_text(p.citation, cite_doc), ITALIC)])
     return lines
+
+
+def quoted(fragments: Iterable[Fragment]) -> list[Span]:
+    """An excerpt between “ ”: marks its own quotation already supplies are not doubled, and quotations
+    nested inside take single marks ‘ ’ as Chinese typesetting does (no ……。””)."""
+    spans = _fragments(fragments)
+    text = "".join(s.text for s in spans)
+    opens: list[int] = []
+    pairs: dict[int, int] = {}
+    stray: set[int] = set()   # closing marks whose opening lies before the excerpt
+    for i, ch in enumerate(text):
+        if ch == "“":
+            opens.append(i)
+        elif ch == "”":
+            if opens:
+                pairs[opens.pop()] = i
+            else:
+                stray.add(i)
+    last = len(text) - 1
+    if text.startswith("“") and pairs.get(0) == last:
+        return spans   # the excerpt is one quotation already
+    opener = [] if text.startswith("“") and 0 in opens else [Span("“")]
+    closer = [] if text.endswith("”") and last in stray else [Span("”")]
+    inner = str.maketrans("“”", "‘’")
+    nested = [Span(s.text.translate(inner), s.style) for s in spans] if pairs else spans
+    return [*opener, *nested, *closer]
 
 
 def _turn_lines(p: Passage, kind: str) -> Block:
@@ -187,6 +213,7 @@ def render_plain(answer: Answer, mark: tuple[str, str] = ("【", "】"), bold: t
 
 
 _TAGS = {BOLD: "b", MATCH: "b", ITALIC: "i"}
+_PAGED_BY_COUNT = frozenset({"who", "passages", "speaker_turns", "section_turns"})
 
 
 def _html_span(s: Span) -> str:
@@ -205,7 +232,12 @@ def telegram_length(text: str) -> int:
 
 
 def render_html_pages(answer: Answer, max_chars: int = TELEGRAM_LIMIT, blocks_per_page: int = 0) -> list[str]:
-    """Telegram-HTML pages, each ≤ max_chars UTF-16 units, split between blocks (inside one only when it alone is too long)."""
+    """Telegram-HTML pages, each ≤ max_chars UTF-16 units, split between blocks (inside one only when it alone is too long).
+
+    `blocks_per_page` counts passages and turns; lists (sections, speakers, articles) are cut by length only.
+    """
+    if answer.kind not in _PAGED_BY_COUNT:
+        blocks_per_page = 0
     pages: list[str] = []
     current: list[str] = []
     for block in blocks(answer):

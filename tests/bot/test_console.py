@@ -130,3 +130,35 @@ def test_a_two_line_config_answers_exactly_like_the_defaults(run, tmp_path):
     assert (tmp_path / "my-cache").is_dir()
     assert own == defaults
     assert json.loads(defaults.splitlines()[1])["speakers"][0]["name"] == "刘丰富"   # the glossary took part
+
+
+def _subprocess_env(tmp_path: Path) -> dict[str, str]:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop("QABOT_CONFIG", None)
+    return env
+
+
+def test_an_explicit_empty_question_is_answered_like_an_empty_batch_line(tmp_path):
+    env = _subprocess_env(tmp_path)
+    one = subprocess.run([str(QABOT), "ask", ""], capture_output=True, text=True, env=env, cwd=tmp_path,
+                         timeout=120)
+    batch = subprocess.run([str(QABOT), "ask", "--batch", "-"], input="\n", capture_output=True, text=True,
+                           env=env, cwd=tmp_path, timeout=120)
+    assert one.returncode == batch.returncode == 0, one.stderr
+    assert one.stdout == batch.stdout
+    assert "请输入一个问题" in one.stdout
+
+
+def test_a_reader_that_stops_early_ends_the_output_quietly(tmp_path):
+    """`qabot ask --batch - | head -1`: the closed pipe stops qabot without a traceback."""
+    questions = "谁谈到了腐败？\n" * 400   # far more than a pipe buffer holds
+    proc = subprocess.Popen([str(QABOT), "ask", "--batch", "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=_subprocess_env(tmp_path), cwd=tmp_path)
+    proc.stdin.write(questions.encode())
+    proc.stdin.close()
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0
+    assert first.strip()
+    assert "Traceback" not in err and "BrokenPipe" not in err, err

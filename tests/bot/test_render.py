@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.render import render_html_pages, render_plain, to_json
+from bot.render import quoted, render_html_pages, render_plain, to_json
 from retrieval.models import Answer, Citation, Fragment, Passage
 
 TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "span", "tg-spoiler"}
@@ -92,3 +92,22 @@ def test_json_sections_list_speakers(seed_engine):
     data = to_json(seed_engine.ask("/section"))
     assert data["sections"][1]["number"] == 1
     assert {"name": "马启智", "role": "自治区党委副书记、自治区政府主席"} in data["sections"][1]["speakers"]
+
+
+def test_an_excerpt_ending_in_its_own_closing_quote_is_not_given_two(transcripts_engine):
+    """The passage ends `……是完全可能的。”` inside a quotation: shown once, the inner quotation in ‘ ’."""
+    text = render_plain(transcripts_engine.ask("谁说从中挤出十亿八亿元的闲置资金是完全可能的？"), mark=("", ""))
+    line = next(line for line in text.splitlines() if "完全可能的" in line)
+    assert line.endswith("是完全可能的。’”")
+    assert "””" not in text and "““" not in text
+
+
+def test_quote_marks_follow_the_excerpts_own_quotation():
+    def shown(text: str) -> str:
+        return "".join(s.text for s in quoted([Fragment(text)]))
+
+    assert shown("不坚决惩治腐败。") == "“不坚决惩治腐败。”"
+    assert shown("“群众利益无小事。”") == "“群众利益无小事。”"          # one quotation: as it is
+    assert shown("不坚决惩治腐败。”") == "“不坚决惩治腐败。”"          # its opening came before the excerpt
+    assert shown("“坚持密切联系群众，…") == "“坚持密切联系群众，…”"    # it closes after the excerpt
+    assert shown("他说：“好。”") == "“他说：‘好。’”"                  # nested: single marks inside

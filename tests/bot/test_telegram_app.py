@@ -202,6 +202,15 @@ async def test_long_answers_are_paged_in_place(stub: StubBotAPI, running) -> Non
     assert len(stub.sent("sendMessage")) == 1   # paging never sends a new message
 
 
+async def test_a_short_list_stays_on_one_page(stub: StubBotAPI, running) -> None:
+    """Pages of lists are cut by length: the seed's opening and four sections fit one message."""
+    async with running(passages_per_page=1):
+        first = await reply_to(stub, stub.send_text("/section", ALICE))
+    assert first.params.get("reply_markup") is None
+    for piece in ("开场", "第1部分", "第4部分", "发言：陈建国"):
+        assert piece in first.params["text"]
+
+
 async def test_answers_over_4096_characters_are_split_and_paged(stub: StubBotAPI, running,
                                                                 transcripts_engine) -> None:
     async with running(engine=transcripts_engine, passages_per_page=0):
