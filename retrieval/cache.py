@@ -48,11 +48,77 @@ _PACKAGE = Path(__file__).resolve().parent
 # ---------------------------------------------------------------- the key
 
 
-def corpus_fingerprint(paths: Sequence[str | Path]) -> list[list[str]]:
-    """[path, SHA-1 of its content] for every corpus file, in the order load_corpus reads them."""
+_DIGESTS = "file-digests.json"
+# A file changed within this long of being hashed could keep its size and times (clock ticks are
+# coarse): its digest is not trusted on stat alone until it has been still for longer (as git does).
+RACY_NS = 2_000_000_000
+
+
+class FileDigests:
+    """SHA-1s of corpus files, kept in the cache folder and trusted while a file's stat is unchanged.
+
+    A start then stats the corpus instead of reading it (1 s at 1M passages); a file whose size,
+    times, inode or device changed is read and hashed again, so a changed file is never served.
+    """
+
+    def __init__(self, root: Path | None) -> None:
+        self.path = root / _DIGESTS if root is not None else None
+        self._known: dict[str, list] = self._read()
+        self._changed = False
+
+    def _read(self) -> dict[str, list]:
+        if self.path is None:
+            return {}
+        try:
+            known = json.loads(self.path.read_text(encoding="utf-8", errors="surrogateescape"))
+            return known if isinstance(known, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def digest(self, file: Path) -> str:
+        """The file's content digest; from the stat record when the file has not changed since."""
+        try:
+            st = file.stat()
+        except OSError as exc:
+            return f"unreadable {exc.errno}"
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+        name = str(file)
+        record = self._known.get(name)
+        if isinstance(record, list) and len(record) == 2 and record[0] == stamp:
+            return record[1]
+        try:
+            digest = hashlib.sha1(file.read_bytes()).hexdigest()
+        except OSError as exc:
+            return f"unreadable {exc.errno}"
+        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+            self._known[name] = [stamp, digest]
+            self._changed = True
+        return digest
+
+    def save(self) -> None:
+        """Write the records back (atomically) when any was added; a failure only costs re-hashing."""
+        if self.path is None or not self._changed:
+            return
+        temp = self.path.with_name(f".digests-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_text(json.dumps(self._known, ensure_ascii=False), encoding="utf-8", errors="surrogateescape")
+            os.replace(temp, self.path)
+            self._changed = False
+        except OSError:
+            temp.unlink(missing_ok=True)
+
+
+def corpus_fingerprint(paths: Sequence[str | Path], digests: FileDigests | None = None) -> list[list[str]]:
+    """[absolute path, SHA-1 of its content] for every corpus file, in the order load_corpus reads them.
+
+    Paths are resolved first, so a relative and an absolute name of one folder share one key.
+    """
+    digests = digests or FileDigests(None)
     found: list[list[str]] = []
     seen: set[Path] = set()
     for path in map(Path, paths):
+        path = path.expanduser().absolute()
         if not path.exists():
             found.append([str(path), "missing"])
             continue
@@ -61,16 +127,14 @@ def corpus_fingerprint(paths: Sequence[str | Path]) -> list[list[str]]:
             if resolved in seen:
                 continue
             seen.add(resolved)
-            try:
-                digest = hashlib.sha1(file.read_bytes()).hexdigest()
-            except OSError as exc:
-                digest = f"unreadable {exc.errno}"
-            found.append([str(file), digest])
+            found.append([str(resolved), digests.digest(resolved)])
+    digests.save()
     return found
 
 
-def cache_key(paths: Sequence[str | Path], segmenter: Segmenter, params: BM25Params, thesaurus: bool = True) -> str:
-    """A digest of everything the cached documents and indexes depend on."""
+def cache_key(paths: Sequence[str | Path], segmenter: Segmenter, params: BM25Params, thesaurus: bool = True,
+              root: str | Path | None = None) -> str:
+    """A digest of everything the cached documents and indexes depend on (file digests kept under `root`)."""
     inputs = {
         "format": INDEX_FORMAT_VERSION,
         "code": _source_digest(),
@@ -78,7 +142,7 @@ def cache_key(paths: Sequence[str | Path], segmenter: Segmenter, params: BM25Par
         "segmenter": [segmenter.hmm, segmenter.subwords, sorted(segmenter.words), sorted(segmenter.stopwords)],
         "bm25": asdict(params),
         "thesaurus": _thesaurus_digest() if thesaurus else "off",
-        "corpus": corpus_fingerprint(paths),
+        "corpus": corpus_fingerprint(paths, FileDigests(Path(root).expanduser() if root is not None else None)),
     }
     # surrogatepass: a file name that is not UTF-8 reaches Python as lone surrogates (surrogateescape).
     text = json.dumps(inputs, ensure_ascii=False, sort_keys=True)

@@ -72,7 +72,7 @@ def open_engine(
     paths = [str(p) for p in paths] or [str(embedded_corpus_path())]
     segmenter = segmentation.segmenter(str(cache_dir) if cache_dir is not None else None)
     cache = IndexCache(cache_dir) if cache_dir is not None else None
-    key = cache_key(paths, segmenter, options.bm25, options.expansion.thesaurus) if cache else ""
+    key = cache_key(paths, segmenter, options.bm25, options.expansion.thesaurus, cache.root) if cache else ""
     loaded = cache.load(key, segmenter, options) if cache and not rebuild else None
     if cache and loaded is not None:
         engine, problems = loaded

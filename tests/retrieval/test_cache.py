@@ -365,3 +365,46 @@ def test_thesaurus_setting_rebuilds(tmp_path, corpus):
     on = with_thesaurus(settings)
     assert not open_engine(on, [str(corpus)]).from_cache
     assert not (open_engine(settings, [str(corpus)]).folder / "thesaurus.json").exists()
+
+
+def test_a_relative_and_an_absolute_corpus_path_share_one_cache(tmp_path, corpus, monkeypatch):
+    settings = settings_for(tmp_path)
+    assert not open_engine(settings, [str(corpus)]).from_cache
+    monkeypatch.chdir(corpus.parent)
+    for same in ("corpus", "./corpus/", "../" + corpus.parent.name + "/corpus"):
+        assert open_engine(settings, [same]).from_cache, same
+    assert len(index_folders(settings)) == 1
+
+
+def test_a_file_changed_with_its_size_and_mtime_kept_rebuilds(tmp_path, corpus, monkeypatch):
+    """Digests are trusted on stat alone, but the change time moves with any write."""
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)      # trust the stat of files written just now
+    settings = settings_for(tmp_path)
+    open_engine(settings, [str(corpus)])
+    second = corpus / "second.txt"
+    before = second.stat()
+    second.write_text(second.read_text(encoding="utf-8").replace("粮食生产", "棉花生产"), encoding="utf-8")
+    os.utime(second, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert second.stat().st_size == before.st_size and second.stat().st_mtime_ns == before.st_mtime_ns
+    opened = open_engine(settings, [str(corpus)])
+    assert not opened.from_cache
+    assert "棉花" in opened.engine.index.vocabulary
+
+
+def test_an_unchanged_file_is_not_read_again_for_the_key(tmp_path, corpus, monkeypatch):
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    settings = settings_for(tmp_path)
+    open_engine(settings, [str(corpus)])
+    read: list[Path] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or original(self))
+    assert open_engine(settings, [str(corpus)]).from_cache
+    assert not [p for p in read if p.parent == corpus.resolve()]
+
+
+def test_a_file_hashed_right_after_it_was_written_is_hashed_again(tmp_path, corpus):
+    """Within the racy window a same-size rewrite could keep every stat field: no record is kept."""
+    settings = settings_for(tmp_path)
+    open_engine(settings, [str(corpus)])
+    digests = cache_module.FileDigests(settings.cache_dir)
+    assert str((corpus / "second.txt").resolve()) not in digests._known
