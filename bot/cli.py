@@ -135,8 +135,6 @@ def _eval(engine, args: argparse.Namespace) -> int:
 
 def _quiet_stdout() -> None:
     """Point stdout at /dev/null so flushing at exit does not raise again on the closed pipe."""
-    import os
-
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
 
@@ -157,14 +155,11 @@ def run() -> None:
     Output is flushed and atexit handlers (logging, the console's history) run first; only the
     interpreter's object-by-object teardown is skipped.
     """
-    try:
-        code = main()
-    except BrokenPipeError:   # the reader left (qabot ask --batch … | head): nothing more to say
-        code = EXIT_OK
+    code = main()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (OSError, ValueError):   # a closed pipe, as above
+        except (OSError, ValueError):   # a closed pipe: main() has said all it could
             pass
     atexit._run_exitfuncs()
     os._exit(code)
