@@ -1,0 +1,63 @@
+"""The parser on the gold set of attributions (eval/attributions.yaml): no cue class may fall below the
+precision and recall measured when it last improved (benchmarks/attributions.py prints them)."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+import pytest
+
+from .helpers import CORPUS, ROOT
+
+# Measured figures (precision, recall) per cue class; raise them when the parser gets better.
+FLOORS = {
+    "after_quote": (0.0, 0.0),
+    "all": (0.765, 0.626),
+    "bio": (1.0, 1.0),
+    "bracket_label": (1.0, 0.857),
+    "colon_quote": (0.75, 0.75),
+    "continuation": (0.416, 0.357),
+    "dialogue": (1.0, 1.0),
+    "header_list": (0.333, 0.266),
+    "label": (1.0, 1.0),
+    "narration": (1.0, 1.0),
+    "own_words": (1.0, 1.0),
+    "pronoun": (0.692, 0.562),
+    "qa": (1.0, 1.0),
+    "role_label": (0.058, 0.041),
+    "short_label": (0.875, 0.875),
+    "short_title": (1.0, 0.0),
+    "this": (1.0, 1.0),
+    "title": (1.0, 1.0),
+    "unnamed": (0.0, 1.0),
+    "verb_after": (1.0, 0.788),
+}
+
+
+def _scorer():
+    path = ROOT / "benchmarks" / "attributions.py"
+    spec = importlib.util.spec_from_file_location("attributions", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def tallies():
+    if not (CORPUS / "bulk").is_dir():
+        pytest.skip(f"shared corpus not found beside the checkout ({CORPUS})")
+    scorer = _scorer()
+    return scorer.score(scorer.load())
+
+
+def test_every_gold_article_and_cue_class_is_scored(tallies):
+    assert set(tallies) == set(FLOORS)
+    assert tallies["all"].n >= 250
+
+
+@pytest.mark.parametrize("cue", sorted(FLOORS))
+def test_precision_and_recall_do_not_fall(tallies, cue: str):
+    precision, recall = FLOORS[cue]
+    tally = tallies[cue]
+    assert tally.precision >= precision and tally.recall >= recall, tally.misses
