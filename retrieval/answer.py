@@ -5,15 +5,16 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 
 from . import commands
 from .directory import SpeakerDirectory, SpeakerRef
-from .excerpt import excerpt
+from .excerpt import BoundsTable, excerpt
 from .expand import Expander, ExpansionOptions
 from .index import BM25Index, BM25Params, top_k
-from .models import SPEECH, Answer, Citation, Document, Passage, SpeakerHit, Utterance
+from .models import SPEECH, Answer, Citation, Document, Excerpt, Passage, SpeakerHit, Utterance
 from .options import setting
 from .question import Question, is_english, normalize_question, understand, valid_text
 from .segment import Segmenter
@@ -58,6 +59,7 @@ class Engine:
         options: EngineOptions = EngineOptions(),
         index: BM25Index | None = None,
         title_index: BM25Index | None = None,
+        bounds: BoundsTable | None = None,
     ) -> None:
         self.documents = list(documents)
         self.segmenter = segmenter
@@ -70,11 +72,18 @@ class Engine:
         for i, unit in enumerate(self.units):
             if unit.utterance.kind == SPEECH and unit.utterance.speaker:
                 self._by_speaker[(unit.doc, unit.utterance.speaker)].append(i)
-        self.speech_mask = np.zeros(len(self.units), dtype=bool)
-        self.speech_mask[[i for ids in self._by_speaker.values() for i in ids]] = True
+        # unit -> speaker id (-1: no named speech), ids numbered in (doc, name) order
+        self._speaker_keys = sorted(self._by_speaker)
+        self._speaker_id = {key: k for k, key in enumerate(self._speaker_keys)}
+        turns = [self._by_speaker[key] for key in self._speaker_keys]
+        self.unit_speaker = np.full(len(self.units), -1, dtype=np.int32)
+        self.unit_speaker[np.fromiter((i for ids in turns for i in ids), dtype=np.int64)] = np.repeat(
+            np.arange(len(turns), dtype=np.int32), [len(ids) for ids in turns])
+        self.speech_mask = self.unit_speaker >= 0
         self.unit_doc = np.fromiter((u.doc for u in self.units), dtype=np.int32, count=len(self.units))
         self._title_cache: dict[str, set[str]] = {}
         self._title_index: BM25Index | None = title_index  # from the index cache, else built on first use
+        self.bounds = bounds   # each unit's sentence and token ends; None: cut when an excerpt needs them
         self.expander = Expander(options.expansion, known=lambda word: word in self.index.vocabulary)
 
     def vocabulary_words(self) -> list[str]:
@@ -169,19 +178,31 @@ class Engine:
         return Answer(kind="who", query=question.text, terms=tuple(words), speakers=speakers, passages=passages)
 
     def _prefer(self, hits: list[tuple[int, float]], refs: Sequence[SpeakerRef]) -> list[tuple[int, float]]:
-        keys = {(r.doc, r.name) for r in refs}
-        boost = 1 + self.options.role_boost
-        boosted = [(i, s * boost if self._key(i) in keys else s) for i, s in hits]
-        return sorted(boosted, key=lambda h: (-h[1], h[0]))
+        wanted = [k for r in refs if (k := self._speaker_id.get((r.doc, r.name))) is not None]
+        ids, scores = _arrays(hits)
+        scores = np.where(np.isin(self.unit_speaker[ids], wanted), scores * (1 + self.options.role_boost), scores)
+        order = np.lexsort((ids, -scores))
+        return list(zip(ids[order].tolist(), scores[order].tolist()))
 
     def _rank_speakers(self, hits: list[tuple[int, float]]) -> list[tuple[tuple[int, str], float, list[tuple[int, float]]]]:
-        """(speaker, score, their hits best first): best passage plus a damped sum of the rest."""
-        grouped: dict[tuple[int, str], list[tuple[int, float]]] = defaultdict(list)
-        for hit in hits:  # hits come best first, so each speaker's list is too
-            grouped[self._key(hit[0])].append(hit)
-        damping = self.options.speaker_damping
-        ranked = [(k, sum(s * damping**n for n, (_, s) in enumerate(v)), v) for k, v in grouped.items()]
-        return sorted(ranked, key=lambda r: (-r[1], r[0]))
+        """(speaker, score, their hits best first): best passage plus a damped sum of the rest.
+
+        Grouped with numpy over the unit -> speaker array; speaker ids follow (doc, name) order,
+        so ties go to the same speaker as sorting the keys themselves would.
+        """
+        ids, scores = _arrays(hits)
+        keys = self.unit_speaker[ids]
+        order = np.argsort(keys, kind="stable")        # hits come best first, so each group is too
+        grouped = keys[order]
+        starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(order) else np.empty(0, np.int64)
+        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        totals = np.add.reduceat(scores[order] * self.options.speaker_damping ** rank, starts) if len(order) else scores
+        best = np.lexsort((grouped[starts], -totals))
+        bounds = np.r_[starts, len(order)]
+        ordered_ids, ordered_scores = ids[order].tolist(), scores[order].tolist()
+        return [(self._speaker_keys[grouped[starts[g]]], float(totals[g]),
+                 list(zip(ordered_ids[bounds[g]:bounds[g + 1]], ordered_scores[bounds[g]:bounds[g + 1]])))
+                for g in best.tolist()]
 
     def _speaker_hit(self, key: tuple[int, str], score: float, hits: list[tuple[int, float]], terms) -> SpeakerHit:
         doc, name = key
@@ -276,10 +297,6 @@ class Engine:
             self._title_cache[title] = set(self.segmenter.terms(title))
         return self._title_cache[title]
 
-    def _key(self, unit_id: int) -> tuple[int, str]:
-        unit = self.units[unit_id]
-        return unit.doc, unit.utterance.speaker or ""
-
     def turns_of(self, doc: int, name: str) -> list[int]:
         return list(self._by_speaker.get((doc, name), []))
 
@@ -296,13 +313,19 @@ class Engine:
             speaker=u.speaker,
             role=u.role or (doc.speakers.get(u.speaker) if u.speaker else None),
             text=u.text,
-            excerpt=excerpt(u.text, terms, self.segmenter, self.options.excerpt_sentences,
-                            self.options.excerpt_chars),
+            excerpt=Excerpt(partial(excerpt, u.text, terms, self.segmenter, self.options.excerpt_sentences,
+                                    self.options.excerpt_chars, self.bounds[unit_id] if self.bounds else None)),
             citation=Citation(unit.doc, doc.title, doc.date, doc.page, doc.column, u.section,
                               doc.sections[_section_index(doc, u.section)].title, u.position),
             score=score,
             kind=u.kind,
         )
+
+
+def _arrays(hits: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
+    """(unit ids, scores) of ranked hits as arrays."""
+    return (np.fromiter((i for i, _ in hits), dtype=np.int64, count=len(hits)),
+            np.fromiter((s for _, s in hits), dtype=np.float64, count=len(hits)))
 
 
 def _section_index(doc: Document, number: int) -> int:

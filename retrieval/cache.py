@@ -29,6 +29,7 @@ import numpy as np
 
 from .answer import Engine, EngineOptions
 from .corpus import corpus_files
+from .excerpt import BoundsTable
 from .index import BM25Index, BM25Params
 from .lexicon import CHECK_TEXTS, Lexicon, base_dictionary, lexicon_for
 from .models import Document, Problem, Section, Utterance
@@ -38,7 +39,7 @@ from .store import DamagedStore, load_arrays, pack_strings, save_arrays, unpack_
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT_VERSION = 1
+INDEX_FORMAT_VERSION = 2
 KEEP = 6                       # caches kept per cache directory, most recently used first
 _PREFIX = "index-"
 _TEMP = ".tmp-"
@@ -283,7 +284,7 @@ def new_engine(
     # units be cut, so it starts with an empty index that is replaced right away.
     engine = Engine(documents, segmenter, options, index=BM25Index.build([], options.bm25))
     texts = [unit.utterance.text for unit in engine.units]
-    engine.index = build_index(texts, engine.segmenter, options.bm25, workers, progress)
+    engine.index, engine.bounds = build_index(texts, engine.segmenter, options.bm25, workers, progress)
     engine.title_index  # built now, so that it is cached too
     return engine
 
@@ -328,7 +329,11 @@ class IndexCache:
                 if (folder / "lexicon.json").is_file():
                     root = self.root
                     segmenter.use_lexicon(Lexicon.load(folder, lambda: base_dictionary(root, build=False)))
-                engine = Engine(documents, segmenter, options, index=index, title_index=titles)
+                try:
+                    bounds = BoundsTable.from_arrays(load_arrays(folder, "bounds")[0], index.n_units)
+                except (KeyError, ValueError) as exc:
+                    raise DamagedStore(f"bounds: {exc}") from None
+                engine = Engine(documents, segmenter, options, index=index, title_index=titles, bounds=bounds)
                 # checked now, parsed when a question first needs synonyms
                 if options.expansion.thesaurus:
                     table = load_arrays(folder, "thesaurus")[0]["table"]
@@ -352,6 +357,8 @@ class IndexCache:
         temp.mkdir()
         try:
             size = engine.index.save(temp, "units") + engine.title_index.save(temp, "titles")
+            if engine.bounds is not None:
+                size += save_arrays(temp, "bounds", engine.bounds.arrays(), {})
             # The documents manifest is written last and is what `load` looks for first.
             meta = {"key": key, "format": INDEX_FORMAT_VERSION, "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
             lexicon = lexicon_for(engine.segmenter, self.root, _sample(engine))

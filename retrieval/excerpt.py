@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import NamedTuple
+
+import numpy as np
 
 from .models import Fragment
-from .segment import Segmenter
+from .segment import Segmenter, fold
 
 # A sentence ends at 。！？； (full or half width) or a line break; closing quotes stay with it.
 _SENTENCE = re.compile(r"[^。！？；!?;\n]*(?:[。！？；!?;\n]+[”’」』）)]*|$)")
@@ -16,42 +19,97 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE.findall(text) if s]
 
 
+class Bounds(NamedTuple):
+    """Where a paragraph's sentences and tokens end (character offsets), as excerpts cut it."""
+
+    sentences: Sequence[int]
+    tokens: Sequence[int]
+
+
+def bounds(text: str, segmenter: Segmenter) -> Bounds:
+    """Sentence and token ends of a paragraph, each sentence cut on its own as `Segmenter.tokens` cuts
+    it; computed once at index time so an excerpt is a lookup and a mark-up."""
+    sentence_ends: list[int] = []
+    token_ends: list[int] = []
+    at = 0
+    for sentence in sentences(text) or [text]:
+        for piece in segmenter.pieces(sentence):
+            at += len(piece)
+            token_ends.append(at)
+        sentence_ends.append(at)
+    return Bounds(sentence_ends, token_ends)
+
+
 def excerpt(
     text: str,
     terms: Mapping[str, float],
     segmenter: Segmenter,
     max_sentences: int = 2,
     max_chars: int = 300,
+    cut: Bounds | None = None,
 ) -> tuple[Fragment, ...]:
     """The best matching sentences (in text order) as fragments, matched words flagged.
 
     A sentence ranks by the weights of the distinct question words it holds, so the user's own
-    words (weight 1) outrank synonyms added by expansion.
+    words (weight 1) outrank synonyms added by expansion. `cut` is the paragraph's stored
+    `bounds` (computed here when not given); only sentences holding a question word are marked.
     """
-    parts = sentences(text) or [text]
-    marked = [_mark(s, terms, segmenter) for s in parts]
-    hits = [sum(1 for f in m if f.matched) for m in marked]
-    weight = [sum(_weight(w, terms) for w in {f.text for f in m if f.matched}) for m in marked]
+    cut = cut or bounds(text, segmenter)
+    ends = [int(e) for e in cut.sentences]
+    starts = [0] + ends[:-1]
+    parts = [text[a:b] for a, b in zip(starts, ends)]
+    token_ends = np.asarray(cut.tokens)
+    first = np.searchsorted(token_ends, starts, side="right").tolist() if len(token_ends) else [0] * len(parts)
+    last = np.searchsorted(token_ends, ends, side="right").tolist() if len(token_ends) else [0] * len(parts)
+
+    def mark(i: int) -> list[Fragment]:
+        return _mark(parts[i], starts[i], token_ends[first[i] : last[i]].tolist(), terms, segmenter)
+
+    marked: dict[int, list[Fragment]] = {}
+    hits, weight = [0] * len(parts), [0.0] * len(parts)
+    for i in _candidates(parts, terms):
+        marked[i] = m = mark(i)
+        hits[i] = sum(1 for f in m if f.matched)
+        weight[i] = sum(_weight(w, terms) for w in {f.text for f in m if f.matched})
     ranked = sorted(range(len(parts)), key=lambda i: (-weight[i], -hits[i], i))
     chosen = sorted(i for i in ranked[:max_sentences] if hits[i]) or [0]
     pieces: list[Fragment] = []
     for n, i in enumerate(chosen):
         if n and chosen[n - 1] != i - 1:
             pieces.append(Fragment("…"))
-        pieces.extend(marked[i])
+        pieces.extend(marked[i] if i in marked else mark(i))
     if chosen[-1] != len(parts) - 1 and not parts[chosen[-1]].rstrip().endswith(tuple("。！？；!?;")):
         pieces.append(Fragment("…"))
     return _clip(_merge(pieces), max_chars)
+
+
+def _candidates(parts: Sequence[str], terms: Collection[str]) -> list[int]:
+    """Sentences that may hold a question word: every matched token's term contains one."""
+    if not terms:
+        return []
+    words = [t for t in terms if t]
+    return [i for i, part in enumerate(parts)
+            if any(w in folded for folded in {part.lower(), fold(part).lower()} for w in words)]
 
 
 def plain(fragments: tuple[Fragment, ...]) -> str:
     return "".join(f.text for f in fragments)
 
 
-def _mark(sentence: str, terms: Collection[str], segmenter: Segmenter) -> list[Fragment]:
+def _mark(sentence: str, start: int, ends: list[int], terms: Collection[str], segmenter: Segmenter) -> list[Fragment]:
+    """The sentence's tokens (ending at `ends`, offsets in the paragraph) with matches flagged."""
     if not terms:
         return [Fragment(sentence)]
-    return [Fragment(t.surface, _matches(t.term, terms)) for t in segmenter.tokens(sentence)]
+    folded = fold(sentence)
+    if len(folded) != len(sentence):
+        folded = sentence
+    term_of = segmenter.term_of
+    marked, at = [], 0
+    for end in ends:
+        end -= start
+        marked.append(Fragment(sentence[at:end], _matches(term_of(folded[at:end]), terms)))
+        at = end
+    return marked
 
 
 def _weight(surface: str, terms: Mapping[str, float]) -> float:
@@ -94,3 +152,61 @@ def _clip(pieces: list[Fragment], max_chars: int) -> tuple[Fragment, ...]:
         used += len(text)
     out.append(Fragment("…"))
     return tuple(out)
+
+
+class BoundsTable:
+    """Every paragraph's `Bounds` in four flat arrays (CSR layout), stored with the index."""
+
+    def __init__(self, sentence_ptr: np.ndarray, sentence_ends: np.ndarray,
+                 token_ptr: np.ndarray, token_ends: np.ndarray) -> None:
+        self.sentence_ptr, self.sentence_ends = sentence_ptr, sentence_ends
+        self.token_ptr, self.token_ends = token_ptr, token_ends
+
+    @classmethod
+    def build(cls, texts: Iterable[str], segmenter: Segmenter) -> "BoundsTable":
+        cuts = [bounds(text, segmenter) for text in texts]
+        return cls(_ptr([len(c.sentences) for c in cuts]), _flat([c.sentences for c in cuts]),
+                   _ptr([len(c.tokens) for c in cuts]), _flat([c.tokens for c in cuts]))
+
+    @classmethod
+    def join(cls, parts: Sequence["BoundsTable"]) -> "BoundsTable":
+        """Tables of consecutive batches of paragraphs as one."""
+        def ptr(arrays: list[np.ndarray]) -> np.ndarray:
+            return _ptr(np.concatenate([np.diff(a) for a in arrays]) if arrays else [])
+        return cls(ptr([p.sentence_ptr for p in parts]), _concat([p.sentence_ends for p in parts]),
+                   ptr([p.token_ptr for p in parts]), _concat([p.token_ends for p in parts]))
+
+    def __len__(self) -> int:
+        return len(self.sentence_ptr) - 1
+
+    def __getitem__(self, i: int) -> Bounds:
+        s, t = self.sentence_ptr, self.token_ptr
+        return Bounds(self.sentence_ends[s[i] : s[i + 1]], self.token_ends[t[i] : t[i + 1]])
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {"sentence_ptr": self.sentence_ptr, "sentence_ends": self.sentence_ends,
+                "token_ptr": self.token_ptr, "token_ends": self.token_ends}
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray], n_units: int) -> "BoundsTable":
+        """The table `arrays` gave; ValueError when its parts do not fit together."""
+        table = cls(arrays["sentence_ptr"], arrays["sentence_ends"], arrays["token_ptr"], arrays["token_ends"])
+        if not (len(table.sentence_ptr) == len(table.token_ptr) == n_units + 1
+                and int(table.sentence_ptr[-1]) == len(table.sentence_ends)
+                and int(table.token_ptr[-1]) == len(table.token_ends)):
+            raise ValueError("sentence and token bounds do not match the paragraphs")
+        return table
+
+
+def _ptr(counts: Sequence[int] | np.ndarray) -> np.ndarray:
+    ptr = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=ptr[1:])
+    return ptr
+
+
+def _flat(lists: Sequence[Sequence[int]]) -> np.ndarray:
+    return np.fromiter((x for part in lists for x in part), dtype=np.int32)
+
+
+def _concat(arrays: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(arrays).astype(np.int32) if arrays else np.empty(0, np.int32)

@@ -1,6 +1,7 @@
 """Typed records shared by every step: parsed documents and the engine's answers."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 # Utterance kinds. Only SPEECH by a named speaker counts as evidence for "who" questions.
@@ -73,6 +74,44 @@ class Fragment:
     matched: bool = False
 
 
+class Excerpt(Sequence[Fragment]):
+    """An excerpt's fragments, made on first use: an answer cites more passages than a page shows."""
+
+    __slots__ = ("_make", "_fragments")
+
+    def __init__(self, make: Callable[[], tuple[Fragment, ...]]) -> None:
+        self._make: Callable[[], tuple[Fragment, ...]] | None = make
+        self._fragments: tuple[Fragment, ...] = ()
+
+    @property
+    def fragments(self) -> tuple[Fragment, ...]:
+        make = self._make
+        if make is not None:   # two threads may both make it: the same fragments either way
+            self._fragments = make()
+            self._make = None
+        return self._fragments
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self.fragments[i]
+
+    def __len__(self) -> int:
+        return len(self.fragments)
+
+    def __iter__(self) -> Iterator[Fragment]:
+        return iter(self.fragments)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Excerpt, tuple)):
+            return self.fragments == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.fragments)
+
+    def __repr__(self) -> str:
+        return repr(self.fragments)
+
+
 @dataclass(frozen=True)
 class Citation:
     doc: int                 # index of the document in the corpus
@@ -90,7 +129,7 @@ class Passage:
     speaker: str | None
     role: str | None
     text: str                        # the whole paragraph
-    excerpt: tuple[Fragment, ...]    # the matching sentence(s), matched words flagged
+    excerpt: Sequence[Fragment]      # the matching sentence(s), matched words flagged (often an Excerpt)
     citation: Citation
     score: float = 0.0
     kind: str = SPEECH

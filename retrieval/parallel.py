@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .excerpt import BoundsTable
 from .index import BM25Index, BM25Params, Postings, count_postings, merge_postings
 from .segment import Segmenter
 
@@ -37,22 +38,23 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def segment_postings(
+def segment_units(
     texts: Sequence[str],
     segmenter: Segmenter,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
-) -> Postings:
-    """Postings of every text as `segmenter.terms` cuts it; in parallel when the corpus is large."""
+) -> tuple[Postings, BoundsTable]:
+    """Postings of every text as `segmenter.terms` cuts it, and its excerpt bounds; in parallel when
+    the corpus is large."""
     batches = [texts[i : i + BATCH_UNITS] for i in range(0, len(texts), BATCH_UNITS)]
     workers = available_cores() if workers is None else workers
     if workers <= 1 or len(batches) < 2 or sum(map(len, texts)) < PARALLEL_MIN_CHARS:
         parts = []
         for batch in batches:
-            parts.append(count_postings(map(segmenter.terms, batch)))
+            parts.append(_segment(segmenter, batch))
             if progress:
                 progress(len(batch))
-        return merge_postings(parts)
+        return _joined(parts)
     spec = (segmenter.backend, segmenter.hmm, segmenter.subwords, sorted(segmenter.words),
             sorted(segmenter.stopwords), segmenter.cache_dir)
     parts = []
@@ -61,7 +63,15 @@ def segment_postings(
             parts.append(part)
             if progress:
                 progress(len(batch))
-    return merge_postings(parts)
+    return _joined(parts)
+
+
+def _segment(segmenter: Segmenter, texts: Sequence[str]) -> tuple[Postings, BoundsTable]:
+    return count_postings(map(segmenter.terms, texts)), BoundsTable.build(texts, segmenter)
+
+
+def _joined(parts: Sequence[tuple[Postings, BoundsTable]]) -> tuple[Postings, BoundsTable]:
+    return merge_postings([p for p, _ in parts]), BoundsTable.join([b for _, b in parts])
 
 
 def load_corpus(
@@ -131,9 +141,11 @@ def build_index(
     params: BM25Params = BM25Params(),
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
-) -> BM25Index:
-    """The BM25 index of the texts, segmented on `workers` processes (default: every core)."""
-    return BM25Index.from_counts(segment_postings(texts, segmenter, workers, progress), params)
+) -> tuple[BM25Index, BoundsTable]:
+    """The BM25 index of the texts and their excerpt bounds, segmented on `workers` processes (default:
+    every core)."""
+    postings, cuts = segment_units(texts, segmenter, workers, progress)
+    return BM25Index.from_counts(postings, params), cuts
 
 
 def _start_worker(spec: tuple) -> None:
@@ -144,6 +156,6 @@ def _start_worker(spec: tuple) -> None:
     _worker_segmenter.terms("")  # load the dictionary before the first batch
 
 
-def _count_batch(texts: Sequence[str]) -> Postings:
+def _count_batch(texts: Sequence[str]) -> tuple[Postings, BoundsTable]:
     assert _worker_segmenter is not None
-    return count_postings(map(_worker_segmenter.terms, texts))
+    return _segment(_worker_segmenter, texts)

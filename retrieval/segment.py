@@ -111,16 +111,26 @@ class Segmenter:
         folded = fold(text)
         if len(folded) != len(text):
             folded = text
-        memo = self._memo
         found, at = [], 0
         for piece in self._cut(folded):
-            term = memo.get(piece)
-            if term is None:
-                term = memo[piece] = self._term(piece) or ""
             end = at + len(piece)
-            found.append(Token(text[at:end], term or None))
+            found.append(Token(text[at:end], self.term_of(piece)))
             at = end
         return found
+
+    def pieces(self, text: str) -> list[str]:
+        """The pieces `tokens` cuts the text into (of the folded text where folding keeps its length)."""
+        folded = fold(text)
+        return self._cut(folded if len(folded) == len(text) else text)
+
+    def term_of(self, piece: str) -> str | None:
+        """The index term of one piece `tokens` cut, or None when it is dropped (remembered)."""
+        term = self._memo.get(piece)
+        if term is None:
+            if len(self._memo) > _MEMO_LIMIT:
+                self._memo.clear()
+            term = self._memo[piece] = self._term(piece) or ""
+        return term or None
 
     def terms(self, text: str) -> list[str]:
         """The index terms of a text: what both passages and questions are reduced to.

@@ -156,11 +156,13 @@ def test_parallel_build_is_identical_to_one_process(bulk_sample, monkeypatch):
     monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0)
     monkeypatch.setattr(parallel, "BATCH_UNITS", 200)
     done: list[int] = []
-    two = parallel.build_index(texts, seg, workers=2, progress=done.append)
-    one = parallel.build_index(texts, seg, workers=1)
+    two, two_cuts = parallel.build_index(texts, seg, workers=2, progress=done.append)
+    one, one_cuts = parallel.build_index(texts, seg, workers=1)
     _assert_identical(one, two)
     _assert_identical(one, BM25Index.build([seg.terms(t) for t in texts]))
     assert sum(done) == len(texts)
+    for name, array in one_cuts.arrays().items():
+        assert np.array_equal(array, two_cuts.arrays()[name]), name
 
 
 def _assert_identical(a: BM25Index, b: BM25Index) -> None:

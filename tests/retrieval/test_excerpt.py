@@ -1,0 +1,49 @@
+"""Excerpts from bounds stored at index time: the same tokens and fragments as cutting the text again."""
+from __future__ import annotations
+
+from bot.indexing import open_engine
+from retrieval.excerpt import bounds, excerpt, sentences
+from retrieval.models import Excerpt, Fragment
+
+
+def test_stored_bounds_give_the_tokens_each_sentence_is_cut_into(test_settings, shared_corpus):
+    opened = open_engine(test_settings, [str(shared_corpus / "transcripts")])
+    engine = opened.engine
+    assert engine.bounds is not None and len(engine.bounds) == len(engine.units)
+    fresh = type(engine.segmenter)(engine.segmenter.backend, words=engine.segmenter.words)
+    for i in range(0, len(engine.units), 7):
+        text = engine.units[i].utterance.text
+        stored = engine.bounds[i]
+        parts = sentences(text) or [text]
+        ends = [t.surface for part in parts for t in fresh.tokens(part)]
+        cut = [text[a:b] for a, b in zip([0, *stored.tokens[:-1]], stored.tokens)]
+        assert cut == ends, text
+        assert list(stored.sentences) == [sum(map(len, parts[: n + 1])) for n in range(len(parts))]
+
+
+def test_an_excerpt_from_stored_bounds_equals_one_cut_afresh(transcripts_engine):
+    engine = transcripts_engine
+    terms = [{"发展": 1.0}, {"农民": 1.0, "群众": 0.5}, {"腐败": 1.0, "惩治腐败": 1.0}, {}]
+    for i in range(0, len(engine.units), 11):
+        text = engine.units[i].utterance.text
+        for weighted in terms:
+            assert excerpt(text, weighted, engine.segmenter, 2, 300, engine.bounds[i]) == \
+                excerpt(text, weighted, engine.segmenter, 2, 300), text
+
+
+def test_bounds_of_an_empty_paragraph(seed_engine):
+    assert list(bounds("", seed_engine.segmenter).tokens) == []
+    assert excerpt("", {"x": 1.0}, seed_engine.segmenter) == ()
+
+
+def test_an_excerpt_is_made_when_first_read_and_once():
+    made: list[int] = []
+
+    def make() -> tuple[Fragment, ...]:
+        made.append(1)
+        return (Fragment("腐败", True), Fragment("问题"))
+
+    lazy = Excerpt(make)
+    assert made == []
+    assert lazy == (Fragment("腐败", True), Fragment("问题")) and "".join(f.text for f in lazy) == "腐败问题"
+    assert len(lazy) == 2 and made == [1]
