@@ -151,10 +151,11 @@ def cache_key(paths: Sequence[str | Path], segmenter: Segmenter, params: BM25Par
 
 
 def _source_digest() -> str:
-    """The package's own sources: a change to parsing or indexing code must not reuse old output."""
+    """The package's own sources, subpackages included (the parser is retrieval/parse/): a change to
+    parsing or indexing code must not reuse old output."""
     digest = hashlib.sha1()
-    for file in sorted(_PACKAGE.glob("*.py")):
-        digest.update(file.name.encode())
+    for file in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(file.relative_to(_PACKAGE).as_posix().encode())
         digest.update(file.read_bytes())
     return digest.hexdigest()
 

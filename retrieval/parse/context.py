@@ -6,17 +6,22 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..models import QUESTION, SPEECH
+from .attrib import find_attribution
 from .floor import last_mention
-from .names import ROLE_SUFFIXES, ends_with_role, split_subject, valid_name
+from .names import ROLE_SUFFIXES, dotted_name, ends_with_role, label_person, split_subject, valid_name
 
 _C = "\u4e00-\u9fff"
 _NOPUNCT = r"[^，。！？；：“”\s]"
 
 # ---------------------------------------------------------------- label turns ("Name（role）：")
-LABEL = re.compile(rf"^(?P<name>[{_C}·]{{1,8}}?)(?:（(?P<role>[^（）]{{1,40}})）)?(?P<ans>答)?[：:](?P<rest>.*)$", re.S)
+LABEL = re.compile(rf"^(?P<name>[{_C}·]{{1,12}}?)(?:（(?P<role>[^（）]{{1,40}})）)?(?P<ans>答)?[：:](?P<rest>.*)$", re.S)
 BARE_LABEL = re.compile(rf"^(?P<name>[{_C}]{{2,4}})（(?P<role>[^（）]{{2,30}})）(?P<rest>[^：:].*)$", re.S)
 TRAILING_LABEL = re.compile(rf"^(?P<rest>.*[。！？…”])(?P<name>[{_C}]{{2,4}})（(?P<role>[^（）]{{2,30}})）$", re.S)
 _ALIAS = re.compile(rf"以下简称(?P<alias>[{_C}]{{1,2}})）?")
+# A label that is a role phrase ending in a name ("青海省河南蒙古族自治县县长阿琼："): up to 40 characters, no punctuation.
+ROLE_LABEL = re.compile(rf"^(?P<label>[{_C}、·]{{4,40}}?)[：:](?P<rest>.*)$", re.S)
+# A header list of the people who speak: "叶海林（中国社会科学院…副院长）" or "国家统计局总经济师    姚景源" alone on a line.
+_LISTED = re.compile(rf"^(?P<name>[{_C}·]{{2,12}})（(?P<role>[^（）]{{2,40}})）$|^(?P<role2>[{_C}、]{{2,30}})[ \u3000]{{2,}}(?P<name2>[{_C}·]{{2,8}})$")
 BIO = re.compile(r"^[^：]{2,8}：[男女][，,]")
 # ---------------------------------------------------------------- questions
 QUESTION_LABEL = re.compile(
@@ -33,6 +38,7 @@ _TITLE_START = re.compile(rf"(?:^|(?<=[《“——：:，、]))([{_C}]{{3}})")
 _ALONE_CHARS = frozenset("，。！？；：、“”（）\n 说在对的和与等也还")
 _ALONE_WORDS = ("代表", "委员", "总理", "主席", "书记", "部长", "省长", "市长", "同志", "先生", "女士", "认为", "表示", "指出",
                 "强调")
+_RECURS = 4  # a name met this often is the article's person, role or not
 TITLE_PREFIX = frozenset("副代总前原老新")
 
 
@@ -57,6 +63,7 @@ class Context:
     aliases: dict[str, str] = field(default_factory=dict)
     labels: Counter = field(default_factory=Counter)
     bare_labels: int = 0
+    listed: dict[str, str] = field(default_factory=dict)  # header-list names and their roles
     has_questions: bool = False
     known: set[str] = field(default_factory=set)
     current: Turn | None = None     # the open turn later unlabelled paragraphs continue
@@ -104,8 +111,11 @@ class Context:
 
     def vouched(self, name: str) -> bool:
         """A bare name ("唐克说，") counts when the document already knows it as a person: a speaker, a name
-        next to a role word anywhere, or a name the title gives the floor ("王家瑞部长谈…", "钱其琛会见…")."""
-        if name in self.known or name in self.title_people:
+        next to a role word anywhere, a name the title gives the floor ("王家瑞部长谈…", "钱其琛会见…"), or a
+        name the article keeps coming back to ("艾夏说：" in a story that names 艾夏 many times)."""
+        if name in self.known or name in self.title_people or name in self.listed:
+            return True
+        if self.count(name) >= _RECURS and self.alone(name):
             return True
         found = self._vouched.get(name)
         if found is None:
@@ -206,6 +216,14 @@ def new_context(title: str, paragraphs: list[str]) -> Context:
             m = LABEL.match(p)
             if m:
                 ctx.labels[m["name"]] += 1
+            m = ROLE_LABEL.match(p)
+            found = label_person(m["label"]) if m and len(m["label"]) > 4 else None
+            if found and not find_attribution(p):
+                ctx.labels[found[0]] += 1
+        elif len(p) <= 60 and ("（" in p or "  " in p or "\u3000" in p):
+            listed = _listed(p)
+            if listed:
+                ctx.listed.setdefault(*listed)
         if (p[:1] in "问答●" or "记者" in p[:18]) and QUESTION_LABEL.match(p):
             ctx.has_questions = True
         if ("（" in p[2:5] or p.endswith("）")) and (usable_bare_label(match_bare(p)) or usable_bare_label(match_trailing(p))):
@@ -239,6 +257,21 @@ def match_bare(p: str) -> re.Match[str] | None:
 def match_trailing(p: str) -> re.Match[str] | None:
     """text…Name（role）: the paragraph ends with a bracket."""
     return TRAILING_LABEL.match(p) if p.endswith("）") and "（" in p[-33:] else None
+
+
+def listed_line(p: str) -> bool:
+    """True for a header-list line ("叶海林（…副院长）", "国家统计局总经济师    姚景源"): narration, not a heading."""
+    return len(p) <= 60 and ("（" in p or "  " in p or "\u3000" in p) and _listed(p) is not None
+
+
+def _listed(p: str) -> tuple[str, str] | None:
+    """(name, role) of a header-list line, or None."""
+    m = _LISTED.match(p)
+    if not m:
+        return None
+    name, role = (m["name"], m["role"]) if m["name"] else (m["name2"], m["role2"])
+    person = valid_name(name) or dotted_name(name) or label_person(role + name) is not None
+    return (name, role) if person and not ends_with_role(name) else None
 
 
 def _add_alias(ctx: Context, before: str, alias: str) -> None:

@@ -139,8 +139,12 @@ def split_subject(subject: str) -> tuple[str, str, bool] | None:
     core = subject[: len(subject) - len(suffix)]
     if core.endswith("族）"):
         core = _ETHNIC_TAIL.sub("", core)
-    if _joint(core) or core[:1] in "他她我你" or _ADDRESSEE.search(core.rsplit("的", 1)[-1]):
+    if _joint(core) or core[:1] in "他她我你":
         return None
+    addressed = _ADDRESSEE.search(core.rsplit("的", 1)[-1])
+    if addressed:  # "杨群对护士长说": the name before 对 speaks; "他对…法官江静说": the name after it does not
+        before = core[:addressed.start()]
+        return (before, "", False) if addressed.start() > 0 and valid_name(before) else None
     fallback: tuple[str, str, bool] | None = None
     for size in (3, 2, 4):  # a role word right before the name decides; else the longest name wins
         name, rest = core[-size:], core[:-size]
@@ -151,6 +155,36 @@ def split_subject(subject: str) -> tuple[str, str, bool] | None:
         if fallback is None and (suffix or rest == "" or rest.endswith(_BOUNDARY_TAIL)):
             fallback = (name, suffix or clean_role(rest), bool(suffix))
     return fallback
+
+
+_LABEL_ROLES = _MULTI_SET | frozenset(ROLE_SUFFIXES)
+
+
+def label_person(label: str) -> tuple[str, str] | None:
+    """(name, role) for a turn label that ends in a person's name after a role ("…自治县县长阿琼",
+    "内蒙古…村农民裴云魁", "全国人大常委会法工委发言人、研究室主任臧铁伟"); None when no role stands before it.
+
+    The name is told by its shape: 2-3 characters right after a role word, so a surname no table
+    lists (权亚红) still counts."""
+    found = split_subject(label)
+    if found and found[2] and found[1]:
+        return found[0], found[1]
+    for size in (3, 2):
+        name, rest = label[-size:], label[:-size]
+        if len(rest) >= 2 and rest[-2:] in _LABEL_ROLES and _name_chars(name):
+            return name, clean_role(rest)
+    return None
+
+
+def _name_chars(name: str) -> bool:
+    """Characters a Chinese given name may have: CJK, none of the phrase characters."""
+    return all("\u4e00" <= ch <= "\u9fff" and ch not in BAD_NAME_CHARS for ch in name) and name not in NOT_NAMES
+
+
+def dotted_name(name: str) -> bool:
+    """A transliterated name with a middle dot ("赫克马图拉·阿扎米"): CJK parts of 1-8 characters."""
+    parts = name.split("·")
+    return 2 <= len(parts) <= 3 and all(1 <= len(p) <= 8 and all("\u4e00" <= c <= "\u9fff" for c in p) for p in parts)
 
 
 def _joint(core: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from ..models import NARRATION, Section, Utterance
-from .context import Turn, new_context
+from .context import Turn, listed_line, new_context
 from .front import front
 from .lines import Line, cut_off, heading_shape
 from .roles import finish
@@ -30,14 +30,16 @@ def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]
     previous: Line | None = None  # the last line kept as a paragraph, None after a heading
     for i, line in enumerate(rest):
         broken = previous is not None and cut_off(previous)
-        if heads[i] and not broken and (_UNPUNCTUATED.search(line.text) is None or detect(line.text, ctx) is None):
+        aside = line.signature or bool(ctx.listed) and listed_line(line.text)  # a signature or a header-list line
+        if heads[i] and not aside and not broken \
+                and (_UNPUNCTUATED.search(line.text) is None or detect(line.text, ctx) is None):
             groups.append((line.text, []))
             previous = None
             ctx.paragraph += 1  # a heading parts a dialogue
             continue
-        previous = line
-        turns = [Turn(None, None, line.text, NARRATION)] if line.signature else attribute(line.text, ctx, broken)
-        if line.signature:
+        previous = None if aside and not line.signature else line  # a list line finishes no sentence
+        turns = [Turn(None, None, line.text, NARRATION)] if aside else attribute(line.text, ctx, broken)
+        if aside:
             ctx.close(turns[0])
         number = len(groups) - 1
         for t in turns:

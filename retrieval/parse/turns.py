@@ -6,10 +6,10 @@ from dataclasses import dataclass, replace
 
 from ..models import NARRATION, QUESTION, SPEECH
 from .attrib import ADV_ATOMS, DATELINE, VERB_F, VERB_P, find_attribution, inner_attributions
-from .context import (BIO, LABEL, QUESTION_LABEL, Context, Turn, asks, has_label_colon, match_bare,
+from .context import (BIO, LABEL, QUESTION_LABEL, ROLE_LABEL, Context, Turn, asks, has_label_colon, match_bare,
                             match_trailing, usable_bare_label)
 from .floor import find_claims
-from .names import ROLE_ENDINGS, split_subject, valid_name
+from .names import ROLE_ENDINGS, label_person, split_subject, valid_name
 
 # Labels that look like names but introduce captions, credits or letters, not speech.
 _LABEL_STOP = frozenset("""图片 制图 版式设计 数据来源 编者按 本版制图 图片说明 栏目投稿邮箱 图片来源 电子邮箱 图为 传真 人物
@@ -191,10 +191,10 @@ def _question(p: str, ctx: Context) -> Step | None:
 
 
 def _label(p: str, ctx: Context) -> Step | None:
-    """Name（role）：… / Name答：… / 霍：… (an alias from the intro)."""
+    """Name（role）：… / Name答：… / 霍：… (an alias from the intro) / role+Name：…"""
     m = LABEL.match(p) if has_label_colon(p) else None
     if not m or not m["rest"].strip():
-        return None
+        return _role_label(p, ctx) if has_label_colon(p) else None
     name, role = m["name"], m["role"]
     if name == "主持人":
         return Step(Turn("主持人", None, m["rest"].strip(), QUESTION), True)
@@ -203,8 +203,18 @@ def _label(p: str, ctx: Context) -> Step | None:
     name = ctx.aliases.get(name, name)
     rest = m["rest"].strip()
     if not _label_ok(name, role, ctx) or _headline(rest):
-        return None
-    return Step(Turn(name, role, rest, SPEECH), True)
+        return _role_label(p, ctx)
+    return Step(Turn(name, role or ctx.listed.get(name), rest, SPEECH), True)
+
+
+def _role_label(p: str, ctx: Context) -> Step | None:
+    """"武汉市人大常委会主任赵零：…": a label that is a role phrase ending in a person's name."""
+    m = ROLE_LABEL.match(p)
+    found = label_person(m["label"]) if m and len(m["label"]) > 4 else None
+    rest = m["rest"].strip() if m else ""
+    if not found or not rest or _headline(rest) or m["label"] in _LABEL_STOP or find_attribution(p):
+        return None  # "…陈彬藩委员指出：" is reported speech, not a label
+    return Step(Turn(found[0], found[1] or None, rest, SPEECH), True)
 
 
 def _headline(text: str) -> bool:
@@ -216,7 +226,7 @@ def _label_ok(name: str, role: str | None, ctx: Context) -> bool:
     """Whether a "Name：" label names a speaker rather than a caption or list label."""
     if name in _LABEL_STOP or name.endswith(("说", "认为", "指出", "表示")) or len(name) < 2:
         return False
-    if name in ctx.known or name in ctx.aliases.values():
+    if name in ctx.known or name in ctx.aliases.values() or name in ctx.listed:
         return True
     if role is not None:
         person = valid_name(name) or ctx.labels[name] >= 2 or role.endswith(ROLE_ENDINGS) or "、" in role

@@ -11,26 +11,26 @@ from .helpers import CORPUS, ROOT
 
 # Measured figures (precision, recall) per cue class; raise them when the parser gets better.
 FLOORS = {
-    "after_quote": (0.0, 0.0),
-    "all": (0.765, 0.626),
+    "after_quote": (1.0, 0.5),
+    "all": (0.974, 0.887),
     "bio": (1.0, 1.0),
     "bracket_label": (1.0, 0.857),
-    "colon_quote": (0.75, 0.75),
-    "continuation": (0.416, 0.357),
+    "colon_quote": (0.875, 0.875),
+    "continuation": (1.0, 0.857),
     "dialogue": (1.0, 1.0),
-    "header_list": (0.333, 0.266),
+    "header_list": (1.0, 1.0),
     "label": (1.0, 1.0),
     "narration": (1.0, 1.0),
     "own_words": (1.0, 1.0),
-    "pronoun": (0.692, 0.562),
+    "pronoun": (0.857, 0.75),
     "qa": (1.0, 1.0),
-    "role_label": (0.058, 0.041),
-    "short_label": (0.875, 0.875),
+    "role_label": (1.0, 1.0),
+    "short_label": (1.0, 1.0),
     "short_title": (1.0, 0.0),
     "this": (1.0, 1.0),
     "title": (1.0, 1.0),
     "unnamed": (0.0, 1.0),
-    "verb_after": (1.0, 0.788),
+    "verb_after": (1.0, 0.942),
 }
 
 

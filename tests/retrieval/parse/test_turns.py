@@ -270,3 +270,45 @@ def test_host_alone_and_alias_in_intro():
     doc = parse_text(text)[0]
     assert doc.metadata["主持人"] == "本报编辑部主任赵七"
     assert doc.speakers == {"吴子恒": "工会主席"}
+
+
+# ---------------------------------------------------------------- labels by shape, not by list
+
+
+def test_role_before_name_label_is_a_turn_and_the_short_label_follows():
+    doc = parse_text(article(body("记者：今年的经济形势怎么样？", "武汉市人大常委会主任赵零：今年的形势总体是好的。",
+                                  "我们还要继续努力。", "记者：明年呢？", "赵零：明年会更好。")))[0]
+    assert [(u.speaker, u.role, u.kind) for u in doc.utterances] == [
+        ("记者", None, QUESTION), ("赵零", "武汉市人大常委会主任", SPEECH), ("赵零", "武汉市人大常委会主任", SPEECH),
+        ("记者", None, QUESTION), ("赵零", "武汉市人大常委会主任", SPEECH)]
+    assert doc.utterances[1].text == "今年的形势总体是好的。"
+
+
+def test_role_label_with_a_surname_no_table_lists():
+    doc = parse_text(article(body("陕西宝鸡广元路南社区干部权亚红：我们把群众的烦心事作为头等大事。",
+                                  "内蒙古达拉特旗中和西镇官井村农民裴云魁：我今年57岁，还能栽近10年树。")))[0]
+    assert [(u.speaker, u.role) for u in doc.utterances] == [("权亚红", "陕西宝鸡广元路南社区干部"),
+                                                             ("裴云魁", "内蒙古达拉特旗中和西镇官井村农民")]
+
+
+def test_reported_speech_with_a_colon_is_not_a_role_label():
+    doc = parse_text(article(body("全国侨联副主席陈彬藩委员指出：李鹏总理在报告中就香港问题发表的意见很好。")))[0]
+    assert [u.speaker for u in doc.utterances] == ["陈彬藩"]
+
+
+def test_header_list_gives_roles_and_vouches_for_dotted_names():
+    doc = parse_text(article(body(
+        "本报邀请几位学者座谈。", "国家统计局总经济师    姚景源", "赫克马图拉·阿扎米（阿富汗冲突与和平研究中心副主任）",
+        "记者：今年的经济形势怎么样？", "姚景源：今年的形势总体是好的。", "赫克马图拉·阿扎米：阿富汗问题异常复杂。",
+        "姚景源：困难是有的。")))[0]
+    assert [(u.speaker, u.role, u.kind) for u in doc.utterances] == [
+        (None, None, NARRATION), (None, None, NARRATION), (None, None, NARRATION), ("记者", None, QUESTION),
+        ("姚景源", "国家统计局总经济师", SPEECH), ("赫克马图拉·阿扎米", "阿富汗冲突与和平研究中心副主任", SPEECH),
+        ("姚景源", "国家统计局总经济师", SPEECH)]
+    assert [s.title for s in doc.sections] == [""]  # the list lines are not headings
+
+
+def test_a_name_the_story_keeps_coming_back_to_speaks_without_a_role():
+    doc = parse_text(article(body("艾夏与田鹏都在医院上班，艾夏在八楼，田鹏在九楼。", "艾夏在微信里跟丈夫说：“有些想念家里的饭菜了。”",
+                                  "田鹏说：“你出来看看就知道了。”", "艾夏说：“你放下吧。”", "田鹏对艾夏说：“趁热吃。”")))[0]
+    assert [u.speaker for u in doc.utterances] == [None, "艾夏", "田鹏", "艾夏", "田鹏"]
