@@ -9,6 +9,8 @@ from retrieval import OPENING, Answer, Citation, DocInfo, Fragment, Passage, Sec
 
 TELEGRAM_LIMIT = 4096
 
+SCOPE_LABEL = "问题所指的文章："
+
 # Styles of spans; each renderer maps them to its own markup.
 PLAIN, BOLD, MATCH, ITALIC = "", "b", "m", "i"
 
@@ -33,6 +35,9 @@ def blocks(answer: Answer) -> list[Block]:
         out.append([[Span(line)] for line in answer.message.split("\n")])
     for note in answer.notes:
         out.append([[Span(note, ITALIC)]])
+    if answer.scope:
+        named = "、".join(f"《{d.title}》 {d.date}" for d in answer.scope)
+        out.append([[Span(f"{SCOPE_LABEL}{named}", ITALIC)]])
     builder = _BUILDERS.get(answer.kind)
     if builder:
         out.extend(builder(answer))
@@ -297,6 +302,7 @@ def to_json(answer: Answer) -> dict:
         "passages": [_passage_json(p) for p in answer.passages],
         "sections": [_section_json(s) for s in answer.sections],
         "documents": [vars(d).copy() for d in answer.documents],
+        "scope": [vars(d).copy() for d in answer.scope],
     }
 
 

@@ -16,7 +16,9 @@ from .expand import Expander, ExpansionOptions
 from .index import BM25Index, BM25Params, top_k
 from .models import SPEECH, Answer, Citation, Document, Excerpt, Passage, SpeakerHit, Utterance
 from .options import setting
+from .phrase import Phrases, phrases, rerank
 from .question import Question, is_english, normalize_question, understand, valid_text
+from .scope import naming_words, narrow
 from .segment import Segmenter
 
 
@@ -40,6 +42,10 @@ class EngineOptions:
     min_relative_score: float = setting(0.25, low=0, high=1, help="speakers under this share of the best are left out")
     title_weight: float = setting(1.5, low=0, help="share of the article title's match added to a matching passage")
     role_boost: float = setting(0.5, low=0, help="who-questions naming a role: its holders' passages count 1 + this")
+    phrase_weight: float = setting(0.0, low=0, help="a passage holding the question's text as written scores x (1 + this x share held)")
+    phrase_min_chars: int = setting(3, low=2, high=20, help="shortest run of the question's characters that counts as phrase evidence")
+    subword_weight: float = setting(1.0, low=0, high=1, help="weight of a question word's dictionary sub-words (惩治腐败 -> 腐败) against the whole word's 1")
+    scope_min_score: float = setting(1.0, low=0, help="title-and-year match an article needs before it narrows a role or name to its speakers")
     expansion: ExpansionOptions = field(default_factory=ExpansionOptions)
 
 
@@ -115,22 +121,47 @@ class Engine:
         if english:
             question = replace(question, text=text, who=question.who or bool(_ENGLISH_WHO.search(text)))
         terms = tuple(dict.fromkeys(self.segmenter.terms(question.topic)))
-        if question.who:
-            return self._who(question, terms)
-        return self._passages(question, terms)
+        question, scope = self._scoped(question)
+        said = Phrases((), ()) if english else phrases(question.topic, question.text)
+        answer = self._who(question, terms, said) if question.who else self._passages(question, terms, said)
+        if not scope:
+            return answer
+        return replace(answer, scope=tuple(commands.doc_info(self, d) for d in scope))
+
+    def _scoped(self, question: Question) -> tuple[Question, tuple[int, ...]]:
+        """The question with the speakers it names or describes kept to the article it names, if any."""
+        refs = question.speakers or question.preferred
+        words = [t for w in naming_words(question.topic) for t in self.segmenter.terms(w)]
+        if not refs or not words:
+            return question, ()
+        scope = narrow(refs, lambda: self._title_scores(words), self.options.scope_min_score)
+        if not scope.docs:
+            return question, ()
+        if question.speakers:
+            return replace(question, speakers=scope.refs), scope.docs
+        return replace(question, preferred=scope.refs), scope.docs
+
+    def _title_scores(self, terms: Sequence[str]) -> np.ndarray:
+        """Each article's BM25 on its title and year for the question's own words."""
+        doc_ids, doc_scores = self.title_index.scores(list(terms), [1.0] * len(terms))
+        scores = np.zeros(len(self.documents))
+        scores[doc_ids] = doc_scores
+        return scores
 
     def _query(self, terms: Sequence[str]) -> tuple[list[str], list[float]]:
-        return self.expander.expand(terms)
+        words, weights = self.expander.expand(terms)
+        return words, subwords_below(words, weights, set(terms), self.options.subword_weight)
 
     def _search_sections(self, question: Question, words: Sequence[str], weights: Sequence[float],
-                         allowed: np.ndarray, k: int) -> list[tuple[int, float]]:
+                         allowed: np.ndarray, k: int, said: Phrases) -> list[tuple[int, float]]:
         """Search the section the question names; the whole corpus when that section has no match."""
-        hits = self._search(words, weights, allowed & self._section_mask(question), k)
+        hits = self._search(words, weights, allowed & self._section_mask(question), k, said)
         if hits or (not question.section_hint and question.section_number is None):
             return hits
-        return self._search(words, weights, allowed, k)
+        return self._search(words, weights, allowed, k, said)
 
-    def _search(self, words: Sequence[str], weights: Sequence[float], allowed: np.ndarray, k: int) -> list[tuple[int, float]]:
+    def _search(self, words: Sequence[str], weights: Sequence[float], allowed: np.ndarray, k: int,
+                said: Phrases = Phrases((), ())) -> list[tuple[int, float]]:
         """Best units by BM25 on their text, plus a share of their article title's BM25.
 
         The title counts only for passages that match on their own text: it says which
@@ -144,7 +175,11 @@ class Engine:
             bonus = np.zeros(len(self.documents))
             bonus[doc_ids] = doc_scores
             scores = scores + self.options.title_weight * bonus[self.unit_doc[ids]]
-        return top_k(ids, scores, k)
+        if not said or not self.options.phrase_weight and not said.quotations:
+            return top_k(ids, scores, k)
+        pool = top_k(ids, scores, max(k, self.options.candidates))   # phrase evidence reorders the best
+        text_of = lambda i: self.units[i].utterance.text  # noqa: E731
+        return rerank(pool, text_of, said, self.options.phrase_weight, self.options.phrase_min_chars)[:k]
 
     @property
     def title_index(self) -> BM25Index:
@@ -156,14 +191,14 @@ class Engine:
 
     # ------------------------------------------------------------ who
 
-    def _who(self, question: Question, terms: tuple[str, ...]) -> Answer:
+    def _who(self, question: Question, terms: tuple[str, ...], said: Phrases) -> Answer:
         if not terms:
             if question.speakers or question.preferred:
                 return self._speakers_as_answer(question, question.speakers or question.preferred)
             return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
         words, weights = self._query(terms)
         allowed = self.speech_mask & self._mask(question.speakers)
-        hits = self._search_sections(question, words, weights, allowed, self.options.candidates)
+        hits = self._search_sections(question, words, weights, allowed, self.options.candidates, said)
         weighted = dict(zip(words, weights))
         if not hits:
             return self._nothing(question, terms)
@@ -228,14 +263,14 @@ class Engine:
 
     # ------------------------------------------------------------ passages
 
-    def _passages(self, question: Question, terms: tuple[str, ...]) -> Answer:
+    def _passages(self, question: Question, terms: tuple[str, ...], said: Phrases) -> Answer:
         if question.speakers and not terms:
             return commands.speaker_turns(self, question.speakers, query=question.text)
         if not terms:
             return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
         words, weights = self._query(terms)
         allowed = self._mask(question.speakers)
-        hits = self._search_sections(question, words, weights, allowed, self.options.max_passages)
+        hits = self._search_sections(question, words, weights, allowed, self.options.max_passages, said)
         if not hits:
             return self._nothing(question, terms)
         weighted = dict(zip(words, weights))
@@ -326,6 +361,16 @@ def _arrays(hits: list[tuple[int, float]]) -> tuple[np.ndarray, np.ndarray]:
     """(unit ids, scores) of ranked hits as arrays."""
     return (np.fromiter((i for i, _ in hits), dtype=np.int64, count=len(hits)),
             np.fromiter((s for _, s in hits), dtype=np.float64, count=len(hits)))
+
+
+def subwords_below(words: Sequence[str], weights: Sequence[float], own: set[str], factor: float) -> list[float]:
+    """Weights with the question's sub-words (选举 inside 差额选举) scaled by `factor`: the whole word
+    as written is the better evidence."""
+    if factor == 1.0:
+        return list(weights)
+    whole = [w for w in own if len(w) > 2]
+    return [wt * factor if w in own and any(w != o and w in o for o in whole) else wt
+            for w, wt in zip(words, weights)]
 
 
 def _section_index(doc: Document, number: int) -> int:

@@ -95,7 +95,7 @@ def help_answer(engine: Engine) -> Answer:
         "  在多篇文章时，用 @编号 指定文章，例如 /section 2@3、/speaker 张三@3",
         "  /help — 显示本说明",
     ]
-    return Answer(kind="help", message="\n".join(lines), documents=tuple(_doc_info(engine, i) for i in range(min(len(docs), 10))))
+    return Answer(kind="help", message="\n".join(lines), documents=tuple(doc_info(engine, i) for i in range(min(len(docs), 10))))
 
 
 def _examples(engine: Engine) -> list[str]:
@@ -193,19 +193,19 @@ def documents(engine: Engine, arg: str, query: str) -> Answer:
     if arg.isdigit() and 1 <= int(arg) <= len(engine.documents):
         d = int(arg) - 1
         document = engine.documents[d]
-        return Answer(kind="section_list", query=query, documents=(_doc_info(engine, d),),
+        return Answer(kind="section_list", query=query, documents=(doc_info(engine, d),),
                       sections=tuple(_section_info(document, d, s.number) for s in document.sections),
                       speakers=tuple(engine.ref_hit(r) for r in engine.directory.refs if r.doc == d))
-    matches = tuple(_doc_info(engine, i) for i, doc in enumerate(engine.documents) if arg in doc.title)
+    matches = tuple(doc_info(engine, i) for i, doc in enumerate(engine.documents) if arg in doc.title)
     if not matches:
         return Answer(kind="empty", query=query, message=f"没有标题含“{arg}”的文章，也没有这个编号。发送 /doc 查看列表。")
     return Answer(kind="doc_list", query=query, documents=matches)
 
 
 def _doc_list(engine: Engine) -> tuple[DocInfo, ...]:
-    return tuple(_doc_info(engine, i) for i in range(len(engine.documents)))
+    return tuple(doc_info(engine, i) for i in range(len(engine.documents)))
 
 
-def _doc_info(engine: Engine, d: int) -> DocInfo:
+def doc_info(engine: Engine, d: int) -> DocInfo:
     doc = engine.documents[d]
     return DocInfo(d + 1, doc.title, doc.date, doc.page, len(doc.speakers), len(doc.utterances))

@@ -106,9 +106,14 @@ class SpeakerDirectory:
             if start is not None:
                 partner = text[:start].endswith(_PARTNER_BEFORE)
                 (context if partner else named).extend(self._by_name[key])
+        longest = 0
         for key in self._longest_first(self._by_role, text):
             if self._take(text, key, spans) is not None:
-                described.extend(self._by_role[key])
+                # Of several role words (两会代表委员……辽宁省省长), the longest says whom the question means;
+                # the shorter ones are still cut from the topic.
+                longest = longest or len(key)
+                if len(key) == longest:
+                    described.extend(self._by_role[key])
         unique = lambda refs: tuple(dict.fromkeys(refs))  # noqa: E731
         return Mention(unique(named), unique(context), unique(described), spans)
 

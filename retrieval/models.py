@@ -179,6 +179,7 @@ class Answer:
     sections: tuple[SectionInfo, ...] = ()
     documents: tuple[DocInfo, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    scope: tuple[DocInfo, ...] = ()   # the article(s) the question named, when that chose among speakers
 
 
 ANSWER_KINDS = (

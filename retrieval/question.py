@@ -21,6 +21,7 @@ _SPACES = re.compile(r"\s+")
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_QUOTATION = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』")
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def is_english(text: str) -> bool:
 
 def understand(text: str, directory: SpeakerDirectory) -> Question:
     """Split a question into its kind, its speaker and section filters and its topic."""
-    mention = directory.find_in(text)
+    mention = directory.find_in(_QUOTATION.sub(lambda m: "\u3000" * len(m.group()), text))  # a quotation's names are its text
     who = bool(_WHO.search(text))
     topic = _cut_spans(text, mention.spans)
     topic, hint, number = _section_reference(topic)

@@ -111,3 +111,11 @@ def test_quote_marks_follow_the_excerpts_own_quotation():
     assert shown("不坚决惩治腐败。”") == "“不坚决惩治腐败。”"          # its opening came before the excerpt
     assert shown("“坚持密切联系群众，…") == "“坚持密切联系群众，…”"    # it closes after the excerpt
     assert shown("他说：“好。”") == "“他说：‘好。’”"                  # nested: single marks inside
+
+
+def test_the_article_a_question_named_is_said_in_every_output(transcripts_engine):
+    answer = transcripts_engine.ask("在河南省委的学习会上，纪委书记说了什么？")
+    assert "问题所指的文章：《" in render_plain(answer).splitlines()[0]
+    assert "河南" in render_plain(answer).splitlines()[0]
+    assert "问题所指的文章：" in render_html_pages(answer)[0]
+    assert "河南" in to_json(answer)["scope"][0]["title"]

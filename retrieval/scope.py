@@ -1,0 +1,59 @@
+"""Question scope: the article a question names picks out which holder of a role it means.
+
+"在河南省委的学习会上，纪委书记说了什么？": four articles have a 纪委书记; the question's naming words
+(河南省委) pick one of them. Naming words are found by shape, not by list: what jieba's dictionary
+tags as a place, organisation or other proper noun (ns, nt, nz, j) and years (1999年). Topic words
+(扩大, 收入) do not name an article even when a title holds them. Articles are matched on their title
+and year, the field the ranking's title bonus reads, and only among the articles the role's
+holders come from, so a question naming no article keeps every holder.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .directory import SpeakerRef
+
+
+_NAMING_TAGS = frozenset({"ns", "nt", "nz", "j"})
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+def naming_words(text: str) -> list[str]:
+    """The words of a question that can name an article: proper nouns of places and organisations, years."""
+    words = [m.group(1) for m in _YEAR.finditer(text)]
+    words += [word for word, tag in _tag(text) if tag in _NAMING_TAGS]
+    return words
+
+
+def _tag(text: str) -> list[tuple[str, str]]:
+    try:
+        import rjieba
+    except ImportError:   # the jieba backend alone: the same dictionary, slower
+        import jieba.posseg
+
+        return [(p.word, p.flag) for p in jieba.posseg.cut(text)]
+    return rjieba.tag(text)
+
+
+@dataclass(frozen=True)
+class Scope:
+    refs: tuple[SpeakerRef, ...]   # the holders left
+    docs: tuple[int, ...]          # the articles the question was found to name (empty: none)
+
+
+def narrow(refs: Sequence[SpeakerRef], title_scores: Callable[[], np.ndarray], min_score: float) -> Scope:
+    """The holders in the articles whose title and year match the question best, when they are
+    spread over several articles and one of those matches at least `min_score`."""
+    docs = sorted({r.doc for r in refs})
+    if len(docs) < 2:
+        return Scope(tuple(refs), ())
+    scores = title_scores()
+    best = max(scores[d] for d in docs)
+    if best < min_score or best <= 0:
+        return Scope(tuple(refs), ())
+    chosen = tuple(d for d in docs if scores[d] == best)
+    return Scope(tuple(r for r in refs if r.doc in chosen), chosen)
