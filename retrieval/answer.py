@@ -42,8 +42,7 @@ class EngineOptions:
     min_relative_score: float = setting(0.25, low=0, high=1, help="speakers under this share of the best are left out")
     title_weight: float = setting(1.5, low=0, help="share of the article title's match added to a matching passage")
     role_boost: float = setting(0.5, low=0, help="who-questions naming a role: its holders' passages count 1 + this")
-    phrase_weight: float = setting(0.0, low=0, help="a passage holding the question's text as written scores x (1 + this x share held)")
-    phrase_min_chars: int = setting(3, low=2, high=20, help="shortest run of the question's characters that counts as phrase evidence")
+    phrase_weight: float = setting(0.0, low=0, help="a passage holding the question's neighbouring words side by side scores x (1 + this x share of the pairs)")
     subword_weight: float = setting(1.0, low=0, high=1, help="weight of a question word's dictionary sub-words (惩治腐败 -> 腐败) against the whole word's 1")
     scope_min_score: float = setting(1.0, low=0, help="title-and-year match an article needs before it narrows a role or name to its speakers")
     expansion: ExpansionOptions = field(default_factory=ExpansionOptions)
@@ -122,7 +121,7 @@ class Engine:
             question = replace(question, text=text, who=question.who or bool(_ENGLISH_WHO.search(text)))
         terms = tuple(dict.fromkeys(self.segmenter.terms(question.topic)))
         question, scope = self._scoped(question)
-        said = Phrases((), ()) if english else phrases(question.topic, question.text)
+        said = Phrases((), ()) if english else phrases(self.segmenter.tokens(question.topic), question.text)
         answer = self._who(question, terms, said) if question.who else self._passages(question, terms, said)
         if not scope:
             return answer
@@ -179,7 +178,7 @@ class Engine:
             return top_k(ids, scores, k)
         pool = top_k(ids, scores, max(k, self.options.candidates))   # phrase evidence reorders the best
         text_of = lambda i: self.units[i].utterance.text  # noqa: E731
-        return rerank(pool, text_of, said, self.options.phrase_weight, self.options.phrase_min_chars)[:k]
+        return rerank(pool, text_of, said, self.options.phrase_weight)[:k]
 
     @property
     def title_index(self) -> BM25Index:

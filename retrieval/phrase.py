@@ -1,30 +1,34 @@
-"""Phrase evidence: the question's own words as written, found as runs of characters in a passage.
+"""Phrase evidence: the question's own words as written, found next to each other in a passage.
 
-BM25 scores words one by one, so a passage holding the question's compound verbatim (差额选举) ties
-with one holding its parts apart. Here the question's text is matched as written: the share of it
-that a passage contains in runs of a few characters or more, and any quotation it gives verbatim.
+BM25 scores words one by one, so a passage holding the question's words side by side (浙江徐力弑母事件)
+ties with one holding them pages apart. Here each pair of neighbouring question words with at least
+one content word in it (a word bigram of the question as written) is looked up in the passage's text,
+and the share found is the phrase evidence; a quotation the question gives is looked up whole.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from .segment import Token
 
 # A quotation the reader typed: “……” (or "……", 「……」, 『……』).
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]+)[”\"」』]")
-# What is not a letter, digit or CJK character: punctuation and spaces split runs and are ignored
-# inside quotations, so a quotation typed with other punctuation still matches.
+# What is not a letter, digit or CJK character: punctuation and spaces are ignored in matching,
+# so a quotation typed with other punctuation still matches.
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
 class Phrases:
-    """What a question says as written: its runs of text and the quotations it gives."""
+    """What a question says as written: its neighbouring word pairs and the quotations it gives."""
 
-    runs: tuple[str, ...]
+    pairs: tuple[str, ...]
     quotations: tuple[str, ...]
 
     def __bool__(self) -> bool:
-        return bool(self.runs or self.quotations)
+        return bool(self.pairs or self.quotations)
 
 
 def squeeze(text: str) -> str:
@@ -32,39 +36,22 @@ def squeeze(text: str) -> str:
     return _NOT_WORD.sub("", text).lower()
 
 
-def phrases(topic: str, question: str, min_quote: int = 4) -> Phrases:
-    """The topic's runs between punctuation, and the question's quotations of `min_quote`+ characters."""
-    runs = tuple(r for r in (squeeze(p) for p in _NOT_WORD.split(topic)) if len(r) >= 2)
+def phrases(tokens: Sequence[Token], question: str, min_quote: int = 4) -> Phrases:
+    """The topic's neighbouring word pairs (not across punctuation, at least one a content word), and the
+    question's quotations of `min_quote`+ characters."""
+    pairs: list[str] = []
+    for a, b in zip(tokens, tokens[1:]):
+        left, right = squeeze(a.surface), squeeze(b.surface)
+        if left and right and len(left) == len(a.surface.strip()) and len(right) == len(b.surface.strip()) \
+                and (a.term or b.term):
+            pairs.append(left + right)
     quotes = tuple(q for q in (squeeze(m) for m in _QUOTED.findall(question)) if len(q) >= min_quote)
-    return Phrases(runs, quotes)
+    return Phrases(tuple(dict.fromkeys(pairs)), quotes)
 
 
-def coverage(text: str, runs: tuple[str, ...], min_len: int) -> float:
-    """Share of the runs' characters that `text` (squeezed) contains in pieces of `min_len`+ characters."""
-    total = sum(len(r) for r in runs)
-    if not total:
-        return 0.0
-    covered = 0
-    for run in runs:
-        covered += _covered(text, run, min_len)
-    return covered / total
-
-
-def _covered(text: str, run: str, min_len: int) -> int:
-    """Characters of `run` inside some substring of it, min_len long or more, that occurs in `text`."""
-    marked = [False] * len(run)
-    start = 0
-    while start <= len(run) - min_len:
-        end = start + min_len
-        if run[start:end] not in text:
-            start += 1
-            continue
-        while end < len(run) and run[start:end + 1] in text:
-            end += 1
-        for i in range(start, end):
-            marked[i] = True
-        start += 1
-    return sum(marked)
+def coverage(text: str, pairs: tuple[str, ...]) -> float:
+    """Share of the pairs that `text` (squeezed) holds as written."""
+    return sum(p in text for p in pairs) / len(pairs) if pairs else 0.0
 
 
 def quotes_in(text: str, quotations: tuple[str, ...]) -> bool:
@@ -72,7 +59,7 @@ def quotes_in(text: str, quotations: tuple[str, ...]) -> bool:
     return any(q in text for q in quotations)
 
 
-def rerank(hits: list[tuple[int, float]], text_of, said: Phrases, weight: float, min_len: int) -> list[tuple[int, float]]:
+def rerank(hits: list[tuple[int, float]], text_of, said: Phrases, weight: float) -> list[tuple[int, float]]:
     """Hits rescored on phrase evidence, best first: score x (1 + weight x coverage), and a passage
     quoting the question verbatim above every passage that does not."""
     if not hits or not said:
@@ -81,7 +68,7 @@ def rerank(hits: list[tuple[int, float]], text_of, said: Phrases, weight: float,
     for i, score in hits:
         text = squeeze(text_of(i))
         quoted = quotes_in(text, said.quotations)
-        rescored.append((i, score * (1 + weight * coverage(text, said.runs, min_len)), quoted))
+        rescored.append((i, score * (1 + weight * coverage(text, said.pairs)), quoted))
     lift = max(s for _, s, _ in rescored)   # a lookup: containing the quotation beats any score
     out = [(i, s + lift if quoted else s) for i, s, quoted in rescored]
     return sorted(out, key=lambda h: (-h[1], h[0]))

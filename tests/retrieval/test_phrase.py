@@ -8,16 +8,17 @@ from retrieval.models import SPEECH
 from retrieval.phrase import coverage, phrases, quotes_in, squeeze
 
 
-def test_runs_are_split_at_punctuation_and_quotations_found():
-    said = phrases("说“群众利益无小事”，要办实事", "“群众利益无小事”是谁说的？")
-    assert said.runs == ("群众利益无小事", "要办实事")
+def test_pairs_are_neighbouring_words_within_punctuation_and_quotations_found(seed_engine):
+    tokens = seed_engine.segmenter.tokens("谈到浙江徐力弑母事件，群众利益")
+    said = phrases(tokens, "“群众利益无小事”是谁说的？")
+    assert "浙江徐力" in said.pairs and "事件群众" not in said.pairs
     assert said.quotations == ("群众利益无小事",)
 
 
-def test_coverage_counts_runs_found_as_written_not_scattered_parts():
-    runs = ("差额选举",)
-    assert coverage(squeeze("实行差额选举，扩大党内民主"), runs, 3) == 1.0
-    assert coverage(squeeze("选举产生了新的领导班子，差额不大"), runs, 3) == 0.0
+def test_coverage_counts_pairs_found_side_by_side_not_scattered(seed_engine):
+    said = phrases(seed_engine.segmenter.tokens("扩大党内民主"), "")
+    assert coverage(squeeze("要扩大党内民主，健全制度"), said.pairs) == 1.0
+    assert coverage(squeeze("党内要讲民主，也要扩大交流"), said.pairs) == 0.0
 
 
 def test_a_quotation_matches_whatever_punctuation_it_was_typed_with():
