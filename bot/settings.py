@@ -18,7 +18,8 @@ from retrieval import ConfigError, EngineOptions, SegmentOptions, from_mapping, 
 CONFIG_ENV = "QABOT_CONFIG"
 # Sections of a settings file that belong to the engine's options (EngineOptions): its own scalar
 # fields under `answers:`, its nested option classes under their own names.
-ENGINE_SECTIONS = ("bm25", "answers", "expansion")
+ENGINE_SECTIONS = ("bm25", "answers", "expansion", "semantic")
+_NESTED = tuple(s for s in ENGINE_SECTIONS if s != "answers")
 
 
 @dataclass(frozen=True)
@@ -111,11 +112,11 @@ def _engine_options(data: dict, source: str) -> EngineOptions:
     options = EngineOptions()
     answers = data.get("answers") or {}
     if isinstance(answers, dict):
-        nested = [k for k in answers if k in ("bm25", "expansion")]
+        nested = [k for k in answers if k in _NESTED]
         if nested:
             raise ConfigError(f"{source}: unknown key 'answers.{nested[0]}' ({nested[0]} is a section of its own)")
     options = from_mapping(EngineOptions, answers, source, "answers.", options)
-    for section in ("bm25", "expansion"):
+    for section in _NESTED:
         if data.get(section) is not None:
             value = from_mapping(type(getattr(options, section)), data[section], source, f"{section}.",
                                  getattr(options, section))

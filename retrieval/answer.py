@@ -20,6 +20,7 @@ from .phrase import Phrases, phrases, rerank
 from .question import Question, is_english, normalize_question, understand, valid_text
 from .scope import naming_words, narrow
 from .segment import Segmenter
+from .semantic import Semantics, SemanticOptions
 
 
 _ENGLISH_WHO = re.compile(r"\b(who|whom|whose|which (?:leader|official|person|speaker)s?)\b", re.I)
@@ -46,6 +47,7 @@ class EngineOptions:
     subword_weight: float = setting(1.0, low=0, high=1, help="weight of a question word's dictionary sub-words (惩治腐败 -> 腐败) against the whole word's 1")
     scope_min_score: float = setting(1.0, low=0, help="title-and-year match an article needs before it narrows a role or name to its speakers")
     expansion: ExpansionOptions = field(default_factory=ExpansionOptions)
+    semantic: SemanticOptions = field(default_factory=SemanticOptions)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,15 @@ class Engine:
         self._title_index: BM25Index | None = title_index  # from the index cache, else built on first use
         self.bounds = bounds   # each unit's sentence and token ends; None: cut when an excerpt needs them
         self.expander = Expander(options.expansion, known=lambda word: word in self.index.vocabulary)
+        self._semantics: Semantics | None = None
+
+    @property
+    def semantics(self) -> Semantics:
+        """Word and passage vectors over the current index (built when a question first needs them)."""
+        if self._semantics is None or self._semantics.index is not self.index:
+            exclude = {*self.directory.names, *self.directory.role_words}
+            self._semantics = Semantics(self.options.semantic, self.index, exclude)
+        return self._semantics
 
     def vocabulary_words(self) -> list[str]:
         """Speaker names, which the segmenter must keep whole.
@@ -149,7 +160,17 @@ class Engine:
 
     def _query(self, terms: Sequence[str]) -> tuple[list[str], list[float]]:
         words, weights = self.expander.expand(terms)
+        self.semantics.expand(terms, words, weights)
         return words, subwords_below(words, weights, set(terms), self.options.subword_weight)
+
+    def _rescore(self, hits: list[tuple[int, float]], terms: Sequence[str], allowed: np.ndarray) -> list[tuple[int, float]]:
+        """Candidates with the passages nearest the question added, BM25 blended with the semantic score."""
+        semantics = self.semantics
+        if not semantics.available:
+            return hits
+        found = {i for i, _ in hits}
+        extra = [(i, 0.0) for i in semantics.nearest(terms, allowed, semantics.options.pool) if i not in found]
+        return semantics.blend(hits + extra, terms)
 
     def _search_sections(self, question: Question, words: Sequence[str], weights: Sequence[float],
                          allowed: np.ndarray, k: int, said: Phrases) -> list[tuple[int, float]]:
@@ -198,6 +219,7 @@ class Engine:
         words, weights = self._query(terms)
         allowed = self.speech_mask & self._mask(question.speakers)
         hits = self._search_sections(question, words, weights, allowed, self.options.candidates, said)
+        hits = self._rescore(hits, terms, allowed)
         weighted = dict(zip(words, weights))
         if not hits:
             return self._nothing(question, terms)
@@ -269,7 +291,8 @@ class Engine:
             return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
         words, weights = self._query(terms)
         allowed = self._mask(question.speakers)
-        hits = self._search_sections(question, words, weights, allowed, self.options.max_passages, said)
+        hits = self._search_sections(question, words, weights, allowed, self.options.candidates, said)
+        hits = self._rescore(hits, terms, allowed)[: self.options.max_passages]
         if not hits:
             return self._nothing(question, terms)
         weighted = dict(zip(words, weights))

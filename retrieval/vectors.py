@@ -1,0 +1,145 @@
+"""Word vectors shipped with the package (retrieval/data/vectors.*, from cnsyn; see its LICENSE file):
+loaded lazily and memory-mapped, never unpickled. Built by scripts/convert_cnsyn.py."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+DATA = Path(__file__).resolve().parent / "data"
+SCALE = 127.0          # rows are unit vectors stored as int8 x SCALE
+# Parts of speech (jieba's) that carry no topic: numbers, time words, adverbs, conjunctions, prepositions,
+# particles, pronouns, measure words, interjections …
+_NO_EXPANSION = ("m", "t", "d", "c", "p", "u", "r", "q", "f", "y", "e", "o", "z", "k", "h", "g", "x", "w")
+# A question's frame (谁认为…, 哪位代表强调…) is no topic: verbs of saying and thinking are found as the
+# words near these ones, so that unseen ones (声称, 谈及) are recognised too.
+_SPEECH = ("表示", "认为", "指出", "提出")
+SPEECH_SIMILARITY = 0.45
+
+
+class WordVectors:
+    """Unit-length word vectors (int8 on disk) with each word's part of speech."""
+
+    def __init__(self, matrix: np.ndarray, words: list[str], tags: list[str]) -> None:
+        if matrix.ndim != 2 or len(matrix) != len(words) or len(words) != len(tags):
+            raise ValueError("vectors and word list do not agree")
+        self.matrix = matrix
+        self.words = words
+        self.tags = tags
+        self.row = {word: n for n, word in enumerate(words)}
+        self._speech: np.ndarray | None = None
+
+    @classmethod
+    def load(cls, folder: Path = DATA, name: str = "vectors") -> "WordVectors":
+        matrix = np.load(folder / f"{name}.npy", mmap_mode="r")
+        words, tags = [], []
+        for line in (folder / f"{name}.words.txt").read_text(encoding="utf-8").splitlines():
+            word, _, tag = line.partition("\t")
+            words.append(word)
+            tags.append(tag)
+        return cls(matrix, words, tags)
+
+    @property
+    def dimensions(self) -> int:
+        return int(self.matrix.shape[1])
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.row
+
+    def vector(self, word: str) -> np.ndarray | None:
+        """The word's unit vector (float32), None when the word has none."""
+        n = self.row.get(word)
+        return None if n is None else self.matrix[n].astype(np.float32) / SCALE
+
+    def is_name(self, word: str) -> bool:
+        """A person's or place's name by jieba's part of speech (nr…, ns): never added by expansion."""
+        n = self.row.get(word)
+        return n is not None and self.tags[n].startswith(("nr", "ns"))
+
+    def is_topic(self, word: str) -> bool:
+        """A word that may carry a question's topic: a content word that is no name and no verb of saying."""
+        n = self.row.get(word)
+        if n is None or len(word) < 2 or self.tags[n].startswith(_NO_EXPANSION):
+            return False
+        return float(self.matrix[n].astype(np.float32) @ self.speech_direction) / SCALE < SPEECH_SIMILARITY
+
+    @property
+    def speech_direction(self) -> np.ndarray:
+        """The unit mean of the verbs of saying' vectors."""
+        if self._speech is None:
+            found = [v for w in _SPEECH if (v := self.vector(w)) is not None]
+            total = np.sum(found, axis=0) if found else np.zeros(self.dimensions, np.float32)
+            self._speech = total / max(float(np.linalg.norm(total)), 1e-9)
+        return self._speech
+
+    def neighbours(self, word: str, k: int = 10) -> list[tuple[str, float]]:
+        """The k words nearest to `word` by cosine, best first (the word itself left out)."""
+        v = self.vector(word)
+        if v is None:
+            return []
+        sims = self.matrix.astype(np.float32) @ v / SCALE
+        sims[self.row[word]] = -np.inf
+        order = np.argsort(-sims, kind="stable")[:k]
+        return [(self.words[i], float(sims[i])) for i in order]
+
+
+_lock = threading.Lock()
+
+
+@cache
+def _shipped() -> WordVectors | None:
+    try:
+        return WordVectors.load()
+    except (OSError, ValueError):
+        return None
+
+
+def shipped_vectors() -> WordVectors | None:
+    """The package's vectors, loaded on first use; None when the files are missing or damaged."""
+    with _lock:
+        return _shipped()
+
+
+def vectors_digest() -> str:
+    """What cached passage vectors depend on: the shipped files' sizes."""
+    files = [DATA / "vectors.npy", DATA / "vectors.words.txt"]
+    return ",".join(str(f.stat().st_size) if f.is_file() else "absent" for f in files)
+
+
+class VocabularyVectors:
+    """The vectors of an index's vocabulary: the words expansion may add and passages are made of."""
+
+    def __init__(self, vectors: WordVectors, vocabulary: Mapping[str, int], exclude: Iterable[str] = ()) -> None:
+        self.vectors = vectors
+        skip = set(exclude)
+        terms = [(t, n) for t, n in vocabulary.items() if t in vectors.row]
+        self.term_ids = np.array([n for _, n in terms], dtype=np.int64)
+        self.words = [t for t, _ in terms]
+        rows = np.array([vectors.row[t] for t in self.words], dtype=np.int64)
+        self.matrix = (vectors.matrix[rows].astype(np.float32) / SCALE) if len(rows) else \
+            np.zeros((0, vectors.dimensions), np.float32)
+        # Names never come in through expansion: neither people's names (by part of speech) nor
+        # the speakers and roles of this corpus.
+        self.expandable = np.array([t not in skip and vectors.is_topic(t) and not vectors.is_name(t)
+                                    for t in self.words], dtype=bool)
+
+    def by_term_id(self, n_terms: int) -> np.ndarray:
+        """Vectors indexed by the index's term numbers (zero rows for words without a vector)."""
+        full = np.zeros((n_terms, self.vectors.dimensions), np.float32)
+        full[self.term_ids] = self.matrix
+        return full
+
+    def neighbours(self, word: str, k: int, min_similarity: float) -> list[tuple[str, float]]:
+        """Up to k expandable words of the vocabulary nearest to `word`, at least `min_similarity`."""
+        v = self.vectors.vector(word)
+        if v is None or k <= 0 or not len(self.words):
+            return []
+        sims = self.matrix @ v
+        sims[~self.expandable] = -np.inf
+        candidates = np.flatnonzero(sims >= min_similarity)
+        order = candidates[np.lexsort((candidates, -sims[candidates]))]
+        found = [(self.words[i], float(sims[i])) for i in order if self.words[i] != word]
+        return found[:k]

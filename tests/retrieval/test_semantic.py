@@ -1,0 +1,81 @@
+"""Soft query expansion from the word vectors and the semantic score blended with BM25."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from retrieval import Engine
+from retrieval.question import understand
+from retrieval.vectors import shipped_vectors
+
+SEED_QUESTIONS = ["谁谈到了腐败？", "哪位领导谈到了社会治安？", "谁谈到了怎样让庄稼人的腰包鼓起来？",
+                  "宁夏驻军的政治委员怎么看军地关系？", "谁说领导干部要经常下基层串门走访？", "谁讲了清廉？"]
+
+
+def engine_with(engine: Engine, **semantic) -> Engine:
+    options = dataclasses.replace(engine.options, semantic=dataclasses.replace(engine.options.semantic, **semantic))
+    return Engine(engine.documents, engine.segmenter, options, index=engine.index, title_index=engine.title_index)
+
+
+def query(engine: Engine, text: str) -> tuple[list[str], list[float]]:
+    question = understand(text, engine.directory)
+    return engine._query(tuple(dict.fromkeys(engine.segmenter.terms(question.topic))))
+
+
+def test_expansion_adds_known_words_below_the_users_own(seed_engine):
+    words, weights = query(seed_engine, "谁讲了清廉？")
+    added = dict(zip(words[1:], weights[1:]))
+    assert words[0] == "清廉" and weights[0] == 1.0
+    assert added and all(w in seed_engine.index.vocabulary for w in added)
+    assert all(0 < weight < 1 for weight in added.values())
+
+
+def test_expansion_limits_what_one_word_adds(seed_engine):
+    limited = engine_with(seed_engine, neighbours=2, min_similarity=0.3)
+    words, _ = query(limited, "谁讲了清廉？")
+    assert 1 < len(words) <= 3
+
+
+def test_expansion_never_adds_a_name(transcripts_engine):
+    from bot.eval_cli import load_cases
+    from tests.conftest import ROOT
+
+    vectors = shipped_vectors()
+    names = set(transcripts_engine.directory.names)
+    for case in load_cases(ROOT / "eval" / "paraphrase.yaml") + load_cases(ROOT / "eval" / "transcripts.yaml"):
+        question = understand(case.question, transcripts_engine.directory)
+        terms = tuple(dict.fromkeys(transcripts_engine.segmenter.terms(question.topic)))
+        words, _ = transcripts_engine._query(terms)
+        added = [w for w in words[len(terms):] if w not in terms]
+        assert not [w for w in added if w in names or vectors.is_name(w)], case.question
+
+
+def test_weight_zero_reproduces_plain_bm25(seed_engine):
+    plain = engine_with(seed_engine, vectors=False)
+    blended_off = engine_with(seed_engine, weight=0.0, neighbours=0)
+    for text in SEED_QUESTIONS:
+        a, b = plain.ask(text), blended_off.ask(text)
+        assert [(s.name, s.score) for s in a.speakers] == [(s.name, s.score) for s in b.speakers], text
+        assert [p.text for p in a.passages] == [p.text for p in b.passages], text
+
+
+def test_blend_keeps_the_candidates_and_orders_them_best_first(seed_engine):
+    semantics = engine_with(seed_engine, weight=0.5).semantics
+    hits = seed_engine.index.top(["腐败", "军队"], 20)
+    blended = semantics.blend(hits, ["腐败", "军队"])
+    assert sorted(i for i, _ in blended) == sorted(i for i, _ in hits)
+    assert [s for _, s in blended] == sorted((s for _, s in blended), reverse=True)
+
+
+@pytest.mark.parametrize("score", ["words", "mean"])
+def test_semantic_score_prefers_the_passage_in_other_words(seed_engine, score):
+    """问军队 finds 杨锦岭's passage on 国防 and 人民军队 above the others by meaning alone."""
+    semantics = engine_with(seed_engine, score=score).semantics
+    ids = [i for i in range(len(seed_engine.units)) if seed_engine.speech_mask[i]]
+    import numpy as np
+
+    match = semantics.word_match if score == "words" else semantics.mean_match
+    sims = match(["部队", "官兵"], np.array(ids))
+    best = seed_engine.units[ids[int(np.argmax(sims))]].utterance.speaker
+    assert best == "杨锦岭"
