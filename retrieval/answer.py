@@ -45,6 +45,7 @@ class EngineOptions:
     role_boost: float = setting(0.5, low=0, help="who-questions naming a role: its holders' passages count 1 + this")
     phrase_weight: float = setting(0.0, low=0, help="a passage holding the question's neighbouring words side by side scores x (1 + this x share of the pairs)")
     subword_weight: float = setting(1.0, low=0, high=1, help="weight of a question word's dictionary sub-words (惩治腐败 -> 腐败) against the whole word's 1")
+    title_topic_weight: float = setting(0.5, low=0, high=1, help="in the title match, weight of question words that name no article (topic words) against naming words' 1")
     scope_min_score: float = setting(1.0, low=0, help="title-and-year match an article needs before it narrows a role or name to its speakers")
     expansion: ExpansionOptions = field(default_factory=ExpansionOptions)
     semantic: SemanticOptions = field(default_factory=SemanticOptions)
@@ -133,6 +134,7 @@ class Engine:
         terms = tuple(dict.fromkeys(self.segmenter.terms(question.topic)))
         question, scope = self._scoped(question)
         said = Phrases((), ()) if english else phrases(self.segmenter.tokens(question.topic), question.text)
+        said = replace(said, naming=frozenset(self._naming_terms(question.topic)))
         answer = self._who(question, terms, said) if question.who else self._passages(question, terms, said)
         if not scope:
             return answer
@@ -141,7 +143,7 @@ class Engine:
     def _scoped(self, question: Question) -> tuple[Question, tuple[int, ...]]:
         """The question with the speakers it names or describes kept to the article it names, if any."""
         refs = question.speakers or question.preferred
-        words = [t for w in naming_words(question.topic) for t in self.segmenter.terms(w)]
+        words = self._naming_terms(question.topic)
         if not refs or not words:
             return question, ()
         scope = narrow(refs, lambda: self._title_scores(words), self.options.scope_min_score)
@@ -150,6 +152,10 @@ class Engine:
         if question.speakers:
             return replace(question, speakers=scope.refs), scope.docs
         return replace(question, preferred=scope.refs), scope.docs
+
+    def _naming_terms(self, topic: str) -> list[str]:
+        """Index terms of the topic's words that can name an article (places, organisations, years)."""
+        return [t for w in naming_words(topic) for t in self.segmenter.terms(w)]
 
     def _title_scores(self, terms: Sequence[str]) -> np.ndarray:
         """Each article's BM25 on its title and year for the question's own words."""
@@ -191,7 +197,11 @@ class Engine:
         keep = allowed[ids]
         ids, scores = ids[keep], scores[keep]
         if self.options.title_weight and len(self.documents) > 1 and len(ids):
-            doc_ids, doc_scores = self.title_index.scores(words, weights)
+            # The title says which article a question names: its naming words count in full, its
+            # other words (a topic that happens to be in some title) by title_topic_weight.
+            topic_share = self.options.title_topic_weight
+            title_weights = [wt if w in said.naming else wt * topic_share for w, wt in zip(words, weights)]
+            doc_ids, doc_scores = self.title_index.scores(words, title_weights)
             bonus = np.zeros(len(self.documents))
             bonus[doc_ids] = doc_scores
             scores = scores + self.options.title_weight * bonus[self.unit_doc[ids]]

@@ -26,6 +26,7 @@ class Phrases:
 
     pairs: tuple[str, ...]
     quotations: tuple[str, ...]
+    naming: frozenset[str] = frozenset()   # index terms of the words that can name an article (scope.naming_words)
 
     def __bool__(self) -> bool:
         return bool(self.pairs or self.quotations)
