@@ -1,6 +1,7 @@
 """The parser alone on a gold set of paragraph → speaker attributions: precision and recall per cue class.
 
-    .venv/bin/python benchmarks/attributions.py [--gold eval/attributions.yaml] [--corpus ../shared/corpus] [-v]
+    .venv/bin/python benchmarks/attributions.py [--gold eval/attributions.yaml] [--corpus ../shared/corpus]
+                                                [--part dev|test] [-v]
 
 The gold set (eval/attributions.yaml) was written by reading the articles: each item names an article
 (a corpus file and a title substring) and, per turn, the speaker (~ for narration or an unnamed
@@ -35,6 +36,7 @@ class Item:
 
     file: str
     article: str
+    part: str
     speaker: str | None
     cue: str
     snippet: str
@@ -67,16 +69,17 @@ class Tally:
         return self.hit + self.wrong + self.missed + self.spurious + self.silent
 
 
-def load(path: Path = GOLD) -> list[Item]:
-    """The gold items, in file order; ValueError on a malformed entry."""
+def load(path: Path = GOLD, part: str | None = None) -> list[Item]:
+    """The gold items (of one part: dev or test), in file order; ValueError on a malformed entry."""
     items: list[Item] = []
     for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
         for turn in entry["turns"]:
             if len(turn) != 3:
                 raise ValueError(f"{entry['file']}: a turn is [speaker, cue, snippet], got {turn!r}")
             speaker, cue, snippet = turn
-            items.append(Item(entry["file"], entry["article"], speaker or None, cue, str(snippet)))
-    return items
+            items.append(Item(entry["file"], entry["article"], entry.get("part", "dev"), speaker or None, cue,
+                              str(snippet)))
+    return [i for i in items if part is None or i.part == part]
 
 
 def _squeeze(text: str) -> str:
@@ -151,9 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=GOLD)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--part", choices=("dev", "test"), help="score one part only")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
     args = parser.parse_args(argv)
-    print(report(score(load(args.gold), args.corpus), args.verbose))
+    print(report(score(load(args.gold, args.part), args.corpus), args.verbose))
     return 0
 
 

@@ -12,25 +12,32 @@ from .helpers import CORPUS, ROOT
 # Measured figures (precision, recall) per cue class; raise them when the parser gets better.
 FLOORS = {
     "after_quote": (1.0, 0.5),
-    "all": (0.974, 0.887),
+    "all": (0.967, 0.873),
     "bio": (1.0, 1.0),
-    "bracket_label": (1.0, 0.857),
-    "colon_quote": (0.875, 0.875),
-    "continuation": (1.0, 0.857),
+    "bracket_label": (0.961, 0.925),
+    "colon_quote": (0.923, 0.666),
+    "continuation": (1.0, 0.777),
     "dialogue": (1.0, 1.0),
     "header_list": (1.0, 1.0),
     "label": (1.0, 1.0),
     "narration": (1.0, 1.0),
     "own_words": (1.0, 1.0),
-    "pronoun": (0.857, 0.75),
+    "pronoun": (0.882, 0.75),
     "qa": (1.0, 1.0),
     "role_label": (1.0, 1.0),
     "short_label": (1.0, 1.0),
     "short_title": (1.0, 0.0),
-    "this": (1.0, 1.0),
+    "this": (0.5, 0.5),
     "title": (1.0, 1.0),
     "unnamed": (0.0, 1.0),
     "verb_after": (1.0, 0.942),
+}
+
+
+# Over each part: dev (the articles read while the parser changed) and test (held out).
+PART_FLOORS = {
+    "dev": (0.974, 0.887),
+    "test": (0.951, 0.84),
 }
 
 
@@ -44,20 +51,31 @@ def _scorer():
 
 
 @pytest.fixture(scope="module")
-def tallies():
+def scorer():
     if not (CORPUS / "bulk").is_dir():
         pytest.skip(f"shared corpus not found beside the checkout ({CORPUS})")
-    scorer = _scorer()
+    return _scorer()
+
+
+@pytest.fixture(scope="module")
+def tallies(scorer):
     return scorer.score(scorer.load())
 
 
 def test_every_gold_article_and_cue_class_is_scored(tallies):
     assert set(tallies) == set(FLOORS)
-    assert tallies["all"].n >= 250
+    assert tallies["all"].n >= 350
 
 
 @pytest.mark.parametrize("cue", sorted(FLOORS))
 def test_precision_and_recall_do_not_fall(tallies, cue: str):
     precision, recall = FLOORS[cue]
     tally = tallies[cue]
+    assert tally.precision >= precision and tally.recall >= recall, tally.misses
+
+
+@pytest.mark.parametrize("part", sorted(PART_FLOORS))
+def test_each_part_holds_its_figures(scorer, part: str):
+    precision, recall = PART_FLOORS[part]
+    tally = scorer.score(scorer.load(part=part))["all"]
     assert tally.precision >= precision and tally.recall >= recall, tally.misses
