@@ -30,3 +30,13 @@ def glossary() -> Mapping[str, str]:
     """English word or phrase → the Chinese words searched for it."""
     entries = (line.split("\t", 1) for line in _lines("glossary.tsv"))
     return MappingProxyType({english.strip(): chinese.strip() for english, chinese in entries})
+
+
+@cache
+def cues() -> Mapping[str, tuple[str, ...]]:
+    """The parser's cue words by class ("speech verb", "role head", "title", …), each in file order."""
+    classes: dict[str, list[str]] = {}
+    for line in _lines("cues.tsv"):
+        word, cls = line.split("\t")
+        classes.setdefault(cls.strip(), []).append(word.strip())
+    return MappingProxyType({cls: tuple(words) for cls, words in classes.items()})

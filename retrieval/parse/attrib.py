@@ -22,7 +22,7 @@ _AFTER_VP = frozenset("，：,:。“")
 _AFTER_ANY = frozenset("，：,:")
 DATELINE = r"(?:据)?(?:新华社|本报|中新社)[^，。\s]{0,20}?(?:电|讯)[\s　]*(?:（记者[^）]*）)?"
 _DATELINE = re.compile(DATELINE)
-_DATELINE_HEADS = ("据", "新华社", "本报", "中新社")
+DATELINE_HEADS = ("据", "新华社", "本报", "中新社")
 _CLAUSE_HEADS = ("在", "关于", "对于", "谈到", "谈及", "针对", "就", "对")
 _SOLO_CLAUSES = ("会后，", "会上，", "随后，", "接着，", "最后，", "此外，", "同时，")
 _DATE_CLAUSE = re.compile(r"[\d０-９]{1,2}月[\d０-９]{1,2}日(?:[上下]午|晚)?，")
@@ -80,7 +80,7 @@ def _lead(p: str) -> tuple[int, str]:
     if p[:1] not in _LEAD_FIRST:
         return 0, ""
     start = 0
-    if p.startswith(_DATELINE_HEADS):
+    if p.startswith(DATELINE_HEADS):
         m = _DATELINE.match(p)
         start = m.end() if m else 0
     if p.startswith("——", start):

@@ -18,16 +18,15 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from ..models import QUESTION, SPEECH
-from .attrib import ADV_ATOMS, DATELINE
-from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SURNAMES,
-                          clean_role, ends_with_role, split_subject, trim_role, valid_name)
+from ..tables import cues
+from .attrib import ADV_ATOMS, DATELINE, DATELINE_HEADS
+from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SUFFIX_BY_FIRST,
+                    SURNAMES, clean_role, ends_with_role, split_subject, trim_role, valid_name)
 
 # ---------------------------------------------------------------- verbs and words
 
 # Speech verbs a sentence's subject takes; "提出的…" and "发言人" are not speech, nor "有希望".
-_VERB_WORDS = ("认为 指出 表示 强调 建议 主张 呼吁 提出 希望 介绍 透露 坦言 坦陈 直言 批评 反映 感叹 感慨 赞叹 解释 "
-               "补充 回答 告诉 提醒 插话 发言 称赞 分析 答应 开腔 抱怨 担忧 坚信 断言 评价 发问 提问 询问 追问 回忆 "
-               "说明 认定 宣布 承认 表态 疾呼 倡议 提议 回应 谈论 陈述 阐述 要求 声称 重申 警告 预测 估计 赞赏").split()
+_VERB_WORDS = cues()["speech verb"]
 _VERB_ALTS = (r"(?:说|问|答|喊|称)[：:，,“。！]|(?:说|问|答|笑|叹|写|喊|讲|谈)道|谈(?:到|起|及|了)|讲到|说起(?!来)|开(?:了)?腔"
               rf"|(?:{'|'.join(_VERB_WORDS)})(?<!发言(?=人))(?!的)|举(?:了)?[^，。“”]{{0,8}}?例|：“")
 # a leading class of first characters lets the scan skip most positions at C speed
@@ -45,32 +44,14 @@ _GROUP = re.compile(r"(?:一些|许多|不少|很多|部分|有的|多位|几位
 _GROUP_WORDS = ("们", "与会", "代表、委员")
 _GROUP_ALONE = ("一些", "许多", "不少", "很多", "部分", "有的", "多位", "几位")
 _GROUP_FIRST = frozenset(w[0] for w in _GROUP_ALONE) | {"与"}
-_TITLES = ("总理", "副总理", "总书记", "委员长", "国家主席", "主席", "省长", "市长", "县长", "部长", "外长", "书记",
-           "局长", "院长", "校长", "厂长", "董事长", "总经理", "总裁", "大使", "发言人", "主任", "秘书长", "会长",
-           "专员", "州长", "乡长", "镇长", "村长", "支书")
+_TITLES = cues()["title"]
 _TITLE_BLOCK = frozenset("们团会部处级的长署办室院组")
-_LEAD_WORDS = ("但是", "但", "可是", "不过", "而且", "而", "并且", "于是", "因此", "所以", "其中", "随后", "接着",
-               "最后", "首先", "然后", "据", "——", "●", "■")
-_ADVERBIAL_HEAD = ("当", "在", "随着", "对于", "关于", "针对", "为了", "按照", "根据", "经过", "通过", "自从", "从",
-                   "提到", "谈到", "谈及", "说到", "讲到", "面对", "对此", "为此", "此外", "同时", "会上",
-                   "会后", "讨论中", "讨论结束")
+_LEAD_WORDS = cues()["lead"]
+_ADVERBIAL_HEAD = cues()["adverbial"]
 _PLACE_HEAD = ("在", "当", "从", "自从", "经过", "通过", "按照", "根据")
 _PLACE_TAIL = ("上", "中", "里", "时", "后", "前", "间", "下", "内", "外", "时候", "之际", "以来", "期间", "方面")
 _ADVERBIAL_TAIL = ("时", "时候", "之际", "以后", "之后", "以来", "来")  # 连日来, 近年来
-_FOREIGN_MARKS = ("美国", "日本", "英国", "法国", "德国", "俄罗斯", "韩国", "朝鲜", "印度", "泰国", "越南", "新加坡",
-                  "马来西亚", "印尼", "印度尼西亚", "菲律宾", "澳大利亚", "新西兰", "加拿大", "巴西", "阿根廷", "墨西哥",
-                  "意大利", "西班牙", "荷兰", "比利时", "瑞典", "瑞士", "挪威", "丹麦", "芬兰", "波兰", "奥地利",
-                  "埃及", "南非", "以色列", "巴基斯坦", "伊朗", "土耳其", "蒙古", "缅甸", "老挝", "柬埔寨", "联合国",
-                  "欧盟", "东盟", "世界银行", "世贸组织", "国际", "外国", "西藏", "新疆", "藏族", "维吾尔族", "蒙古族",
-                  "伊拉克", "叙利亚", "约旦", "黎巴嫩", "沙特", "阿富汗", "利比亚", "苏丹", "古巴", "秘鲁", "智利", "乌克兰",
-                  "白俄罗斯", "哈萨克斯坦", "乌兹别克斯坦", "塞尔维亚", "希腊", "葡萄牙", "爱尔兰", "捷克", "匈牙利",
-                  "罗马尼亚", "保加利亚", "克罗地亚", "尼泊尔", "孟加拉国", "斯里兰卡", "文莱", "卡塔尔", "阿联酋",
-                  "科威特", "也门", "阿曼", "埃塞俄比亚", "肯尼亚", "尼日利亚", "安哥拉", "津巴布韦", "坦桑尼亚", "赞比亚",
-                  "加纳", "几内亚", "阿尔及利亚", "摩洛哥", "突尼斯", "委内瑞拉", "哥伦比亚", "厄瓜多尔", "玻利维亚",
-                  "乌拉圭", "巴拉圭", "巴拿马", "冰岛", "立陶宛", "拉脱维亚", "爱沙尼亚", "斯洛伐克", "斯洛文尼亚",
-                  "阿尔巴尼亚", "塞浦路斯", "马耳他", "卢森堡", "斐济", "欧洲", "亚洲", "非洲", "美洲", "拉美", "中东",
-                  "非盟", "世卫组织", "世界卫生组织", "北约", "安理会", "白宫", "五角大楼", "罗马", "巴黎", "伦敦", "柏林",
-                  "东京", "纽约", "华盛顿", "莫斯科", "汉城", "首尔", "曼谷", "开罗", "日内瓦", "维也纳", "布鲁塞尔")
+_FOREIGN_MARKS = cues()["foreign"]
 _FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总馆局厅部致电信")
 _FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{2,7}?(?=" + "|".join(_VERB_WORDS) + r"|说[，：,:。“]|发言|感到|觉得|撰文|在|对|近日"
                            r"|日前|曾|也|还|则|更|都|均|又|再次|多次|一再|今天|昨天|当天|当日|[\d０-９]+日|抢先|率先|首先|随即"
@@ -89,11 +70,7 @@ _SENTENCE_END = frozenset("。！？")
 _QUOTE_END_PUNCT = frozenset("。！？…，")
 _WEAK_ROLE_HEADS = frozenset("一二三四两几多前后或再诸各")
 # After a name: words that start the predicate, so "王铭强调" is 王铭 + 强调.
-_AFTER_NAME = frozenset("""来到 出席 参加 视察 会见 看望 考察 听取 主持 接受 笑着 高兴 激动 深有 颇有 一直 近日 今天 昨天 日前
-    一再 一向 一定 一起 一边 一行 可能 可以 已经 正在 应该 必须 能够 认真 亲自 多次 特别 再次 先后 随即
-    接到 接受 接过 走进 带着 拿着 看着 戴着 刚刚 专门 主动 当天 当时 当即 有点 有些 一声 一下 一脸 一面 面对 面前
-    眼前 眼里 有人 有个 发表 发来 发出
-    首先 随后 接着 最后 同志 代表 委员 先生 女士""".split())
+_AFTER_NAME = frozenset(cues()["after name"])
 _TRANSLITERATION_TAIL = frozenset("德尔斯特克夫基娃娜姆诺蒂耶维奇")
 # Characters of transliterated names: a run of them across a Chinese-looking name's end ("卢卡|申科",
 # "杜特尔|特") means a longer foreign name.
@@ -133,11 +110,7 @@ _HINT_REACH = 42
 _SURNAME_RX = re.compile(f"[{_SURNAME_CLASS}]")
 _CLAUSE_NAME = re.compile(f"[，；,;][{_SURNAME_CLASS}]")
 _STOP = re.compile("[，。！？；：“”]")
-_SUFFIX_BY_FIRST: dict[str, tuple[str, ...]] = {}
-for _suffix in ROLE_SUFFIXES:  # longest first, as ROLE_SUFFIXES is
-    _SUFFIX_BY_FIRST[_suffix[0]] = _SUFFIX_BY_FIRST.get(_suffix[0], ()) + (_suffix,)
 _LEAD_FIRST = frozenset(w[0] for w in _LEAD_WORDS)
-_DATELINE_HEADS = ("据", "新华社", "本报", "中新社")
 _DATELINE_RX = re.compile(DATELINE + r"[\s　]*")
 _REPORTED_BY = re.compile(r"(?:本报)?记者[^，。：:]{2,16}?报道[：:]")
 _TITLE_FIRST = frozenset(t[0] for t in _TITLES)
@@ -237,7 +210,7 @@ def _clauses(p: str, mask: bytearray, start: int, end: int) -> list[tuple[int, i
 def _lead(p: str, i: int, end: int) -> int:
     """Skip datelines ("新华社明斯克3月24日电（记者…）", "本报汉城1月13日电记者王林昌报道："), conjunctions,
     dashes and bullets before a subject."""
-    if p.startswith(_DATELINE_HEADS, i):
+    if p.startswith(DATELINE_HEADS, i):
         m = _DATELINE_RX.match(p, i)
         if m:
             i = m.end()
@@ -462,7 +435,7 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: str) -> _Subjec
 
 def _suffix_at(p: str, k: int) -> str:
     """The role word ("代表", "委员长") that starts at p[k], or ""."""
-    for suffix in _SUFFIX_BY_FIRST.get(p[k:k + 1], ()):
+    for suffix in SUFFIX_BY_FIRST.get(p[k:k + 1], ()):
         if p.startswith(suffix, k):
             return suffix
     return ""
@@ -645,7 +618,7 @@ def find_claims(p: str, ctx, speaker: str | None, role: str | None) -> list[Clai
                     claims.append(Claim(s, who[0], who[1]))
             continue
         if hints.near(s, starts[bisect_left(starts, e) - 1] + 1, reach=e - s) or _OTHER_SUBJECT.search(p, s, e) \
-                or p[s] in _NAME_STARTS or _CLAUSE_NAME.search(p, s, e) or p.startswith(_DATELINE_HEADS, s):
+                or p[s] in _NAME_STARTS or _CLAUSE_NAME.search(p, s, e) or p.startswith(DATELINE_HEADS, s):
             _sentence_claims(p, mask, s, e, starts, verbs, ctx, state, claims, hints)
     return claims
 

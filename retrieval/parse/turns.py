@@ -5,18 +5,15 @@ import re
 from dataclasses import dataclass, replace
 
 from ..models import NARRATION, QUESTION, SPEECH
-from .attrib import ADV_ATOMS, DATELINE, VERB_F, VERB_P, find_attribution, inner_attributions
+from ..tables import cues
+from .attrib import (ADV_ATOMS, DATELINE, DATELINE_HEADS, VERB_F, VERB_P, find_attribution,
+                     inner_attributions)
 from .context import (BIO, LABEL, QUESTION_LABEL, ROLE_LABEL, Context, Turn, asks, has_label_colon, match_bare,
                             match_trailing, usable_bare_label)
 from .floor import find_claims
 from .names import ROLE_ENDINGS, label_person, split_subject, valid_name
 
-# Labels that look like names but introduce captions, credits or letters, not speech.
-_LABEL_STOP = frozenset("""图片 制图 版式设计 数据来源 编者按 本版制图 图片说明 栏目投稿邮箱 图片来源 电子邮箱 图为 传真 人物
-    本期统筹 推荐读物 近期话题 压题照片 资料来源 荣誉 编辑同志 目前状况 点评 收信人 工作单位 写信人 编者的话 症状 联系电话
-    处方 场景 同志们 关键词 下期话题 记者补白 编辑点评 编辑手记 注 招标 编后 案由 附记 这正是 讲述人 表演 追梦人 逐梦人
-    时间 地点 主持人 学习时间 学习地点 参加人员 被采访者 被采访人 受访者 专栏 备注 说明 简介 电话 地址 邮编 网址
-    答 问 记者 他 她 我 你 他们 我们 大家 有人 总之 比如 例如 其中 一是 二是 三是 首先 其次 最后 另外 此外""".split())
+_LABEL_STOP = frozenset(cues()["label stop"])  # labels of captions, credits, letters (retrieval/data/cues.tsv)
 
 _ANSWER = re.compile(r"^答[：:](?P<rest>.*)$", re.S)
 
@@ -149,7 +146,7 @@ def detect(p: str, ctx: Context) -> Step | None:
     """The labelled, reported or narration turn `p` starts with; None for an unlabelled paragraph."""
     head = p[:52]
     colon = "：" in head or ":" in head
-    if colon and BIO.match(p) or p.startswith(_DATELINE_HEADS) and _DATELINE_START.match(p) \
+    if colon and BIO.match(p) or p.startswith(DATELINE_HEADS) and _DATELINE_START.match(p) \
             and not find_attribution(p):
         return Step(Turn(None, None, p, NARRATION), False)
     # Cheap tests first: ordinary narration fails all of them and never reaches a regular expression.
@@ -169,7 +166,6 @@ def detect(p: str, ctx: Context) -> Step | None:
     return step
 
 
-_DATELINE_HEADS = ("据", "新华社", "本报", "中新社")
 
 
 def _question(p: str, ctx: Context) -> Step | None:
