@@ -5,6 +5,7 @@ import re
 from functools import lru_cache
 
 from ..tables import cues
+from .dictionary import ordinary
 
 # Surnames, compound surnames and surname-shaped words that are no person: retrieval/data/cues.tsv.
 SURNAMES = frozenset(cues()["surname"])
@@ -110,7 +111,23 @@ def split_subject(subject: str) -> tuple[str, str, bool] | None:
             return name, clean_role(rest) or suffix, True
         if fallback is None and (suffix or rest == "" or rest.endswith(_BOUNDARY_TAIL)):
             fallback = (name, suffix or clean_role(rest), bool(suffix))
+    if fallback is None:
+        found = _shaped_name(core)
+        if found:
+            return found[0], found[1] or suffix, True
     return fallback
+
+
+def _shaped_name(core: str) -> tuple[str, str] | None:
+    """A name told by its place, right after a role word ("石楼县委书记油晓峰", "社区干部权亚红"), when no surname
+    table knows it: 2-3 characters that are no ordinary word (jieba's dictionary) and no role themselves."""
+    for size in (3, 2):
+        name, rest = core[-size:], core[:-size]
+        if len(rest) >= 2 and rest[-2:] in _LABEL_ROLES and _name_chars(name) and not ends_with_role(name) \
+                and not ends_with_role(rest + name[0]) and not ordinary(name) and not ordinary(name[:2]):
+            # (not "委员|长曾": the role runs on into the would-be name)
+            return name, clean_role(rest)
+    return None
 
 
 _LABEL_ROLES = _MULTI_SET | frozenset(ROLE_SUFFIXES)
@@ -118,18 +135,9 @@ _LABEL_ROLES = _MULTI_SET | frozenset(ROLE_SUFFIXES)
 
 def label_person(label: str) -> tuple[str, str] | None:
     """(name, role) for a turn label that ends in a person's name after a role ("…自治县县长阿琼",
-    "内蒙古…村农民裴云魁", "全国人大常委会法工委发言人、研究室主任臧铁伟"); None when no role stands before it.
-
-    The name is told by its shape: 2-3 characters right after a role word, so a surname no table
-    lists (权亚红) still counts."""
+    "内蒙古…村农民裴云魁", "全国人大常委会法工委发言人、研究室主任臧铁伟"); None when no role stands before it."""
     found = split_subject(label)
-    if found and found[2] and found[1]:
-        return found[0], found[1]
-    for size in (3, 2):
-        name, rest = label[-size:], label[:-size]
-        if len(rest) >= 2 and rest[-2:] in _LABEL_ROLES and _name_chars(name):
-            return name, clean_role(rest)
-    return None
+    return (found[0], found[1]) if found and found[2] and found[1] else None
 
 
 def _name_chars(name: str) -> bool:

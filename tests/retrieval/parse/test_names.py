@@ -1,0 +1,17 @@
+"""Names and roles: a name right after a role word is told by its place, even with a surname no table lists."""
+from __future__ import annotations
+
+from retrieval.parse.names import label_person, split_subject
+
+
+def test_a_name_after_a_role_word_needs_no_known_surname():
+    assert split_subject("石楼县委书记油晓峰") == ("油晓峰", "石楼县委书记", True)
+    assert split_subject("巴布亚新几内亚副总理斯蒂文") == ("斯蒂文", "巴布亚新几内亚副总理", True)
+    assert label_person("陕西宝鸡广元路南社区干部权亚红") == ("权亚红", "陕西宝鸡广元路南社区干部")
+
+
+def test_a_role_that_runs_on_or_an_ordinary_word_is_no_name():
+    assert split_subject("乔石委员长曾") is None or split_subject("乔石委员长曾")[0] != "长曾"
+    assert split_subject("代表团团长") is None          # 团长 is a role, not a name
+    assert split_subject("记者阿布都说明") is None or split_subject("记者阿布都说明")[0] != "说明"  # 说明: a word
+    assert label_person("记者从河北省农业农村厅获悉") is None
