@@ -184,6 +184,18 @@ class Context:
         self._holders[title] = holder
         return holder
 
+    def surname_holder(self, surname: str) -> str | None:
+        """The one person of this surname the article names in full (习近平 for "习主席"), or None."""
+        if surname not in self._holders:
+            names = {m.group() for m in re.finditer(surname + f"[{_C}]{{1,2}}", self.text)}
+            names = {n if valid_name(n) else n[:2] for n in names}
+            full = {n for n in names if valid_name(n) and (n in self.known or n in self.title_people
+                                                          or self.mentioned_with_role(n))}
+            full = {n for n in full if not any(m != n and m.startswith(n) for m in full)}
+            self._holders[surname] = (full.pop(), None) if len(full) == 1 else None
+        holder = self._holders[surname]
+        return holder[0] if holder else None
+
     def previous_mention(self) -> tuple[str, str | None] | None:
         """Whom a 他/她 at the start of a paragraph means: the last person the previous paragraphs named
         (or who spoke last), looking back over at most three paragraphs."""

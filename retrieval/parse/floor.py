@@ -265,6 +265,11 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, after_quote: 
                     break
                 holder = ctx.title_holder(title)
                 return _Subject("title", holder[0], holder[1], i, after) if holder else None
+    if ch in SURNAMES and p[i + 1:i + 2] in _TITLE_FIRST:  # "习主席表示": the one 习 the article names
+        for title in _TITLES_BY_FIRST[p[i + 1]]:
+            if p.startswith(title, i + 1) and p[i + 1 + len(title):i + 2 + len(title)] not in _TITLE_BLOCK:
+                holder = ctx.surname_holder(ch)
+                return _Subject("title", holder, title, i, i + 1 + len(title)) if holder else None
     if hinted or after_quote or loose or "·" in p[i:i + 14] or "族）" in p[i:i + _SUBJECT_MAX] \
             or ch in _NAME_STARTS and _vouched_at(p, i, ctx) or _FOREIGN_MARK.search(p, i, i + 14):
         return _person(p, mask, i, min(end, i + _SUBJECT_MAX), ctx, "quote" if after_quote else "mention" if loose

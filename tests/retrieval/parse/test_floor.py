@@ -166,3 +166,11 @@ def test_floor_claims_on_news_sentences():
                                                   "斯特凡·托梅", None, "卢卡申科", "卢卡申科"]
     assert doc.speakers["刘康"] == "华为公司驻欧盟机构首席代表"  # 华为 holds no predicate 为
     assert doc.speakers["斯特凡·托梅"] == "德国自由民主党议员"
+
+
+def test_surname_and_title_mean_the_one_person_of_that_surname():
+    text = article(body("国家主席习近平同法国总统马克龙通电话。",
+                        "同法国总统马克龙通电话时，习主席表示：“中方愿同法方一道，推动合作。”",
+                        "会见结束后，江主任说：“我们要努力。”"), title="习近平同马克龙通电话")
+    doc = parse_text(text)[0]
+    assert [u.speaker for u in doc.utterances] == [None, "习近平", None]  # no 江 named in full: nobody
