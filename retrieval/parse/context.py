@@ -9,6 +9,7 @@ from ..models import QUESTION, SPEECH
 from .attrib import find_attribution
 from .floor import last_mention
 from .names import ROLE_SUFFIXES, dotted_name, ends_with_role, label_person, split_subject, valid_name
+from .pronoun import previous_mention
 
 _C = "\u4e00-\u9fff"
 _NOPUNCT = r"[^，。！？；：“”\s]"
@@ -197,16 +198,12 @@ class Context:
         return holder[0] if holder else None
 
     def previous_mention(self) -> tuple[str, str | None] | None:
-        """Whom a 他/她 at the start of a paragraph means: the last person the previous paragraphs named
-        (or who spoke last), looking back over at most three paragraphs."""
-        for back, text in enumerate(reversed(self.previous)):
-            found = last_mention(text, None, 0, len(text), self)
-            if found:
-                return found
-            speakers = [t for n, t in self.history if n == self.paragraph - 1 - back and t.kind == SPEECH]
-            if speakers and speakers[-1].speaker != "记者":
-                return speakers[-1].speaker, speakers[-1].role
-        return None
+        """Whom a 他/她 at the start of a paragraph means (pronoun.previous_mention)."""
+        return previous_mention(
+            self.previous,
+            lambda back: [(t.speaker, t.role) for n, t in self.history
+                          if n == self.paragraph - 1 - back and t.kind == SPEECH and t.speaker],
+            lambda text: last_mention(text, None, 0, len(text), self))
 
     def record(self, turns: list[Turn], text: str) -> None:
         """Remember a paragraph's turns by named people (for dialogues) and its text (for 他)."""

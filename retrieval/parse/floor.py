@@ -22,6 +22,7 @@ from ..tables import cues
 from .attrib import ADV_ATOMS, DATELINE, DATELINE_HEADS
 from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SUFFIX_BY_FIRST,
                     SURNAMES, clean_role, ends_with_role, split_subject, trim_role, valid_name)
+from .pronoun import resolve
 
 # ---------------------------------------------------------------- verbs and words
 
@@ -848,37 +849,11 @@ def _after_quote(p, mask, s, e, ctx, state: _State, hints: _Hints) -> Claim | No
         who = _resolve(subj, p, mask, s, ctx, state)
         return Claim(s, who[0], who[1]) if who else None
     return None
-
-
 def _resolve(subj: _Subject, p, mask, s, ctx, state: _State) -> tuple[str, str | None] | None:
-    """A subject's name and role; 他/她/这位 resolved to the person the text last named or who holds the floor."""
+    """A subject's name and role; 他/她/这位 resolved by pronoun.resolve."""
     if subj.kind in ("person", "title"):
         return subj.name, subj.role
     if subj.kind not in ("pronoun", "this"):
         return None
-    current, latest = state.current, state.latest
-    since = current[2] if current else 0
-    if latest and latest[2] >= since and (not current or latest[0] != current[0]):
-        who = (latest[0], latest[1])
-    elif current:
-        who = (current[0], current[1])
-    else:
-        who = last_mention(p, mask, since, subj.start, ctx) or ctx.previous_mention()
-    if who is None or who[0] == "记者":
-        return None
-    if subj.kind == "this" and subj.role and who[1] and not _compatible(subj.role, who[1]) and current \
-            and who[0] != current[0] and (not current[1] or _compatible(subj.role, current[1])):
-        who = (current[0], current[1])   # "这位…的老工人" is the worker holding the floor, not 李鹏代总理
-    if subj.kind == "this" and subj.role:
-        return who[0], subj.role if not who[1] or len(subj.role) > len(who[1]) else who[1]
-    return who
-
-
-_HONORIFICS = ("同志", "先生", "女士")
-
-
-def _compatible(description: str, role: str) -> bool:
-    """Whether "这位…<description>" can describe someone known as `role` (the two share their head word)."""
-    if role.endswith(_HONORIFICS):
-        return True
-    return description[-2:] in role or role[-2:] in description
+    return resolve(subj.kind, subj.role, state.current, state.latest,
+                   lambda since: last_mention(p, mask, since, subj.start, ctx) or ctx.previous_mention())

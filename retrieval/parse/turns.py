@@ -12,6 +12,7 @@ from .context import (BIO, LABEL, QUESTION_LABEL, ROLE_LABEL, Context, Turn, ask
                             match_trailing, usable_bare_label)
 from .floor import find_claims
 from .names import ROLE_ENDINGS, label_person, split_subject, valid_name
+from .pronoun import paragraph_pronoun
 
 _LABEL_STOP = frozenset(cues()["label stop"])  # labels of captions, credits, letters (retrieval/data/cues.tsv)
 
@@ -276,11 +277,11 @@ def _vouched(name: str, ctx: Context) -> bool:
 
 
 def _pronoun(p: str, ctx: Context) -> Step | None:
-    """他说，… right after a named speaker's turn is that speaker's."""
+    """他说，… right after a named speaker's turn is that speaker's (pronoun.paragraph_pronoun)."""
     last = ctx.last
-    if not _PRONOUN.match(p) or not last or last.kind != SPEECH or not last.speaker:
-        return None
-    return Step(Turn(last.speaker, last.role, p, SPEECH), False)
+    who = paragraph_pronoun(_PRONOUN.match(p) is not None,
+                            (last.speaker, last.role) if last and last.kind == SPEECH and last.speaker else None)
+    return Step(Turn(who[0], who[1], p, SPEECH), False) if who else None
 
 
 def _continue(p: str, ctx: Context) -> Turn:

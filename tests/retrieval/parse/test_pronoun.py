@@ -1,0 +1,35 @@
+"""Pronoun resolution on its own: whom 他/她/这位 means, given who holds the floor and who was named last."""
+from __future__ import annotations
+
+from retrieval.parse.pronoun import compatible, paragraph_pronoun, previous_mention, resolve
+
+
+def nobody(since: int):
+    return None
+
+
+def test_the_person_named_since_the_floor_was_taken_wins():
+    current, latest = ("李鹏", "总理", 0), ("钱书远", "代表", 10)
+    assert resolve("pronoun", None, current, latest, nobody) == ("钱书远", "代表")
+    assert resolve("pronoun", None, current, ("李鹏", "总理", 12), nobody) == ("李鹏", "总理")
+    assert resolve("pronoun", None, None, None, lambda since: ("张云", None)) == ("张云", None)
+
+
+def test_this_description_must_fit_the_person():
+    current, latest = ("王广平", "老工人", 0), ("李鹏", "代总理", 5)
+    assert resolve("this", "老工人", current, latest, nobody) == ("王广平", "老工人")
+    assert resolve("this", "省委副书记", None, ("刘丰富", "副书记", 3), nobody) == ("刘丰富", "省委副书记")
+    assert compatible("副省长", "省长") and not compatible("老工人", "代总理")
+
+
+def test_the_reporter_is_no_one_a_pronoun_means():
+    assert resolve("pronoun", None, ("记者", None, 0), None, nobody) is None
+
+
+def test_a_paragraph_opening_with_he_said_continues_the_last_named_speaker():
+    assert paragraph_pronoun(True, ("韦钰", "院长")) == ("韦钰", "院长")
+    assert paragraph_pronoun(False, ("韦钰", "院长")) is None and paragraph_pronoun(True, None) is None
+    spoke = {0: [], 1: [("林丽韫", None)]}
+    assert previous_mention(["甲", "乙"], lambda back: spoke[back], lambda text: None) == ("林丽韫", None)
+    assert previous_mention(["徐永基说", "乙"], lambda back: [], lambda t: ("徐永基", None) if "徐" in t else None) \
+        == ("徐永基", None)
