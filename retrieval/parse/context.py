@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from ..models import QUESTION, SPEECH
 from .attrib import find_attribution
+from .dictionary import ordinary
 from .floor import last_mention
 from .names import ROLE_SUFFIXES, dotted_name, ends_with_role, label_person, split_subject, valid_name
 from .pronoun import previous_mention
@@ -39,7 +40,7 @@ _TITLE_START = re.compile(rf"(?:^|(?<=[《“——：:，、]))([{_C}]{{3}})")
 _ALONE_CHARS = frozenset("，。！？；：、“”（）\n 说在对的和与等也还")
 _ALONE_WORDS = ("代表", "委员", "总理", "主席", "书记", "部长", "省长", "市长", "同志", "先生", "女士", "认为", "表示", "指出",
                 "强调")
-_RECURS = 4  # a name met this often is the article's person, role or not
+_RECURS = 3  # a name met this often is the article's person, role or not
 TITLE_PREFIX = frozenset("副代总前原老新")
 
 
@@ -113,10 +114,11 @@ class Context:
     def vouched(self, name: str) -> bool:
         """A bare name ("唐克说，") counts when the document already knows it as a person: a speaker, a name
         next to a role word anywhere, a name the title gives the floor ("王家瑞部长谈…", "钱其琛会见…"), or a
-        name the article keeps coming back to ("艾夏说：" in a story that names 艾夏 many times)."""
+        name the article keeps coming back to ("艾夏说：" in a story that names 艾夏 many times) and jieba's
+        dictionary does not know as an ordinary word (房子)."""
         if name in self.known or name in self.title_people or name in self.listed:
             return True
-        if self.count(name) >= _RECURS and self.alone(name):
+        if self.count(name) >= _RECURS and self.alone(name) and not ordinary(name):
             return True
         found = self._vouched.get(name)
         if found is None:

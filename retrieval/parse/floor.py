@@ -22,6 +22,7 @@ from ..tables import cues
 from .attrib import ADV_ATOMS, DATELINE, DATELINE_HEADS
 from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SUFFIX_BY_FIRST,
                     SURNAMES, clean_role, ends_with_role, split_subject, trim_role, valid_name)
+from .dictionary import ordinary
 from .pronoun import resolve
 
 # ---------------------------------------------------------------- verbs and words
@@ -371,8 +372,8 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str,
 def _sizes(p: str, j: int, ctx) -> tuple[int, ...]:
     """Name lengths to try at p[j]: "李鹏来到" and "王铭强调" hold the 2-character names 李鹏 and 王铭."""
     if _VERB.match(p, j + 2) or p[j + 2:j + 4] in _AFTER_NAME or p[j + 2:j + 3] in _AFTER_NAME_CHARS \
-            or p[j + 3:j + 4] == "着":
-        return 2, 3, 4  # "王铭强调", "徐伟戴着口罩"
+            or p[j + 3:j + 4] == "着" or ordinary(p[j + 2:j + 4]) and ctx.count(p[j:j + 3]) < ctx.count(p[j:j + 2]):
+        return 2, 3, 4  # "王铭强调", "徐伟戴着口罩", "张云心里" (心里 a word, 张云 met more often than 张云心)
     two = p[j:j + 2]
     if ctx.alone(two) and not ctx.alone(p[j:j + 3]):
         return 2, 3, 4  # "李鹏总理…国务院总理李鹏来到…"
