@@ -12,7 +12,7 @@ from .helpers import CORPUS, ROOT
 # Measured figures (precision, recall) per cue class; raise them when the parser gets better.
 FLOORS = {
     "after_quote": (1.0, 0.5),
-    "all": (0.967, 0.873),
+    "all": (0.972, 0.915),
     "bio": (1.0, 1.0),
     "bracket_label": (0.961, 0.925),
     "colon_quote": (0.923, 0.666),
@@ -22,11 +22,11 @@ FLOORS = {
     "label": (1.0, 1.0),
     "narration": (1.0, 1.0),
     "own_words": (1.0, 1.0),
-    "pronoun": (0.882, 0.75),
+    "pronoun": (0.944, 0.85),
     "qa": (1.0, 1.0),
     "role_label": (1.0, 1.0),
     "short_label": (1.0, 1.0),
-    "short_title": (1.0, 0.0),
+    "short_title": (1.0, 0.916),
     "this": (0.5, 0.5),
     "title": (1.0, 1.0),
     "unnamed": (0.0, 1.0),
@@ -36,7 +36,7 @@ FLOORS = {
 
 # Over each part: dev (the articles read while the parser changed) and test (held out).
 PART_FLOORS = {
-    "dev": (0.974, 0.887),
+    "dev": (0.98, 0.948),
     "test": (0.951, 0.84),
 }
 
