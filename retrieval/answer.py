@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -10,11 +9,12 @@ from functools import partial
 import numpy as np
 
 from . import commands
+from .columns import Columns, Unit
 from .directory import SpeakerDirectory, SpeakerRef
 from .excerpt import BoundsTable, excerpt
 from .expand import Expander, ExpansionOptions
 from .index import BM25Index, BM25Params, top_k
-from .models import SPEECH, Answer, Citation, Document, Excerpt, Passage, SpeakerHit, Utterance
+from .models import Answer, Citation, Document, Excerpt, Passage, SpeakerHit
 from .options import setting
 from .phrase import Phrases, phrases, rerank
 from .question import Question, is_english, normalize_question, understand, valid_text
@@ -51,12 +51,6 @@ class EngineOptions:
     semantic: SemanticOptions = field(default_factory=SemanticOptions)
 
 
-@dataclass(frozen=True)
-class Unit:
-    doc: int
-    utterance: Utterance
-
-
 class Engine:
     """Answers questions and commands over a parsed corpus."""
 
@@ -68,27 +62,22 @@ class Engine:
         index: BM25Index | None = None,
         title_index: BM25Index | None = None,
         bounds: BoundsTable | None = None,
+        columns: Columns | None = None,
+        directory: SpeakerDirectory | None = None,
     ) -> None:
-        self.documents = list(documents)
+        # From the index cache the columns are memory-mapped: records are made only when cited.
+        self.columns = columns or Columns.build(documents)
+        self.documents = self.columns.documents
+        self.units = self.columns.units
         self.segmenter = segmenter
         self.options = options
-        self.directory = SpeakerDirectory(self.documents)
+        self.directory = directory or SpeakerDirectory.build(self.documents)
         segmenter.add_words(self.vocabulary_words())
-        self.units = [Unit(d, u) for d, doc in enumerate(self.documents) for u in doc.utterances]
         self.index = index or BM25Index.build([segmenter.terms(u.utterance.text) for u in self.units], options.bm25)
-        self._by_speaker: dict[tuple[int, str], list[int]] = defaultdict(list)
-        for i, unit in enumerate(self.units):
-            if unit.utterance.kind == SPEECH and unit.utterance.speaker:
-                self._by_speaker[(unit.doc, unit.utterance.speaker)].append(i)
         # unit -> speaker id (-1: no named speech), ids numbered in (doc, name) order
-        self._speaker_keys = sorted(self._by_speaker)
-        self._speaker_id = {key: k for k, key in enumerate(self._speaker_keys)}
-        turns = [self._by_speaker[key] for key in self._speaker_keys]
-        self.unit_speaker = np.full(len(self.units), -1, dtype=np.int32)
-        self.unit_speaker[np.fromiter((i for ids in turns for i in ids), dtype=np.int64)] = np.repeat(
-            np.arange(len(turns), dtype=np.int32), [len(ids) for ids in turns])
+        self.unit_speaker = self.columns.unit_speaker
         self.speech_mask = self.unit_speaker >= 0
-        self.unit_doc = np.fromiter((u.doc for u in self.units), dtype=np.int32, count=len(self.units))
+        self.unit_doc = self.columns.unit_doc
         self._title_cache: dict[str, set[str]] = {}
         self._title_index: BM25Index | None = title_index  # from the index cache, else built on first use
         self.bounds = bounds   # each unit's sentence and token ends; None: cut when an excerpt needs them
@@ -235,8 +224,8 @@ class Engine:
             return self._nothing(question, terms)
         if question.preferred:
             hits = self._prefer(hits, question.preferred)
-        ranked = self._rank_speakers(hits)
         named = {(r.doc, r.name) for r in question.mentioned}
+        ranked = self._rank_speakers(hits, limit=self.options.max_speakers + len(named))
         ranked = ([r for r in ranked if r[0] not in named] or ranked)[: self.options.max_speakers]
         floor = ranked[0][1] * self.options.min_relative_score
         speakers = tuple(self._speaker_hit(key, score, own, weighted) for key, score, own in ranked if score >= floor)
@@ -244,14 +233,16 @@ class Engine:
         return Answer(kind="who", query=question.text, terms=tuple(words), speakers=speakers, passages=passages)
 
     def _prefer(self, hits: list[tuple[int, float]], refs: Sequence[SpeakerRef]) -> list[tuple[int, float]]:
-        wanted = [k for r in refs if (k := self._speaker_id.get((r.doc, r.name))) is not None]
+        wanted = [k for r in refs if (k := self.columns.speaker_id(r.doc, r.name)) is not None]
         ids, scores = _arrays(hits)
         scores = np.where(np.isin(self.unit_speaker[ids], wanted), scores * (1 + self.options.role_boost), scores)
         order = np.lexsort((ids, -scores))
         return list(zip(ids[order].tolist(), scores[order].tolist()))
 
-    def _rank_speakers(self, hits: list[tuple[int, float]]) -> list[tuple[tuple[int, str], float, list[tuple[int, float]]]]:
-        """(speaker, score, their hits best first): best passage plus a damped sum of the rest.
+    def _rank_speakers(self, hits: list[tuple[int, float]], limit: int | None = None
+                       ) -> list[tuple[tuple[int, str], float, list[tuple[int, float]]]]:
+        """(speaker, score, their hits best first): best passage plus a damped sum of the rest; the
+        first `limit` speakers only (None: all).
 
         Grouped with numpy over the unit -> speaker array; speaker ids follow (doc, name) order,
         so ties go to the same speaker as sorting the keys themselves would.
@@ -266,9 +257,9 @@ class Engine:
         best = np.lexsort((grouped[starts], -totals))
         bounds = np.r_[starts, len(order)]
         ordered_ids, ordered_scores = ids[order].tolist(), scores[order].tolist()
-        return [(self._speaker_keys[grouped[starts[g]]], float(totals[g]),
+        return [(self.columns.speaker_key(int(grouped[starts[g]])), float(totals[g]),
                  list(zip(ordered_ids[bounds[g]:bounds[g + 1]], ordered_scores[bounds[g]:bounds[g + 1]])))
-                for g in best.tolist()]
+                for g in best[:limit].tolist()]
 
     def _speaker_hit(self, key: tuple[int, str], score: float, hits: list[tuple[int, float]], terms) -> SpeakerHit:
         doc, name = key
@@ -286,7 +277,7 @@ class Engine:
     def _speakers_as_answer(self, question: Question, refs: Sequence[SpeakerRef]) -> Answer:
         """"谁是纪委书记？": the speakers the role names, each with their first turn."""
         speakers = tuple(
-            self.ref_hit(r, 1.0, tuple(self.passage(i, 0.0, {}) for i in self._by_speaker[(r.doc, r.name)][:1]))
+            self.ref_hit(r, 1.0, tuple(self.passage(i, 0.0, {}) for i in self.turns_of(r.doc, r.name)[:1]))
             for r in refs[: self.options.max_speakers]
         )
         return Answer(kind="who", query=question.text, speakers=speakers,
@@ -315,8 +306,8 @@ class Engine:
 
     def ref_hit(self, ref: SpeakerRef, score: float = 0.0, passages: tuple[Passage, ...] = ()) -> SpeakerHit:
         """A directory entry as an answer's speaker, cited by its article."""
-        doc = self.documents[ref.doc]
-        return SpeakerHit(ref.name, ref.role, score, ref.doc, doc.title, doc.date, passages)
+        title, date = self.columns.title_and_date(ref.doc)
+        return SpeakerHit(ref.name, ref.role, score, ref.doc, title, date, passages)
 
     def _nothing(self, question: Question, terms: tuple[str, ...]) -> Answer:
         who = "、".join(dict.fromkeys(r.name for r in question.speakers))
@@ -331,7 +322,7 @@ class Engine:
             return np.ones(len(self.units), dtype=bool)
         mask = np.zeros(len(self.units), dtype=bool)
         for ref in refs:
-            mask[self._by_speaker.get((ref.doc, ref.name), [])] = True
+            mask[self.columns.turns(ref.doc, ref.name)] = True
         return mask
 
     def _section_mask(self, question: Question) -> np.ndarray:
@@ -341,16 +332,16 @@ class Engine:
         wanted = set(self._sections_named(question))
         if not wanted:
             return np.ones(len(self.units), dtype=bool)
-        return np.fromiter(((u.doc, u.utterance.section) in wanted for u in self.units), dtype=bool, count=len(self.units))
+        return self.columns.section_mask(wanted)
 
     def _sections_named(self, question: Question) -> list[tuple[int, int]]:
-        docs = sorted({r.doc for r in question.speakers}) or range(len(self.documents))
+        docs = sorted({r.doc for r in question.speakers}) or None
         if question.section_number is not None:
-            return [(d, question.section_number) for d in docs]
+            return [(d, question.section_number) for d in (docs or range(len(self.documents)))]
         hint = set(self.segmenter.terms(question.section_hint))
         scored = [
-            (len(hint & self._title_terms(s.title)), d, s.number)
-            for d in docs for s in self.documents[d].sections if s.number > 0
+            (len(hint & self._title_terms(title)), d, number)
+            for d, number, title in self.columns.sections(docs) if number > 0
         ]
         best = max((score for score, _, _ in scored), default=0)
         # The hint often carries the article's context too (重庆市委学习会上讲发展第一要务):
@@ -365,11 +356,11 @@ class Engine:
         return self._title_cache[title]
 
     def turns_of(self, doc: int, name: str) -> list[int]:
-        return list(self._by_speaker.get((doc, name), []))
+        return self.columns.turns(doc, name)
 
     def section_turns(self, doc: int, number: int) -> list[int]:
         """The units of one section of one article, in order."""
-        return [i for i, u in enumerate(self.units) if u.doc == doc and u.utterance.section == number]
+        return self.columns.section_units(doc, number).tolist()
 
     def passage(self, unit_id: int, score: float, terms: Mapping[str, float]) -> Passage:
         """A unit as a cited passage, its sentences matching the weighted terms picked out."""

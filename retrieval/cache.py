@@ -29,13 +29,15 @@ import numpy as np
 
 from .answer import Engine, EngineOptions
 from .corpus import corpus_files
+from .columns import Columns
+from .directory import SpeakerDirectory
 from .excerpt import BoundsTable
 from .index import BM25Index, BM25Params
 from .lexicon import CHECK_TEXTS, Lexicon, base_dictionary, lexicon_for
-from .models import Document, Problem, Section, Utterance
+from .models import Document, Problem
 from .parallel import build_index
 from .segment import Segmenter
-from .store import DamagedStore, load_arrays, pack_strings, save_arrays, unpack_strings
+from .store import DamagedStore, load_arrays, save_arrays
 
 log = logging.getLogger(__name__)
 
@@ -196,76 +198,6 @@ def corpus_thesaurus(vocabulary: Container[str]) -> dict[str, list[str]]:
     return {word: synonyms for word, synonyms in cut.items() if synonyms}
 
 
-# ---------------------------------------------------------------- documents as arrays
-
-_KINDS_META = "kinds"
-
-
-def encode_documents(documents: Sequence[Document], problems: Sequence[Problem]) -> dict[str, np.ndarray]:
-    """Documents as arrays: header fields as JSON, utterance fields as int32 columns, texts packed."""
-    strings: dict[str | None, int] = {None: -1}
-    kinds: dict[str, int] = {}
-
-    def number(value: str | None) -> int:
-        return strings.setdefault(value, len(strings) - 1)
-
-    rows: list[tuple[int, int, int, int, int]] = []
-    texts: list[str] = []
-    docs = []
-    for doc in documents:
-        sections = []
-        for section in doc.sections:
-            sections.append([section.number, section.title, len(section.utterances)])
-            for u in section.utterances:
-                rows.append((number(u.speaker), number(u.role), u.section, u.position,
-                             kinds.setdefault(u.kind, len(kinds))))
-                texts.append(u.text)
-        docs.append([doc.title, doc.byline, doc.date, doc.page, doc.column, doc.source, doc.metadata, sections])
-    header = {
-        "documents": docs,
-        "strings": [s for s in strings if s is not None],
-        _KINDS_META: list(kinds),
-        "problems": [[p.source, p.reason] for p in problems],
-    }
-    header_bytes = json.dumps(header, ensure_ascii=False).encode("utf-8", "surrogatepass")   # sources: file names
-    arrays = {"header": np.frombuffer(header_bytes, dtype=np.uint8),
-              "utterances": np.array(rows, dtype=np.int32).reshape(len(rows), 5)}
-    arrays.update({f"texts_{k}": v for k, v in pack_strings(texts).items()})
-    return arrays
-
-
-def decode_documents(arrays: dict[str, np.ndarray]) -> tuple[list[Document], list[Problem]]:
-    """The documents and problems `encode_documents` stored; DamagedStore when they do not fit together."""
-    try:
-        header = json.loads(arrays["header"].tobytes().decode("utf-8", "surrogatepass"))
-        texts = unpack_strings(arrays["texts_blob"], arrays["texts_offsets"])
-        table = arrays["utterances"]
-        strings = [None] + header["strings"]       # id -1 is None: strings[id + 1]
-        kinds = header[_KINDS_META]
-        if table.shape != (len(texts), 5) or sum(n for d in header["documents"] for _, _, n in d[7]) != len(texts):
-            raise DamagedStore("documents: utterance counts do not match")
-        # Column by column through map: the fastest way to make ~100k frozen dataclasses here.
-        speakers, roles = (table[:, 0] + 1).tolist(), (table[:, 1] + 1).tolist()
-        every = list(map(Utterance, map(strings.__getitem__, speakers), map(strings.__getitem__, roles),
-                         table[:, 2].tolist(), texts, table[:, 3].tolist(),
-                         map(kinds.__getitem__, table[:, 4].tolist())))
-        documents: list[Document] = []
-        at = 0
-        for title, byline, date, page, column, source, metadata, sections in header["documents"]:
-            parts = []
-            for number, section_title, count in sections:
-                parts.append(Section(number, section_title, tuple(every[at : at + count])))
-                at += count
-            documents.append(Document(title=title, byline=byline, date=date, page=page, column=column,
-                                      metadata=metadata, sections=tuple(parts), source=source))
-        problems = [Problem(source, reason) for source, reason in header["problems"]]
-    except DamagedStore:
-        raise
-    except (KeyError, IndexError, TypeError, ValueError) as exc:
-        raise DamagedStore(f"documents: {type(exc).__name__}: {exc}") from None
-    return documents, problems
-
-
 def _json_array(value: object) -> np.ndarray:
     return np.frombuffer(json.dumps(value, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
 
@@ -284,7 +216,7 @@ def new_engine(
     # The engine teaches the segmenter the speakers' names and roles; only then can the
     # units be cut, so it starts with an empty index that is replaced right away.
     engine = Engine(documents, segmenter, options, index=BM25Index.build([], options.bm25))
-    texts = [unit.utterance.text for unit in engine.units]
+    texts = list(engine.columns.texts)
     engine.index, engine.bounds = build_index(texts, engine.segmenter, options.bm25, workers, progress)
     engine.title_index  # built now, so that it is cached too
     return engine
@@ -319,22 +251,25 @@ class IndexCache:
             return None
         try:
             with _collector_paused():
-                arrays, meta = load_arrays(folder, "documents")
+                arrays, meta = load_arrays(folder, "documents", mapped=True)
                 if meta.get("key") != key or meta.get("format") != INDEX_FORMAT_VERSION:
                     raise DamagedStore("key or format does not match its folder")
-                documents, problems = decode_documents(arrays)
+                try:
+                    columns = Columns(arrays, meta)
+                    directory = SpeakerDirectory(load_arrays(folder, "speakers", mapped=True)[0])
+                    bounds = BoundsTable.from_arrays(load_arrays(folder, "bounds", mapped=True)[0], len(columns.units))
+                except (KeyError, IndexError, TypeError, ValueError) as exc:
+                    raise DamagedStore(f"documents: {type(exc).__name__}: {exc}") from None
+                problems = columns.problems
                 index = BM25Index.load(folder, "units")
                 titles = BM25Index.load(folder, "titles")
-                if index.n_units != sum(len(d.utterances) for d in documents) or titles.n_units != len(documents):
+                if index.n_units != len(columns.units) or titles.n_units != len(columns.documents):
                     raise DamagedStore("index sizes do not match the documents")
                 if (folder / "lexicon.json").is_file():
                     root = self.root
                     segmenter.use_lexicon(Lexicon.load(folder, lambda: base_dictionary(root, build=False)))
-                try:
-                    bounds = BoundsTable.from_arrays(load_arrays(folder, "bounds")[0], index.n_units)
-                except (KeyError, ValueError) as exc:
-                    raise DamagedStore(f"bounds: {exc}") from None
-                engine = Engine(documents, segmenter, options, index=index, title_index=titles, bounds=bounds)
+                engine = Engine((), segmenter, options, index=index, title_index=titles, bounds=bounds,
+                                columns=columns, directory=directory)
                 # checked now, parsed when a question first needs synonyms
                 if options.expansion.thesaurus:
                     table = load_arrays(folder, "thesaurus")[0]["table"]
@@ -358,17 +293,18 @@ class IndexCache:
         temp.mkdir()
         try:
             size = engine.index.save(temp, "units") + engine.title_index.save(temp, "titles")
-            if engine.bounds is not None:
-                size += save_arrays(temp, "bounds", engine.bounds.arrays(), {})
-            # The documents manifest is written last and is what `load` looks for first.
-            meta = {"key": key, "format": INDEX_FORMAT_VERSION, "created": time.strftime("%Y-%m-%dT%H:%M:%S")}
+            size += save_arrays(temp, "bounds", engine.bounds.arrays(), {})
+            size += save_arrays(temp, "speakers", engine.directory.arrays, {})
             lexicon = lexicon_for(engine.segmenter, self.root, _sample(engine))
             if lexicon is not None:
                 size += lexicon.save(temp)
             if engine.options.expansion.thesaurus:
                 table = _json_array(corpus_thesaurus(engine.index.vocabulary))
                 size += save_arrays(temp, "thesaurus", {"table": table}, {})
-            size += save_arrays(temp, "documents", encode_documents(engine.documents, problems), meta)
+            # The documents manifest is written last and is what `load` looks for first.
+            meta = {"key": key, "format": INDEX_FORMAT_VERSION, "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                    "kinds": engine.columns.kinds, "problems": [[p.source, p.reason] for p in problems]}
+            size += save_arrays(temp, "documents", engine.columns.arrays, meta)
             if final.exists():
                 shutil.rmtree(final, ignore_errors=True)
             try:

@@ -100,9 +100,9 @@ def help_answer(engine: Engine) -> Answer:
 
 def _examples(engine: Engine) -> list[str]:
     examples = [f"谁谈到了{t}？" for t in _TOPIC_EXAMPLES if engine.index.document_frequency(t)][:1]
-    with_role = [r for r in engine.directory.refs if r.role]
-    if with_role:
-        role = with_role[-1].role.split("、")[-1]
+    last_with_role = next((r for r in reversed(engine.directory.refs) if r.role), None)
+    if last_with_role:
+        role = last_with_role.role.split("、")[-1]
         examples.append(f"{role}说了什么？")
     if engine.directory.refs:
         ref = engine.directory.refs[0]
@@ -195,7 +195,7 @@ def documents(engine: Engine, arg: str, query: str) -> Answer:
         document = engine.documents[d]
         return Answer(kind="section_list", query=query, documents=(doc_info(engine, d),),
                       sections=tuple(_section_info(document, d, s.number) for s in document.sections),
-                      speakers=tuple(engine.ref_hit(r) for r in engine.directory.refs if r.doc == d))
+                      speakers=tuple(engine.ref_hit(r) for r in engine.directory.refs.in_doc(d)))
     matches = tuple(doc_info(engine, i) for i, doc in enumerate(engine.documents) if arg in doc.title)
     if not matches:
         return Answer(kind="empty", query=query, message=f"没有标题含“{arg}”的文章，也没有这个编号。发送 /doc 查看列表。")

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from .columns import StringTable, csr
 from .models import Document
 
 _ROLE_SPLIT = re.compile(r"[、，,；;/\s]+|和|兼")
@@ -51,48 +53,100 @@ def _variants(part: str) -> set[str]:
 
 
 class SpeakerDirectory:
-    """Speakers of every document, findable by name, unique surname or role word."""
+    """Speakers of every document, findable by name, unique surname or role word.
 
-    def __init__(self, documents: Sequence[Document]) -> None:
-        self.refs: list[SpeakerRef] = []
-        self._by_name: dict[str, list[SpeakerRef]] = defaultdict(list)
-        self._by_role: dict[str, list[SpeakerRef]] = defaultdict(list)
-        self._rankings: dict[int, tuple[dict[str, int], int]] = {}
+    Kept as arrays (stored with the index cache, so a start does not rebuild it): the refs in
+    document order, and name and role-word tables whose entries point at their refs. A
+    `SpeakerRef` is made only for the speakers a question or command returns.
+    """
+
+    def __init__(self, arrays: Mapping[str, np.ndarray]) -> None:
+        self.arrays = arrays
+        self._names = StringTable.from_arrays(arrays, "names")      # in order of first appearance
+        self._roles = StringTable.from_arrays(arrays, "roles")      # role keys, likewise
+        self._role_text = StringTable.from_arrays(arrays, "role_text")
+        self._ref_doc, self._ref_name, self._ref_role = arrays["ref_doc"], arrays["ref_name"], arrays["ref_role"]
+        self._name_ptr, self._name_refs = arrays["name_ptr"], arrays["name_refs"]
+        self._role_ptr, self._role_refs = arrays["role_ptr"], arrays["role_refs"]
+        if not (len(self._ref_doc) == len(self._ref_name) == len(self._ref_role)
+                and len(self._name_ptr) == len(self._names) + 1 and len(self._role_ptr) == len(self._roles) + 1
+                and int(self._name_ptr[-1]) == len(self._name_refs) and int(self._role_ptr[-1]) == len(self._role_refs)):
+            raise ValueError("speaker directory arrays do not fit together")
+        self._longest = (int(arrays["longest"][0]), int(arrays["longest"][1]))
+        self._all_names: list[str] | None = None
+        self.refs = RefView(self)
+
+    @classmethod
+    def build(cls, documents: Sequence[Document]) -> "SpeakerDirectory":
+        names: dict[str, list[int]] = {}       # name -> its refs, in order of first appearance
+        roles: dict[str, list[int]] = {}
+        role_text: dict[str, int] = {}
+        name_ids: dict[str, int] = {}
+        ref_doc, ref_name, ref_role = [], [], []
         for doc_index, doc in enumerate(documents):
-            for name, role in self._speakers(doc).items():
-                ref = SpeakerRef(doc_index, name, role)
-                self.refs.append(ref)
-                self._by_name[name].append(ref)
+            for name, role in cls._speakers(doc).items():
+                n = len(ref_doc)
+                ref_doc.append(doc_index)
+                if name not in names:
+                    names[name] = []
+                    name_ids[name] = len(name_ids)
+                ref_name.append(name_ids[name])
+                names[name].append(n)
+                ref_role.append(-1 if role is None else role_text.setdefault(role, len(role_text)))
                 for key in role_keys(role or ""):
-                    self._by_role[key].append(ref)
+                    roles.setdefault(key, []).append(n)
+        name_ptr, name_refs = csr(list(names.values()))
+        role_ptr, role_refs = csr(list(roles.values()))
+        arrays = {
+            "ref_doc": np.array(ref_doc, dtype=np.int32), "ref_name": np.array(ref_name, dtype=np.int32),
+            "ref_role": np.array(ref_role, dtype=np.int32),
+            "name_ptr": name_ptr, "name_refs": name_refs, "role_ptr": role_ptr, "role_refs": role_refs,
+            "longest": np.array([max(map(len, names), default=0), max(map(len, roles), default=0)], dtype=np.int64),
+            **StringTable.pack(names, findable=True).arrays("names"),
+            **StringTable.pack(roles, findable=True).arrays("roles"),
+            **StringTable.pack(role_text).arrays("role_text"),
+        }
+        return cls(arrays)
 
     @staticmethod
     def _speakers(doc: Document) -> dict[str, str | None]:
         # One-character labels (答, 问) are not names a user could ask for.
         return {n: r for n, r in doc.speakers.items() if len(n) >= 2}
 
+    def ref(self, n: int) -> SpeakerRef:
+        role = int(self._ref_role[n])
+        return SpeakerRef(int(self._ref_doc[n]), self._names[int(self._ref_name[n])],
+                          None if role < 0 else self._role_text[role])
+
+    def _refs(self, ptr: np.ndarray, refs: np.ndarray, key: int) -> list[SpeakerRef]:
+        return [self.ref(n) for n in refs[ptr[key] : ptr[key + 1]].tolist()]
+
     @property
     def names(self) -> list[str]:
-        return list(self._by_name)
+        if self._all_names is None:
+            self._all_names = list(self._names)
+        return self._all_names
 
     @property
     def role_words(self) -> set[str]:
-        return set(self._by_role)
+        return set(self._roles)
 
     def lookup(self, query: str) -> list[SpeakerRef]:
         """Speakers a user means by a full name, a unique surname, a name part or a role word."""
         query = query.strip()
         if not query:
             return []
-        if query in self._by_name:
-            return list(self._by_name[query])
-        by_surname = [n for n in self._by_name if n.startswith(query)]
+        exact = self._names.index_of(query)
+        if exact is not None:
+            return self._refs(self._name_ptr, self._name_refs, exact)
+        by_surname = [i for i, n in enumerate(self.names) if n.startswith(query)]
         if len(by_surname) == 1:
-            return list(self._by_name[by_surname[0]])
-        if query in self._by_role:
-            return list(self._by_role[query])
-        return [r for n in by_surname for r in self._by_name[n]] or [
-            r for n, refs in self._by_name.items() if query in n for r in refs
+            return self._refs(self._name_ptr, self._name_refs, by_surname[0])
+        role = self._roles.index_of(query)
+        if role is not None:
+            return self._refs(self._role_ptr, self._role_refs, role)
+        return [r for i in by_surname for r in self._refs(self._name_ptr, self._name_refs, i)] or [
+            r for i, n in enumerate(self.names) if query in n for r in self._refs(self._name_ptr, self._name_refs, i)
         ]
 
     def find_in(self, text: str) -> Mention:
@@ -101,41 +155,33 @@ class SpeakerDirectory:
         named: list[SpeakerRef] = []
         context: list[SpeakerRef] = []
         described: list[SpeakerRef] = []
-        for key in self._longest_first(self._by_name, text):
+        for key, n in self._longest_first(self._names, self._longest[0], text):
             start = self._take(text, key, spans)
             if start is not None:
                 partner = text[:start].endswith(_PARTNER_BEFORE)
-                (context if partner else named).extend(self._by_name[key])
+                (context if partner else named).extend(self._refs(self._name_ptr, self._name_refs, n))
         longest = 0
-        for key in self._longest_first(self._by_role, text):
+        for key, n in self._longest_first(self._roles, self._longest[1], text):
             if self._take(text, key, spans) is not None:
                 # Of several role words (两会代表委员……辽宁省省长), the longest says whom the question means;
                 # the shorter ones are still cut from the topic.
                 longest = longest or len(key)
                 if len(key) == longest:
-                    described.extend(self._by_role[key])
+                    described.extend(self._refs(self._role_ptr, self._role_refs, n))
         unique = lambda refs: tuple(dict.fromkeys(refs))  # noqa: E731
         return Mention(unique(named), unique(context), unique(described), spans)
 
-    def _longest_first(self, table: dict[str, list[SpeakerRef]], text: str) -> list[str]:
-        """The table's keys that occur in the text, longest first, ties in table order.
+    @staticmethod
+    def _longest_first(table: StringTable, longest: int, text: str) -> list[tuple[str, int]]:
+        """The table's keys that occur in the text with their numbers, longest first, ties in table order.
 
-        Only keys found among the text's substrings are tried: the others would match nothing,
-        and trying all of them (tens of thousands over a large corpus) cost ~50 ms a question.
+        Only the text's substrings are looked up (in one hashed search): trying every key (tens
+        of thousands over a large corpus) cost ~50 ms a question.
         """
-        rank, longest = self._ranking(table)
         n = len(text)
-        present = {text[i:j] for i in range(n) for j in range(i + 1, min(n, i + longest) + 1)}
-        return sorted((key for key in present if key in rank), key=rank.__getitem__)
-
-    def _ranking(self, table: dict[str, list[SpeakerRef]]) -> tuple[dict[str, int], int]:
-        """Each key's place in longest-first order, and the longest key's length (computed once)."""
-        cached = self._rankings.get(id(table))
-        if cached is None or len(cached[0]) != len(table):
-            ordered = sorted(table, key=len, reverse=True)
-            cached = ({key: i for i, key in enumerate(ordered)}, len(ordered[0]) if ordered else 0)
-            self._rankings[id(table)] = cached
-        return cached
+        present = list({text[i:j] for i in range(n) for j in range(i + 1, min(n, i + longest) + 1)})
+        found = [(key, k) for key, k in zip(present, table.find(present)) if k is not None]
+        return sorted(found, key=lambda item: (-len(item[0]), item[1]))
 
     @staticmethod
     def _take(text: str, key: str, spans: list[tuple[int, int]]) -> int | None:
@@ -149,3 +195,28 @@ class SpeakerDirectory:
             start = text.find(key, start + 1)
         return None
 
+
+
+class RefView(Sequence[SpeakerRef]):
+    """The directory's speakers in document order, each made when asked for."""
+
+    def __init__(self, directory: SpeakerDirectory) -> None:
+        self._directory = directory
+
+    def __len__(self) -> int:
+        return len(self._directory._ref_doc)
+
+    def __getitem__(self, n):  # type: ignore[override]
+        if isinstance(n, slice):
+            return [self[i] for i in range(*n.indices(len(self)))]
+        if n < 0:
+            n += len(self)
+        if not 0 <= n < len(self):
+            raise IndexError(n)
+        return self._directory.ref(n)
+
+    def in_doc(self, doc: int) -> list[SpeakerRef]:
+        """The speakers of one document (refs come in document order)."""
+        docs = self._directory._ref_doc
+        a, b = np.searchsorted(docs, [doc, doc + 1]).tolist()
+        return [self._directory.ref(n) for n in range(a, b)]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
@@ -97,19 +98,49 @@ def plain(fragments: tuple[Fragment, ...]) -> str:
 
 
 def _mark(sentence: str, start: int, ends: list[int], terms: Collection[str], segmenter: Segmenter) -> list[Fragment]:
-    """The sentence's tokens (ending at `ends`, offsets in the paragraph) with matches flagged."""
+    """The sentence's tokens (ending at `ends`, offsets in the paragraph) with matches flagged; the
+    unmatched ones between two matches as one fragment (`_merge` joins them anyway)."""
     if not terms:
         return [Fragment(sentence)]
     folded = fold(sentence)
     if len(folded) != len(sentence):
         folded = sentence
+    local = [end - start for end in ends]
+    lowered = folded.lower()
+    if folded is sentence or len(lowered) != len(folded):
+        candidates: Iterable[int] = range(len(local))    # forms that fold or lower unevenly: try every token
+    else:
+        candidates = _holding(lowered, local, terms)
     term_of = segmenter.term_of
-    marked, at = [], 0
-    for end in ends:
-        end -= start
-        marked.append(Fragment(sentence[at:end], _matches(term_of(folded[at:end]), terms)))
-        at = end
+    marked: list[Fragment] = []
+    at = 0
+    for t in candidates:
+        a = local[t - 1] if t else 0
+        b = local[t]
+        if _matches(term_of(folded[a:b]), terms):
+            if a > at:
+                marked.append(Fragment(sentence[at:a]))
+            marked.append(Fragment(sentence[a:b], True))
+            at = b
+    if at < len(sentence):
+        marked.append(Fragment(sentence[at:]))
     return marked
+
+
+def _holding(lowered: str, ends: list[int], terms: Collection[str]) -> list[int]:
+    """Tokens whose text holds a whole occurrence of a question word: the only ones that can match
+    (a matching term is a question word or contains one)."""
+    found: set[int] = set()
+    for word in terms:
+        if not word:
+            continue
+        at = lowered.find(word)
+        while at >= 0:
+            t = bisect_right(ends, at)
+            if t < len(ends) and at + len(word) <= ends[t]:
+                found.add(t)
+            at = lowered.find(word, at + 1)
+    return sorted(found)
 
 
 def _weight(surface: str, terms: Mapping[str, float]) -> float:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import time
 import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -61,18 +63,88 @@ def save_arrays(folder: Path, name: str, arrays: Mapping[str, np.ndarray], meta:
     return total + len(manifest.encode("utf-8"))
 
 
-def load_arrays(folder: Path, name: str) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """(arrays, meta) saved under `name`; DamagedStore when anything does not check out."""
+def load_arrays(folder: Path, name: str, mapped: bool = False) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """(arrays, meta) saved under `name`; DamagedStore when anything does not check out.
+
+    `mapped`: the arrays are memory-mapped (read-only), pages read when first touched. Their
+    CRC-32s are checked when the files are first opened and again whenever a file's stat
+    changed since (see `Verified`), so a start does not read the whole cache.
+    """
     try:
         manifest = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
         if manifest.get("store_format") != STORE_FORMAT:
             raise DamagedStore(f"{name}.json: store format {manifest.get('store_format')!r}, expected {STORE_FORMAT}")
-        arrays = {key: _read(folder / f"{name}.{key}.npy", entry) for key, entry in manifest["files"].items()}
+        if mapped:
+            verified = Verified(folder)
+            arrays = {key: _map(folder / f"{name}.{key}.npy", entry, verified)
+                      for key, entry in manifest["files"].items()}
+            verified.save()
+        else:
+            arrays = {key: _read(folder / f"{name}.{key}.npy", entry) for key, entry in manifest["files"].items()}
         return arrays, manifest["meta"]
     except DamagedStore:
         raise
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise DamagedStore(f"{name}: {type(exc).__name__}: {exc}") from None
+
+
+# A file written within this long of being checked could be rewritten with its stat unchanged.
+_RACY_NS = 2_000_000_000
+
+
+class Verified:
+    """Stats of a folder's files whose checksums matched, in `verified.json` there."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "verified.json"
+        try:
+            self.known: dict[str, list[int]] = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+        self.changed = False
+
+    @staticmethod
+    def stamp(st: os.stat_result) -> list[int]:
+        return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+    def holds(self, path: Path, st: os.stat_result) -> bool:
+        return self.known.get(path.name) == self.stamp(st)
+
+    def add(self, path: Path, st: os.stat_result) -> None:
+        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > _RACY_NS:
+            self.known[path.name] = self.stamp(st)
+            self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        temp = self.path.with_name(f".verified-{os.getpid()}")
+        try:
+            temp.write_text(json.dumps(self.known), encoding="utf-8")
+            os.replace(temp, self.path)
+        except OSError:   # a read-only cache: checked again next time
+            temp.unlink(missing_ok=True)
+
+
+def _map(path: Path, entry: Mapping[str, int], verified: Verified) -> np.ndarray:
+    st = path.stat()
+    if st.st_size != entry["bytes"]:
+        raise DamagedStore(f"{path.name}: {st.st_size} bytes, expected {entry['bytes']} (truncated?)")
+    if not verified.holds(path, st):
+        crc = 0
+        with path.open("rb") as file:
+            while chunk := file.read(1 << 22):
+                crc = zlib.crc32(chunk, crc)
+        if crc != entry["crc32"]:
+            raise DamagedStore(f"{path.name}: checksum mismatch (corrupt)")
+        verified.add(path, st)
+    try:
+        array = np.load(path, mmap_mode="r", allow_pickle=False)
+    except ValueError:   # an empty array: nothing to map
+        array = _from_npy_bytes(path.read_bytes())
+    if array.dtype.hasobject:
+        raise DamagedStore("object arrays are never stored")
+    return array.view(np.ndarray)   # a plain array over the mapped pages (no memmap bookkeeping)
 
 
 def _read(path: Path, entry: Mapping[str, int]) -> np.ndarray:

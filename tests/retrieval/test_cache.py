@@ -18,7 +18,8 @@ from bot.indexing import open_engine
 from bot.settings import CacheSettings, Settings
 from retrieval import BM25Params, SegmentOptions
 from retrieval import cache as cache_module
-from retrieval.cache import IndexCache, decode_documents, encode_documents
+from retrieval.cache import IndexCache
+from retrieval.columns import Columns
 from retrieval.lexicon import PartialJieba
 from retrieval.models import Problem
 from retrieval.segment import Segmenter
@@ -89,11 +90,15 @@ def test_round_trip_gives_the_same_engine(tmp_path, corpus, thesaurus):
     assert (len(loaded.engine.expander.expand(words)[0]) > len(words)) is thesaurus  # the thesaurus took part
 
 
-def test_documents_and_problems_survive_encoding(seed_engine):
+def test_documents_and_problems_survive_the_columns(seed_engine, transcripts_engine):
     problems = [Problem("a.txt", "empty file"), Problem("b.txt", "not UTF-8; decoded as GB18030")]
-    documents, loaded_problems = decode_documents(encode_documents(seed_engine.documents, problems))
-    assert documents == seed_engine.documents
-    assert loaded_problems == problems
+    for engine in (seed_engine, transcripts_engine):
+        built = Columns.build(list(engine.documents), problems)
+        meta = {"kinds": built.kinds, "problems": [[p.source, p.reason] for p in problems]}
+        columns = Columns(dict(built.arrays), meta)        # made from the arrays alone, as after a load
+        assert list(columns.documents) == list(engine.documents)
+        assert list(columns.units) == list(engine.units)
+        assert columns.problems == problems
 
 
 def test_problems_are_reported_again_from_the_cache(tmp_path, corpus):
@@ -172,7 +177,9 @@ def test_changed_code_rebuilds(tmp_path, corpus, monkeypatch):
         ("units.weights.npy", "truncate"),
         ("units.unit_ids.npy", "flip"),
         ("documents.texts_blob.npy", "flip"),
-        ("documents.utterances.npy", "truncate"),
+        ("documents.units.npy", "truncate"),
+        ("speakers.names_blob.npy", "flip"),
+        ("bounds.token_ends.npy", "truncate"),
         ("documents.json", "truncate"),
         ("titles.ptr.npy", "delete"),
         ("lexicon.added_freqs.npy", "flip"),
@@ -408,3 +415,21 @@ def test_a_file_hashed_right_after_it_was_written_is_hashed_again(tmp_path, corp
     open_engine(settings, [str(corpus)])
     digests = cache_module.FileDigests(settings.cache_dir)
     assert str((corpus / "second.txt").resolve()) not in digests._known
+
+
+def test_a_cache_file_damaged_after_it_was_checked_is_caught(tmp_path, corpus, monkeypatch):
+    """Checked files are trusted on their stat; a rewrite of the same size moves the change time."""
+    from retrieval import store
+
+    monkeypatch.setattr(store, "_RACY_NS", 0)
+    settings = settings_for(tmp_path)
+    folder = open_engine(settings, [str(corpus)]).folder
+    assert open_engine(settings, [str(corpus)]).from_cache          # checks the checksums, records the stats
+    assert (folder / "verified.json").is_file()
+    assert open_engine(settings, [str(corpus)]).from_cache          # trusts them
+    target = folder / "documents.texts_blob.npy"
+    data = target.read_bytes()
+    before = target.stat()
+    target.write_bytes(data[:-1] + bytes([data[-1] ^ 0x01]))
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert not open_engine(settings, [str(corpus)]).from_cache
