@@ -59,8 +59,8 @@ def save_arrays(folder: Path, name: str, arrays: Mapping[str, np.ndarray], meta:
         files[key] = {"bytes": len(data), "crc32": zlib.crc32(data)}
         total += len(data)
     manifest = json.dumps({"store_format": STORE_FORMAT, "meta": dict(meta), "files": files}, ensure_ascii=False)
-    (folder / f"{name}.json").write_text(manifest, encoding="utf-8")
-    return total + len(manifest.encode("utf-8"))
+    (folder / f"{name}.json").write_text(manifest, encoding="utf-8", errors="surrogatepass")  # file names
+    return total + len(manifest.encode("utf-8", "surrogatepass"))
 
 
 def load_arrays(folder: Path, name: str, mapped: bool = False) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -71,7 +71,7 @@ def load_arrays(folder: Path, name: str, mapped: bool = False) -> tuple[dict[str
     changed since (see `Verified`), so a start does not read the whole cache.
     """
     try:
-        manifest = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        manifest = json.loads((folder / f"{name}.json").read_text(encoding="utf-8", errors="surrogatepass"))
         if manifest.get("store_format") != STORE_FORMAT:
             raise DamagedStore(f"{name}.json: store format {manifest.get('store_format')!r}, expected {STORE_FORMAT}")
         if mapped:
