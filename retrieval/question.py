@@ -92,6 +92,9 @@ def understand(text: str, directory: SpeakerDirectory) -> Question:
         speakers, mentioned, preferred = (), mention.named + mention.context, mention.described
     else:
         speakers, mentioned, preferred = mention.named or mention.described, mention.context, ()
+        beside = _role_beside_names(mention)
+        if beside:   # 在李鹏与代表委员探讨时，上海交通大学副校长说了什么: the role is asked about, 李鹏 is context
+            speakers, mentioned = beside, mention.context + mention.named
     return Question(
         text=text,
         who=who,
@@ -102,6 +105,15 @@ def understand(text: str, directory: SpeakerDirectory) -> Question:
         mentioned=mentioned,
         preferred=preferred,
     )
+
+
+def _role_beside_names(mention) -> tuple[SpeakerRef, ...]:
+    """Holders of the role a question names who speak in the same article as the people it names,
+    when none of those people holds it: then the people set the scene and the role is the one asked."""
+    if not mention.named or not mention.described or set(mention.named) & set(mention.described):
+        return ()
+    docs = {r.doc for r in mention.named}
+    return tuple(r for r in mention.described if r.doc in docs)
 
 
 def _cut_spans(text: str, spans: list[tuple[int, int]]) -> str:
