@@ -43,7 +43,7 @@ class EngineOptions:
     min_relative_score: float = setting(0.25, low=0, high=1, help="speakers under this share of the best are left out")
     title_weight: float = setting(1.5, low=0, help="share of the article title's match added to a matching passage")
     role_boost: float = setting(0.5, low=0, help="who-questions naming a role: its holders' passages count 1 + this")
-    phrase_weight: float = setting(0.0, low=0, help="a passage holding the question's neighbouring words side by side scores x (1 + this x share of the pairs)")
+    phrase_weight: float = setting(1.0, low=0, help="a passage holding the question's neighbouring words side by side scores x (1 + this x share of the pairs)")
     subword_weight: float = setting(1.0, low=0, high=1, help="weight of a question word's dictionary sub-words (惩治腐败 -> 腐败) against the whole word's 1")
     title_topic_weight: float = setting(0.5, low=0, high=1, help="in the title match, weight of question words that name no article (topic words) against naming words' 1")
     scope_min_score: float = setting(1.0, low=0, help="title-and-year match an article needs before it narrows a role or name to its speakers")
