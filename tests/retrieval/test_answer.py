@@ -78,7 +78,9 @@ def test_speaker_and_topic_question_ranks_only_that_speakers_passages(seed_engin
 def test_a_plain_question_returns_cited_passages(seed_engine):
     answer = seed_engine.ask("大银川建设")
     assert answer.kind == "passages"
-    assert answer.passages[0].speaker == "王正伟"
+    # Both speak of 大银川 (eval/seed.yaml expects either); 马启智 has “大银川”建设 as written, 王正伟 建设“大银川”.
+    assert answer.passages[0].speaker in {"王正伟", "马启智"}
+    assert {"王正伟", "马启智"} <= {p.speaker for p in answer.passages}
     assert all(p.citation.title.startswith(ARTICLE) for p in answer.passages)
 
 
