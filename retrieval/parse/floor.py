@@ -366,7 +366,20 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str,
             return _Subject("this", None, this.role, i, this.end)
     if bare is not None:
         return _Subject("person", bare.name, bare.role, bare.start, bare.end)
-    return _foreign(p, i, stop, ctx)
+    return _foreign(p, i, stop, ctx) or _placed(p, i, stop)
+
+
+def _placed(p: str, i: int, stop: int) -> _Subject | None:
+    """A name no surname table knows, told by its place between a role word and a speech verb
+    ("石楼县委书记油晓峰说"); names.split_subject decides."""
+    for k in range(i + 4, stop + 1):
+        if k == stop or _VERB.match(p, k):
+            found = split_subject(p[i:k])
+            if found and found[2] and not valid_name(found[0]):
+                return _Subject("person", found[0], trim_role(found[1]) or None, k - len(found[0]), k)
+            if k < stop:
+                return None
+    return None
 
 
 def _sizes(p: str, j: int, ctx) -> tuple[int, ...]:

@@ -124,8 +124,9 @@ def _shaped_name(core: str) -> tuple[str, str] | None:
     for size in (3, 2):
         name, rest = core[-size:], core[:-size]
         if len(rest) >= 2 and rest[-2:] in _LABEL_ROLES and _name_chars(name) and not ends_with_role(name) \
-                and not ends_with_role(rest + name[0]) and not ordinary(name) and not ordinary(name[:2]):
-            # (not "委员|长曾": the role runs on into the would-be name)
+                and not ends_with_role(rest + name[0]) and not ordinary(name) and not ordinary(name[:2]) \
+                and not ordinary(rest[-1] + name[0]) and not ordinary(rest[-2:] + name[0]):
+            # (not "委员|长曾", "大使|馆联系", "代表|团时": the role runs on into the would-be name)
             return name, clean_role(rest)
     return None
 

@@ -174,3 +174,10 @@ def test_surname_and_title_mean_the_one_person_of_that_surname():
                         "会见结束后，江主任说：“我们要努力。”"), title="习近平同马克龙通电话")
     doc = parse_text(text)[0]
     assert [u.speaker for u in doc.utterances] == [None, "习近平", None]  # no 江 named in full: nobody
+
+
+def test_a_name_no_surname_table_knows_speaks_after_a_quote_when_a_role_stands_before_it():
+    text = article(body("“此举有效助力我们复工复产，今后企业能节省2天的全程运输时间。”天津银龙集团外贸部副部长时金表示。",
+                        "目前已有多个德国科研机构主动与中国驻德国大使馆联系，希望开展合作。"))
+    doc = parse_text(text)[0]
+    assert [(u.speaker, u.role) for u in doc.utterances] == [("时金", "天津银龙集团外贸部副部长"), (None, None)]
