@@ -47,4 +47,4 @@ def heading_shape(line: Line) -> bool:
 def cut_off(line: Line) -> bool:
     """True when a paragraph stops mid-sentence ("…完全是客"): the next line finishes it."""
     last = line.text[-1:]
-    return not line.signature and (last in "，、—" or "\u4e00" <= last <= "\u9fff") and not _CREDIT.search(line.text)
+    return not line.signature and (last in "，、—；" or "\u4e00" <= last <= "\u9fff") and not _CREDIT.search(line.text)
