@@ -23,7 +23,8 @@ _ALIAS = re.compile(rf"以下简称(?P<alias>[{_C}]{{1,2}})）?")
 # A label that is a role phrase ending in a name ("青海省河南蒙古族自治县县长阿琼："): up to 40 characters, no punctuation.
 ROLE_LABEL = re.compile(rf"^(?P<label>[{_C}、·]{{4,40}}?)[：:](?P<rest>.*)$", re.S)
 # A header list of the people who speak: "叶海林（中国社会科学院…副院长）" or "国家统计局总经济师    姚景源" alone on a line.
-_LISTED = re.compile(rf"^(?P<name>[{_C}·]{{2,12}})（(?P<role>[^（）]{{2,40}})）$|^(?P<role2>[{_C}、]{{2,30}})[ \u3000]{{2,}}(?P<name2>[{_C}·]{{2,8}})$")
+_LISTED = re.compile(rf"^(?P<name>[{_C}·]{{2,12}})（(?P<role>[^（）]{{2,40}})）$"
+                     rf"|^(?P<role2>[{_C}、]{{2,30}})[ \u3000]{{2,}}(?P<name2>[{_C}·]{{2,8}})$")
 BIO = re.compile(r"^[^：]{2,8}：[男女][，,]")
 # ---------------------------------------------------------------- questions
 QUESTION_LABEL = re.compile(
