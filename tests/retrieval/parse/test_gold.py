@@ -11,12 +11,12 @@ from .helpers import CORPUS, ROOT
 
 # Measured figures (precision, recall) per cue class; raise them when the parser gets better.
 FLOORS = {
-    "after_quote": (1.0, 0.5),
-    "all": (0.972, 0.915),
+    "after_quote": (1.0, 0.75),
+    "all": (0.972, 0.925),
     "bio": (1.0, 1.0),
     "bracket_label": (0.961, 0.925),
     "colon_quote": (0.923, 0.666),
-    "continuation": (1.0, 0.777),
+    "continuation": (1.0, 0.833),
     "dialogue": (1.0, 1.0),
     "header_list": (1.0, 1.0),
     "label": (1.0, 1.0),
@@ -36,7 +36,7 @@ FLOORS = {
 
 # Over each part: dev (the articles read while the parser changed) and test (held out).
 PART_FLOORS = {
-    "dev": (0.98, 0.948),
+    "dev": (0.98, 0.962),
     "test": (0.951, 0.84),
 }
 
