@@ -65,7 +65,8 @@ _NAME_FOLLOW = (r"[，。！？；：、“”（）\s]|" + "|".join(_VERB_WORDS
                   r"|此前|接受|之"
                   r"|感到|觉得|笑着|激动|高兴|撰文|称|中国|中方|等|是|的|和|与|[\d０-９]+日|$")
 _FOLLOW_RX = re.compile(_NAME_FOLLOW + "|" + ADV_ATOMS + "|" + "|".join(ROLE_SUFFIXES))
-_DOT_NAME = re.compile(r"(?P<first>[\u4e00-\u9fff]{1,8})·(?P<second>[\u4e00-\u9fff]{1,5}?)(?=" + _NAME_FOLLOW + ")")
+_DOT_NAME = re.compile(r"(?P<first>[\u4e00-\u9fff]{1,8})·(?:[\u4e00-\u9fff]{1,6}·)?(?P<second>[\u4e00-\u9fff]{1,5}?)(?="
+                       + _NAME_FOLLOW + ")")  # two or three parts: "穆罕默德·纳瓦兹·谢里夫"
 _NAME_STARTS = frozenset(SURNAMES) | {c[0] for c in COMPOUND_SURNAMES}
 _CJK_LO, _CJK_HI = "\u4e00", "\u9fff"
 _SENTENCE_END = frozenset("。！？")
@@ -575,12 +576,12 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
 
 
 def _dot_name(p: str, lo: int, hi: int) -> tuple[int, int] | None:
-    """Where "斯特凡·托梅" stands in p[lo:hi]: the part before the dot starts after the last role word
-    ("…著名出版人巴里·坎宁安"), and at most 5 characters on either side."""
+    """Where "斯特凡·托梅" stands in p[lo:hi]: the part before the (first) dot starts after the last role
+    word ("…著名出版人巴里·坎宁安"), and at most 5 characters on either side."""
     m = _DOT_NAME.search(p, lo, hi)
     if not m:
         return None
-    start, dot = m.start(), m.start("second") - 1
+    start, dot = m.start(), m.end("first")
     for k in range(m.start() + 1, dot):
         if ends_with_role(p[m.start():k]) or _PREDICATE.match(p, k - 2, k) or _PREDICATE.match(p, k - 1, k):
             start = k  # after the last role word or verb: "…著名出版人巴里·坎宁安", "见到布鲁诺·巴贝"

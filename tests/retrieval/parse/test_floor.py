@@ -181,3 +181,10 @@ def test_a_name_no_surname_table_knows_speaks_after_a_quote_when_a_role_stands_b
                         "目前已有多个德国科研机构主动与中国驻德国大使馆联系，希望开展合作。"))
     doc = parse_text(text)[0]
     assert [(u.speaker, u.role) for u in doc.utterances] == [("时金", "天津银龙集团外贸部副部长"), (None, None)]
+
+
+def test_dotted_names_of_three_parts():
+    text = article(body("巴基斯坦伊斯兰共和国总理穆罕默德·纳瓦兹·谢里夫在贺词中写道：“在此，我极其高兴地致以新年祝贺！”",
+                        "比利时鲁汶大学医学专家马克·范·兰斯特表示，中国的措施有力。"))
+    doc = parse_text(text)[0]
+    assert [u.speaker for u in doc.utterances] == ["穆罕默德·纳瓦兹·谢里夫", "马克·范·兰斯特"]
