@@ -18,7 +18,7 @@ from .models import Answer, Citation, Document, Excerpt, Passage, SpeakerHit
 from .options import setting
 from .phrase import Phrases, phrases, rerank
 from .question import Question, is_english, normalize_question, understand, valid_text
-from .scope import naming_words, narrow
+from .scope import naming_words, narrow, scene_words
 from .segment import Segmenter
 from .semantic import Semantics, SemanticOptions
 
@@ -122,6 +122,8 @@ class Engine:
             question = replace(question, text=text, who=question.who or bool(_ENGLISH_WHO.search(text)))
         terms = tuple(dict.fromkeys(self.segmenter.terms(question.topic)))
         question, scope = self._scoped(question)
+        if scope:   # the words that named the article said where, not what: they are no topic now
+            terms = tuple(t for t in terms if t not in self._scene_terms(question.topic, scope))
         said = Phrases((), ()) if english else phrases(self.segmenter.tokens(question.topic), question.text)
         said = replace(said, naming=frozenset(self._naming_terms(question.topic)))
         answer = self._who(question, terms, said) if question.who else self._passages(question, terms, said)
@@ -141,6 +143,15 @@ class Engine:
         if question.speakers:
             return replace(question, speakers=scope.refs), scope.docs
         return replace(question, preferred=scope.refs), scope.docs
+
+    def _scene_terms(self, topic: str, docs: Sequence[int]) -> set[str]:
+        """Terms of the question that name the chosen articles or set the scene: naming words, words of
+        those articles' titles, words of time and place (会上)."""
+        scene = set(self._naming_terms(topic))
+        scene.update(t for w in scene_words(topic) for t in self.segmenter.terms(w))
+        for d in docs:
+            scene.update(self._title_terms(self.documents[d].title))
+        return scene
 
     def _naming_terms(self, topic: str) -> list[str]:
         """Index terms of the topic's words that can name an article (places, organisations, years)."""

@@ -19,6 +19,7 @@ from .directory import SpeakerRef
 
 
 _NAMING_TAGS = frozenset({"ns", "nt", "nz", "j"})
+_SCENE_TAGS = frozenset({"t", "f"})
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 
 
@@ -27,6 +28,11 @@ def naming_words(text: str) -> list[str]:
     words = [m.group(1) for m in _YEAR.finditer(text)]
     words += [word for word, tag in _tag(text) if tag in _NAMING_TAGS]
     return words
+
+
+def scene_words(text: str) -> list[str]:
+    """Words of time and place that set a scene (会上, 期间, 中) rather than a topic."""
+    return [word for word, tag in _tag(text) if tag in _SCENE_TAGS]
 
 
 def _tag(text: str) -> list[tuple[str, str]]:
