@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/quality.py [--heldout]
 
-Prints top-1 / MRR / recall@3 on the development sets (eval/seed.yaml on the embedded article,
-eval/transcripts.yaml on ../shared/corpus/transcripts); --heldout adds eval/heldout.yaml, which is
+Prints top-1 / MRR / recall@3 on the development sets (eval/seed.yaml on the embedded article;
+eval/transcripts.yaml, eval/paraphrase.yaml and eval/unseen.yaml on ../shared/corpus/transcripts);
+--heldout adds eval/heldout.yaml, which is
 meant to be run once, after tuning. Figures are recorded in docs/quality.md.
 """
 from __future__ import annotations
@@ -37,11 +38,24 @@ def variants(settings: Settings) -> dict[str, Settings]:
     def expansion(**changes) -> Settings:
         return answers(expansion=r(s.engine.expansion, **changes))
 
+    def semantic(**changes) -> Settings:
+        return answers(semantic=r(s.engine.semantic, **changes))
+
+    old_table = tuple(line.strip() for line in (ROOT / "benchmarks" / "old_synonyms.txt").read_text(
+        encoding="utf-8").splitlines() if line.strip() and not line.startswith("#"))
+
     return {
         "qabot (defaults)": s,
         "+ thesaurus (weight 0.3)": expansion(thesaurus=True),
         "+ thesaurus (weight 0.1)": expansion(thesaurus=True, thesaurus_weight=0.1),
-        "- domain table": expansion(synonyms=()),
+        "- word vectors (plain BM25)": semantic(vectors=False),
+        "- vector expansion": semantic(neighbours=0),
+        "- semantic score (weight 0)": semantic(weight=0.0),
+        "semantic score: mean vectors": semantic(score="mean"),
+        "+ 50 passages nearest by meaning": semantic(pool=50),
+        "+ old hand-written table": expansion(synonyms=old_table),
+        "+ old table, - word vectors (main before issue 9)": answers(
+            expansion=r(s.engine.expansion, synonyms=old_table), semantic=r(s.engine.semantic, vectors=False)),
         "- glossary": expansion(glossary={}),
         "- sub-words": r(s, segmentation=r(s.segmentation, subwords=False)),
         "- title field": answers(title_weight=0.0),
@@ -72,10 +86,14 @@ def main() -> int:
     if TRANSCRIPTS.is_dir():
         corpora["transcripts"] = load_corpus([TRANSCRIPTS]).documents
         sets.append(("transcripts", "transcripts", load_cases(ROOT / "eval/transcripts.yaml")))
+        sets.append(("paraphrase", "transcripts", load_cases(ROOT / "eval/paraphrase.yaml")))
+        sets.append(("unseen", "transcripts", load_cases(ROOT / "eval/unseen.yaml")))
     if args.heldout:
         sets += [(f"held-out {c}", c, load_cases(ROOT / "eval/heldout.yaml", c)) for c in corpora]
-    print("top-1 / MRR / recall@3; seed split into literal and paraphrased questions\n")
-    header = ["variant"] + [f"{name} {part}" for name, _, _ in sets for part in (("literal", "paraphrased") if name.endswith("seed") else ("all",))]
+    print("top-1 / MRR / recall@3; seed and transcripts split into literal and paraphrased questions\n")
+    split = lambda name: name.endswith(("seed", "transcripts"))  # noqa: E731
+    header = ["variant"] + [f"{name} {part}" for name, _, _ in sets
+                            for part in (("literal", "paraphrased") if split(name) else ("all",))]
     print(" | ".join(header))
     rows = [("baseline: jieba + rank-bm25", None)] + list(variants(settings).items())
     for label, variant in rows:
@@ -85,7 +103,7 @@ def main() -> int:
             engine = engine_for(variant or settings, corpora[corpus])
             rank = baseline_ranker(engine) if variant is None else engine_ranker(engine)
             report = evaluate(cases, rank)
-            cells += [cell(report, True), cell(report, False)] if name.endswith("seed") else [cell(report)]
+            cells += [cell(report, True), cell(report, False)] if split(name) else [cell(report)]
         print(" | ".join([label, *cells]) + f"   ({time.perf_counter() - started:.0f} s)", flush=True)
     return 0
 

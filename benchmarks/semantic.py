@@ -1,0 +1,86 @@
+"""The word vectors' cost: who-question latency at 100k passages with and without them.
+
+    .venv/bin/python benchmarks/semantic.py [--size 100000] [--queries 200]
+
+Cuts the bulk corpus to --size utterances (as bench.py does), builds or loads its index in a temp
+cache, then answers the same questions (half of them who-questions, from bench.make_queries) with
+`semantic.vectors` off, and on (after the first question, which builds the vocabulary's vectors and
+the by-unit word rows: timed apart). Prints p50/p99 per configuration and the one-off build times.
+Figures go to docs/quality.md; never run by the tests.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench import _rss_mb, cut_corpus, make_queries, pct  # noqa: E402
+
+
+def latencies(engine, questions: list[str]) -> list[float]:
+    out = []
+    for q in questions:
+        t = time.perf_counter()
+        engine.ask(q)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args()
+    from bot.indexing import open_engine
+    from bot.settings import CacheSettings, Settings
+    from retrieval import Engine
+
+    with tempfile.TemporaryDirectory(prefix="qabot-sem-") as tmp:
+        corpus = cut_corpus([args.size], Path(tmp))[args.size]
+        settings = Settings(cache=CacheSettings(dir=str(Path(tmp) / "cache")))
+        t = time.perf_counter()
+        base = open_engine(settings, [str(corpus)]).engine
+        print(f"{len(base.units):,} units, index built in {time.perf_counter() - t:.1f} s")
+        questions, _ = make_queries(base, args.queries)
+        who = [q for q in questions if q.startswith("谁")]
+
+        def variant(**semantic) -> Engine:
+            options = dataclasses.replace(base.options, semantic=dataclasses.replace(base.options.semantic, **semantic))
+            return Engine(base.documents, base.segmenter, options, index=base.index, title_index=base.title_index,
+                          bounds=getattr(base, "bounds", None))
+
+        rows = []
+        for label, engine in [("vectors off", variant(vectors=False)), ("vectors on (defaults)", variant()),
+                              ("expansion only (weight 0)", variant(weight=0.0)),
+                              ("blend only (no neighbours)", variant(neighbours=0))]:
+            t = time.perf_counter()
+            engine.ask(who[0])
+            first = time.perf_counter() - t
+            if label.startswith("vectors on"):
+                t = time.perf_counter()
+                engine.semantics.passages  # noqa: B018  # only the "mean" score needs them
+                print(f"passage vectors (score: mean) built in {time.perf_counter() - t:.2f} s")
+            latencies(engine, questions[:5])
+            times = latencies(engine, questions)
+            whos = latencies(engine, who)
+            rows.append((label, first, times, whos))
+        print(f"\n{args.queries} questions ({len(who)} who-questions), {len(base.units):,} units, RSS {_rss_mb():.0f} MB")
+        print("| configuration | first question | all p50 | all p99 | who p50 | who p99 |")
+        print("|---|---|---|---|---|---|")
+        for label, first, times, whos in rows:
+            ms = lambda xs, p: f"{pct(xs, p) * 1000:.2f} ms"  # noqa: E731
+            print(f"| {label} | {first * 1000:.0f} ms | {ms(times, 50)} | {ms(times, 99)} | {ms(whos, 50)} | {ms(whos, 99)} |")
+        print(f"mean who: {statistics.mean(rows[1][3]) * 1000 - statistics.mean(rows[0][3]) * 1000:+.2f} ms with vectors")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
