@@ -17,6 +17,8 @@ class SemanticOptions:
     """Word vectors (retrieval/data/vectors.*) for questions phrased in other words than the text."""
 
     vectors: bool = setting(True, help="use the shipped word vectors (false: plain BM25 and the synonym tables)")
+    source: str = setting("vectors", choices=("vectors", "domain"),
+                          help="vectors: cnsyn's general ones; domain: learned from People's Daily text here")
     neighbours: int = setting(4, low=0, help="vector neighbours a question word adds, at most")
     min_similarity: float = setting(0.7, low=0, high=1, help="cosine a neighbour needs to be added")
     max_share: float = setting(0.05, low=0, high=1,
@@ -27,6 +29,18 @@ class SemanticOptions:
     score: str = setting("words", choices=("words", "mean"),
                          help="words: each question word's best cosine with a passage word (idf-weighted mean); "
                               "mean: cosine of the question's and the passage's mean vectors")
+
+
+MIN_COMMON = 3   # in a small corpus, a word in this many passages is not yet common
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A question's topic words that have vectors."""
+
+    words: tuple[str, ...]
+    idf: np.ndarray          # each word's idf (the highest one for a word no passage holds)
+    vectors: np.ndarray      # words x dimensions
 
 
 class Semantics:
@@ -41,6 +55,8 @@ class Semantics:
         self._vocabulary: VocabularyVectors | None = None
         self._passages: np.ndarray | None = None
         self._by_unit: tuple[np.ndarray, np.ndarray] | None = None
+        self._expansion: tuple[np.ndarray, np.ndarray] | None = None
+        self._topics: dict[tuple[str, ...], Topic] = {}
 
     @property
     def available(self) -> bool:
@@ -49,7 +65,7 @@ class Semantics:
     @property
     def vocabulary(self) -> VocabularyVectors | None:
         if self._vocabulary is None and self.options.vectors:
-            vectors = self._vectors or shipped_vectors()
+            vectors = self._vectors or shipped_vectors(self.options.source)
             if vectors is not None:
                 self._vocabulary = VocabularyVectors(vectors, self.index.vocabulary, self._exclude)
         return self._vocabulary
@@ -66,32 +82,67 @@ class Semantics:
             self._passages = passage_vectors(self.index, self.vocabulary)
         return self._passages
 
+    # ------------------------------------------------------------ one question's words
+
+    def topic(self, terms: Sequence[str]) -> Topic | None:
+        """The question's topic words with vectors and their idf (kept for a few recent questions)."""
+        vocabulary = self.vocabulary if self.options.vectors else None
+        if vocabulary is None:
+            return None
+        key = tuple(terms)
+        found = self._topics.get(key)
+        if found is None:
+            words = tuple(t for t in dict.fromkeys(terms) if vocabulary.vectors.is_topic(t))
+            if not words:
+                return None
+            question = np.stack([vocabulary.vectors.vector(t) for t in words])
+            top_idf = float(self.index.idfs.max()) if len(self.index.idfs) else 1.0
+            idf = np.array([self.index.idfs[n] if (n := self.index.vocabulary.get(t)) is not None else top_idf
+                            for t in words])
+            found = Topic(words, idf, question)
+            if len(self._topics) > 256:
+                self._topics.clear()
+            self._topics[key] = found
+        return found
+
     # ------------------------------------------------------------ expansion
 
     def expand(self, terms: Sequence[str], words: list[str], weights: list[float]) -> None:
         """Add each question word's nearest vocabulary words (not names), weighted below the user's."""
-        vocabulary = self.vocabulary if self.options.vectors else None
-        if vocabulary is None or not self.options.neighbours:
+        topic = self.topic(terms) if self.options.neighbours else None
+        if topic is None:
             return
+        vocabulary = self.vocabulary
+        common = max(self.options.max_share * self.index.n_units, MIN_COMMON)
+        rows, matrix = self.expansion_rows
         seen = set(words)
-        for term in terms:
-            if not vocabulary.vectors.is_topic(term) or self._common(term):
-                continue
+        for j, term in enumerate(topic.words):
+            if self.index.document_frequency(term) > common:
+                continue  # a common word matches enough by itself; its neighbours would match everything
+            sims = matrix @ topic.vectors[j]
+            candidates = np.flatnonzero(sims >= self.options.min_similarity)
             added = 0
-            for word, similarity in vocabulary.neighbours(term, self.options.neighbours + len(seen),
-                                                          self.options.min_similarity):
+            for c in candidates[np.lexsort((candidates, -sims[candidates]))]:
+                word = vocabulary.words[rows[c]]
                 if added >= self.options.neighbours:
                     break
-                if word in seen:
+                if word in seen or word == term:
                     continue
                 seen.add(word)
                 words.append(word)
-                weights.append(self.options.neighbour_weight * similarity)
+                weights.append(self.options.neighbour_weight * float(sims[c]))
                 added += 1
 
-    def _common(self, term: str) -> bool:
-        """A word in many passages matches enough by itself; its neighbours would match everything."""
-        return self.index.document_frequency(term) > self.options.max_share * self.index.n_units
+    @property
+    def expansion_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """The vocabulary words expansion may add (no names, no common words) and their vectors."""
+        if self._expansion is None:
+            vocabulary = self.vocabulary
+            common = max(self.options.max_share * self.index.n_units, MIN_COMMON)
+            df = np.diff(self.index.ptr)[vocabulary.term_ids]
+            rows = np.flatnonzero(vocabulary.expandable & (df <= common))
+            self._expansion = (rows, np.ascontiguousarray(vocabulary.matrix[rows]))
+        return self._expansion
 
     # ------------------------------------------------------------ scoring
 
@@ -111,7 +162,8 @@ class Semantics:
         return total / norm if norm > 0 else None
 
     def blend(self, hits: list[tuple[int, float]], terms: Sequence[str]) -> list[tuple[int, float]]:
-        """Candidates re-scored as (1 - w) x BM25 / best BM25 + w x cosine, best first; as given when w = 0."""
+        """Candidates re-scored as (1 - w) x BM25 / best BM25 + w x semantic score (scaled to 0..1 over
+        the candidates), best first; as given when w = 0."""
         w = self.options.weight
         if not hits or not w or not self.options.vectors:
             return hits
@@ -120,7 +172,11 @@ class Semantics:
         if cosine is None:
             return hits
         bm25 = np.array([s for _, s in hits], dtype=np.float64)
-        scores = (1 - w) * bm25 / max(float(bm25.max()), 1e-9) + w * np.clip(cosine, 0, 1)
+        # Both parts spread over 0..1 within the candidates: the cosines of one corpus' passages
+        # crowd into a narrow band that a raw blend would hardly let count.
+        lo, hi = float(cosine.min()), float(cosine.max())
+        spread = (cosine - lo) / (hi - lo) if hi > lo else np.zeros_like(cosine)
+        scores = (1 - w) * bm25 / max(float(bm25.max()), 1e-9) + w * spread
         order = np.lexsort((ids, -scores))
         return [(int(ids[i]), float(scores[i])) for i in order]
 
@@ -132,27 +188,20 @@ class Semantics:
     def word_match(self, terms: Sequence[str], ids: np.ndarray) -> np.ndarray | None:
         """For each unit, the idf-weighted mean over the question's topic words of their best cosine
         with one of the unit's words: a passage saying each thing in its own words scores high."""
-        vocabulary = self.vocabulary
-        if vocabulary is None:
+        topic = self.topic(terms)
+        if topic is None:
             return None
-        topic = [t for t in dict.fromkeys(terms) if vocabulary.vectors.is_topic(t)]
-        if not topic:
-            return None
-        question = np.stack([vocabulary.vectors.vector(t) for t in topic])
-        top_idf = float(self.index.idfs.max()) if len(self.index.idfs) else 1.0
-        idf = np.array([self.index.idfs[n] if (n := self.index.vocabulary.get(t)) is not None else top_idf
-                        for t in topic])
         ptr, rows = self.unit_rows
-        starts, ends = ptr[ids], ptr[ids + 1]
-        lengths = ends - starts
-        picked = rows[np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-                      + np.arange(int(lengths.sum()))] if lengths.sum() else np.empty(0, np.int64)
-        best = np.zeros((len(ids), len(topic)), np.float32)
-        if len(picked):
-            sims = vocabulary.matrix[picked] @ question.T
-            owner = np.repeat(np.arange(len(ids)), lengths)
-            np.maximum.at(best, owner, sims)
-        return best @ idf / idf.sum()
+        starts, lengths = ptr[ids], ptr[ids + 1] - ptr[ids]
+        best = np.zeros((len(ids), len(topic.words)), np.float32)
+        held = lengths > 0
+        if held.any():
+            offsets = np.concatenate(([0], np.cumsum(lengths[held])[:-1]))
+            picked = rows[np.repeat(starts[held] - offsets, lengths[held]) + np.arange(int(lengths.sum()))]
+            unique, inverse = np.unique(picked, return_inverse=True)
+            sims = (self.vocabulary.matrix[unique] @ topic.vectors.T)[inverse]
+            best[held] = np.maximum.reduceat(sims, offsets, axis=0)
+        return best @ topic.idf / topic.idf.sum()
 
     @property
     def unit_rows(self) -> tuple[np.ndarray, np.ndarray]:

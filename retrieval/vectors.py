@@ -90,17 +90,18 @@ _lock = threading.Lock()
 
 
 @cache
-def _shipped() -> WordVectors | None:
+def _shipped(name: str) -> WordVectors | None:
     try:
-        return WordVectors.load()
+        return WordVectors.load(DATA, name)
     except (OSError, ValueError):
         return None
 
 
-def shipped_vectors() -> WordVectors | None:
-    """The package's vectors, loaded on first use; None when the files are missing or damaged."""
+def shipped_vectors(name: str = "vectors") -> WordVectors | None:
+    """The package's vectors (`vectors`: cnsyn's; `domain`: learned here), loaded on first use; None
+    when the files are missing or damaged."""
     with _lock:
-        return _shipped()
+        return _shipped(name)
 
 
 def vectors_digest() -> str:
