@@ -51,8 +51,7 @@ def find_attribution(p: str) -> Attribution | None:
     start, lead = _lead(p)
     if start < 0:
         return None
-    seg = _SEGMENT_END.search(p, start, start + _SUBJECT_MAX + 30)
-    seg_end = seg.start() if seg else min(len(p), start + _SUBJECT_MAX + 30)
+    seg_end = _segment_end(p, start)
     first = _VERB_START.search(p, start + 2, seg_end)
     if first is None:
         return None

@@ -223,8 +223,7 @@ def new_context(title: str, paragraphs: list[str]) -> Context:
     """Scan a document once for labels, aliases and the interviewee before attributing turns."""
     ctx = Context(title=title, text="\n".join([title, *paragraphs]))
     for p in paragraphs:
-        head = p[:52]
-        if "：" in head or ":" in head:
+        if has_label_colon(p):
             m = LABEL.match(p)
             if m:
                 ctx.labels[m["name"]] += 1

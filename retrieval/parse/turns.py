@@ -145,8 +145,7 @@ def _quoted_turn(p: str, ctx: Context) -> Turn | None:
 
 def detect(p: str, ctx: Context) -> Step | None:
     """The labelled, reported or narration turn `p` starts with; None for an unlabelled paragraph."""
-    head = p[:52]
-    colon = "：" in head or ":" in head
+    colon = has_label_colon(p)
     if colon and BIO.match(p) or p.startswith(DATELINE_HEADS) and _DATELINE_START.match(p) \
             and not find_attribution(p):
         return Step(Turn(None, None, p, NARRATION), False)
@@ -264,16 +263,11 @@ def _reported(p: str, ctx: Context) -> Step | None:
         return None
     name, role, evidence = found
     name = ctx.aliases.get(name, name)
-    if "都" in m.adverb or not (evidence or _vouched(name, ctx)) or role.endswith(("记者", "通讯员")):
+    if "都" in m.adverb or not (evidence or ctx.vouched(name)) or role.endswith(("记者", "通讯员")):
         return None
     # "监察部副部长冯梯云说：" alone: the next paragraphs are the speech, so the turn stays open.
     bare_marker = not m.rest.strip() and not m.lead
     return Step(Turn(name, role or None, p, SPEECH), bare_marker)
-
-
-def _vouched(name: str, ctx: Context) -> bool:
-    """A bare name ("唐克说，") counts when the document already knows it as a person."""
-    return ctx.vouched(name)
 
 
 def _pronoun(p: str, ctx: Context) -> Step | None:
@@ -303,7 +297,7 @@ def _quotes_someone_else(p: str, ctx: Context) -> bool:
         return False
     for size in (3, 2):
         name = p[close + 1:close + 1 + size]
-        if name != ctx.current.speaker and valid_name(name) and (name == ctx.asker or _vouched(name, ctx)):
+        if name != ctx.current.speaker and valid_name(name) and (name == ctx.asker or ctx.vouched(name)):
             return True
     return False
 
@@ -321,7 +315,7 @@ def _split_inner(first: Turn, ctx: Context, only_markers: bool = False) -> list[
         if only_markers and m.end != len(first.text.rstrip()):
             continue
         name = ctx.aliases.get(found[0], found[0])
-        if name == speaker or not (found[2] or _vouched(name, ctx)):
+        if name == speaker or not (found[2] or ctx.vouched(name)):
             continue
         pieces.append(Turn(speaker, role, first.text[start:m.start].strip(), kind))
         speaker, role, kind, start, end = name, found[1] or None, SPEECH, m.start, m.end
