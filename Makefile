@@ -40,6 +40,7 @@ quality: setup
 
 # Speed and memory side by side with rank-bm25 (slow: uses ../shared/corpus/bulk).
 bench: setup
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/bench.py
 
 clean:
