@@ -14,7 +14,7 @@ from .directory import SpeakerDirectory, SpeakerRef
 from .excerpt import BoundsTable, excerpt
 from .expand import Expander, ExpansionOptions
 from .index import BM25Index, BM25Params, top_k
-from .models import Answer, Citation, Document, Excerpt, Passage, SpeakerHit
+from .models import Answer, Document, Excerpt, Passage, SpeakerHit
 from .options import setting
 from .phrase import Phrases, phrases, rerank
 from .question import Question, is_english, normalize_question, understand, valid_text
@@ -71,7 +71,7 @@ class Engine:
         self.units = self.columns.units
         self.segmenter = segmenter
         self.options = options
-        self.directory = directory or SpeakerDirectory.build(self.documents)
+        self.directory = directory or SpeakerDirectory.build(self.documents, self.columns.speaker_id)
         segmenter.add_words(self.vocabulary_words())
         self.index = index or BM25Index.build([segmenter.terms(u.utterance.text) for u in self.units], options.bm25)
         # unit -> speaker id (-1: no named speech), ids numbered in (doc, name) order
@@ -244,7 +244,7 @@ class Engine:
         return Answer(kind="who", query=question.text, terms=tuple(words), speakers=speakers, passages=passages)
 
     def _prefer(self, hits: list[tuple[int, float]], refs: Sequence[SpeakerRef]) -> list[tuple[int, float]]:
-        wanted = [k for r in refs if (k := self.columns.speaker_id(r.doc, r.name)) is not None]
+        wanted = self._speaker_ids(refs)
         ids, scores = _arrays(hits)
         scores = np.where(np.isin(self.unit_speaker[ids], wanted), scores * (1 + self.options.role_boost), scores)
         order = np.lexsort((ids, -scores))
@@ -275,13 +275,14 @@ class Engine:
     def _speaker_hit(self, key: tuple[int, str], score: float, hits: list[tuple[int, float]], terms) -> SpeakerHit:
         doc, name = key
         best = hits[: self.options.passages_per_speaker]
+        title, date = self.columns.title_and_date(doc)
         return SpeakerHit(
             name=name,
-            role=self.documents[doc].speakers.get(name),
+            role=self.columns.speaker_role(doc, name),
             score=score,
             doc=doc,
-            title=self.documents[doc].title,
-            date=self.documents[doc].date,
+            title=title,
+            date=date,
             passages=tuple(self.passage(i, s, terms) for i, s in best),
         )
 
@@ -332,9 +333,17 @@ class Engine:
         if not refs:
             return np.ones(len(self.units), dtype=bool)
         mask = np.zeros(len(self.units), dtype=bool)
-        for ref in refs:
-            mask[self.columns.turns(ref.doc, ref.name)] = True
+        mask[self.columns.turns_of_speakers(self._speaker_ids(refs))] = True
         return mask
+
+    def _speaker_ids(self, refs: Sequence[SpeakerRef]) -> np.ndarray:
+        """The speaker ids (see unit_speaker) of directory entries, found by their number in the directory."""
+        found = self.directory.speaker_ids(refs)
+        missing = found < 0
+        if missing.any():   # refs from elsewhere (a command built them): looked up by doc and name
+            found[missing] = [k if (k := self.columns.speaker_id(r.doc, r.name)) is not None else -1
+                              for r, m in zip(refs, missing) if m]
+        return found[found >= 0]
 
     def _section_mask(self, question: Question) -> np.ndarray:
         """Units of the section the question names, or every unit when it names none it can find."""
@@ -376,16 +385,14 @@ class Engine:
     def passage(self, unit_id: int, score: float, terms: Mapping[str, float]) -> Passage:
         """A unit as a cited passage, its sentences matching the weighted terms picked out."""
         unit = self.units[unit_id]
-        doc = self.documents[unit.doc]
         u = unit.utterance
         return Passage(
             speaker=u.speaker,
-            role=u.role or (doc.speakers.get(u.speaker) if u.speaker else None),
+            role=u.role or (self.columns.speaker_role(unit.doc, u.speaker) if u.speaker else None),
             text=u.text,
             excerpt=Excerpt(partial(excerpt, u.text, terms, self.segmenter, self.options.excerpt_sentences,
                                     self.options.excerpt_chars, self.bounds[unit_id] if self.bounds else None)),
-            citation=Citation(unit.doc, doc.title, doc.date, doc.page, doc.column, u.section,
-                              doc.sections[_section_index(doc, u.section)].title, u.position),
+            citation=self.columns.citation(unit.doc, u.section, u.position),
             score=score,
             kind=u.kind,
         )
@@ -405,11 +412,3 @@ def subwords_below(words: Sequence[str], weights: Sequence[float], own: set[str]
     whole = [w for w in own if len(w) > 2]
     return [wt * factor if w in own and any(w != o and w in o for o in whole) else wt
             for w, wt in zip(words, weights)]
-
-
-def _section_index(doc: Document, number: int) -> int:
-    for i, section in enumerate(doc.sections):
-        if section.number == number:
-            return i
-    return 0
-

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .models import SPEECH, Document, Problem, Section, Utterance
+from .models import SPEECH, Citation, Document, Problem, Section, Utterance
 
 _DOC_CACHE = 4096   # documents kept made; a page cites a handful
 
@@ -126,9 +126,11 @@ class Columns:
         self.titles = StringTable.from_arrays(arrays, "titles")
         self.dates = StringTable.from_arrays(arrays, "dates")
         self._speaker_ids: dict[tuple[int, str], int | None] = {}   # remembered as questions ask
+        self._headers: dict[int, list] = {}
         self.unit_speaker = arrays["unit_speaker"]           # speaker id of named speech, else -1
         self.key_doc, self.key_name = arrays["key_doc"], arrays["key_name"]   # speakers in (doc, name) order
         self.turn_ptr, self.turn_units = arrays["turn_ptr"], arrays["turn_units"]
+        self.key_role = arrays["key_role"]                    # each speaker's role in Document.speakers
         self.doc_keys = arrays["doc_keys"]                    # speakers of doc d: doc_keys[d]:doc_keys[d + 1]
         self.kinds: list[str] = list(meta["kinds"])
         self.problems = [Problem(source, reason) for source, reason in meta["problems"]]
@@ -136,7 +138,7 @@ class Columns:
         if not (self.table.ndim == 2 and self.table.shape[1] == 6 and len(self.texts) == n_units
                 and len(self.doc_start) == n_docs + 1 and int(self.doc_start[-1]) == n_units
                 and len(self.unit_speaker) == n_units and len(self.doc_keys) == n_docs + 1
-                and len(self.turn_ptr) == len(self.key_doc) + 1 and int(self.turn_ptr[-1]) == len(self.turn_units)
+                and len(self.turn_ptr) == len(self.key_doc) + 1 == len(self.key_role) + 1 and int(self.turn_ptr[-1]) == len(self.turn_units)
                 and len(arrays["sec_doc"]) == len(arrays["sec_number"]) == len(self.section_titles)
                 and len(self.titles) == len(self.dates) == n_docs):
             raise ValueError("document columns do not fit together")
@@ -179,6 +181,7 @@ class Columns:
             headers.append(json.dumps([doc.title, doc.byline, doc.date, doc.page, doc.column, doc.source,
                                        doc.metadata, sections], ensure_ascii=False))
         keys = sorted(turns)
+        roles = [doc.speakers for doc in documents]
         unit_speaker = np.full(len(rows), -1, dtype=np.int32)
         turn_ptr, turn_units = csr([turns[k] for k in keys])
         unit_speaker[turn_units] = np.repeat(np.arange(len(keys), dtype=np.int32), np.diff(turn_ptr))
@@ -189,6 +192,7 @@ class Columns:
             "unit_speaker": unit_speaker,
             "key_doc": key_doc,
             "key_name": np.array([number(n) for _, n in keys], dtype=np.int32),
+            "key_role": np.array([number(roles[d].get(n)) for d, n in keys], dtype=np.int32),
             "turn_ptr": turn_ptr, "turn_units": turn_units,
             "doc_keys": np.searchsorted(key_doc, np.arange(len(documents) + 1)).astype(np.int64),
             **StringTable.pack(texts).arrays("texts"),
@@ -214,6 +218,23 @@ class Columns:
     @property
     def unit_doc(self) -> np.ndarray:
         return self.table[:, _DOC]
+
+    def citation(self, d: int, section: int, position: int) -> Citation:
+        """How a unit of document d in `section` at `position` is cited, from the document's header."""
+        header = self._headers.get(d)
+        if header is None:
+            if len(self._headers) >= _DOC_CACHE:
+                self._headers.pop(next(iter(self._headers)))
+            header = self._headers[d] = self.header(d)
+        title, _, date, page, column, _, _, sections = header
+        # The first section of that number (as Document.sections is searched), else the first one.
+        section_title = next((t for n, t, _ in sections if n == section), sections[0][1] if sections else "")
+        return Citation(d, title, date, page, column, section, section_title, position)
+
+    def speaker_role(self, doc: int, name: str) -> str | None:
+        """The role `Document.speakers` gives `name` in `doc` (their first turn with one); None without."""
+        k = self.speaker_id(doc, name)
+        return None if k is None else self.string(int(self.key_role[k]))
 
     def title_and_date(self, d: int) -> tuple[str, str]:
         """A document's title and date without making the document."""
@@ -242,6 +263,15 @@ class Columns:
         """Units of `name`'s speech in `doc`, in order."""
         k = self.speaker_id(doc, name)
         return [] if k is None else self.turn_units[self.turn_ptr[k] : self.turn_ptr[k + 1]].tolist()
+
+    def turns_of_speakers(self, keys: np.ndarray) -> np.ndarray:
+        """Units of the speakers' speech (by speaker id), gathered from their turn lists at once."""
+        starts, ends = self.turn_ptr[keys], self.turn_ptr[keys + 1]
+        lengths = ends - starts
+        if not len(keys) or not lengths.sum():
+            return np.empty(0, np.int64)
+        offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+        return self.turn_units[offsets + np.arange(int(lengths.sum()))]
 
     def section_units(self, doc: int, number: int) -> np.ndarray:
         """Units of one section of one document, in order."""

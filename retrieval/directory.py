@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -21,6 +21,7 @@ class SpeakerRef:
     doc: int
     name: str
     role: str | None
+    number: int = field(default=-1, compare=False, repr=False)   # its place in the directory, -1 if none
 
 
 @dataclass(frozen=True)
@@ -66,18 +67,22 @@ class SpeakerDirectory:
         self._roles = StringTable.from_arrays(arrays, "roles")      # role keys, likewise
         self._role_text = StringTable.from_arrays(arrays, "role_text")
         self._ref_doc, self._ref_name, self._ref_role = arrays["ref_doc"], arrays["ref_name"], arrays["ref_role"]
+        self._ref_key = arrays["ref_key"]
         self._name_ptr, self._name_refs = arrays["name_ptr"], arrays["name_refs"]
         self._role_ptr, self._role_refs = arrays["role_ptr"], arrays["role_refs"]
-        if not (len(self._ref_doc) == len(self._ref_name) == len(self._ref_role)
+        if not (len(self._ref_doc) == len(self._ref_name) == len(self._ref_role) == len(self._ref_key)
                 and len(self._name_ptr) == len(self._names) + 1 and len(self._role_ptr) == len(self._roles) + 1
                 and int(self._name_ptr[-1]) == len(self._name_refs) and int(self._role_ptr[-1]) == len(self._role_refs)):
             raise ValueError("speaker directory arrays do not fit together")
         self._longest = (int(arrays["longest"][0]), int(arrays["longest"][1]))
         self._all_names: list[str] | None = None
+        self._starts: dict[str, frozenset[str]] = {}
         self.refs = RefView(self)
 
     @classmethod
-    def build(cls, documents: Sequence[Document]) -> "SpeakerDirectory":
+    def build(cls, documents: Sequence[Document],
+              speaker_id: Callable[[int, str], int | None] = lambda doc, name: None) -> "SpeakerDirectory":
+        """The directory of the documents; `speaker_id` numbers each speaker's speech (Columns.speaker_id)."""
         names: dict[str, list[int]] = {}       # name -> its refs, in order of first appearance
         roles: dict[str, list[int]] = {}
         role_text: dict[str, int] = {}
@@ -95,16 +100,21 @@ class SpeakerDirectory:
                 ref_role.append(-1 if role is None else role_text.setdefault(role, len(role_text)))
                 for key in role_keys(role or ""):
                     roles.setdefault(key, []).append(n)
+        names_of = list(names)
         name_ptr, name_refs = csr(list(names.values()))
         role_ptr, role_refs = csr(list(roles.values()))
         arrays = {
             "ref_doc": np.array(ref_doc, dtype=np.int32), "ref_name": np.array(ref_name, dtype=np.int32),
             "ref_role": np.array(ref_role, dtype=np.int32),
+            "ref_key": np.array([k if (k := speaker_id(d, names_of[n])) is not None else -1
+                                 for d, n in zip(ref_doc, ref_name)], dtype=np.int32),
             "name_ptr": name_ptr, "name_refs": name_refs, "role_ptr": role_ptr, "role_refs": role_refs,
             "longest": np.array([max(map(len, names), default=0), max(map(len, roles), default=0)], dtype=np.int64),
             **StringTable.pack(names, findable=True).arrays("names"),
             **StringTable.pack(roles, findable=True).arrays("roles"),
             **StringTable.pack(role_text).arrays("role_text"),
+            **StringTable.pack(sorted({k[:2] for k in names})).arrays("names_starts"),
+            **StringTable.pack(sorted({k[:2] for k in roles})).arrays("roles_starts"),
         }
         return cls(arrays)
 
@@ -116,7 +126,15 @@ class SpeakerDirectory:
     def ref(self, n: int) -> SpeakerRef:
         role = int(self._ref_role[n])
         return SpeakerRef(int(self._ref_doc[n]), self._names[int(self._ref_name[n])],
-                          None if role < 0 else self._role_text[role])
+                          None if role < 0 else self._role_text[role], n)
+
+    def speaker_ids(self, refs: Sequence[SpeakerRef]) -> np.ndarray:
+        """Each ref's speaker id (see Columns.unit_speaker); -1 where unknown or not one of ours."""
+        numbers = np.fromiter((r.number for r in refs), dtype=np.int64, count=len(refs))
+        found = np.full(len(refs), -1, dtype=np.int64)
+        ours = (numbers >= 0) & (numbers < len(self._ref_key))
+        found[ours] = self._ref_key[numbers[ours]]
+        return found
 
     def _refs(self, ptr: np.ndarray, refs: np.ndarray, key: int) -> list[SpeakerRef]:
         return [self.ref(n) for n in refs[ptr[key] : ptr[key + 1]].tolist()]
@@ -155,13 +173,13 @@ class SpeakerDirectory:
         named: list[SpeakerRef] = []
         context: list[SpeakerRef] = []
         described: list[SpeakerRef] = []
-        for key, n in self._longest_first(self._names, self._longest[0], text):
+        for key, n in self._longest_first("names", self._longest[0], text):
             start = self._take(text, key, spans)
             if start is not None:
                 partner = text[:start].endswith(_PARTNER_BEFORE)
                 (context if partner else named).extend(self._refs(self._name_ptr, self._name_refs, n))
         longest = 0
-        for key, n in self._longest_first(self._roles, self._longest[1], text):
+        for key, n in self._longest_first("roles", self._longest[1], text):
             if self._take(text, key, spans) is not None:
                 # Of several role words (两会代表委员……辽宁省省长), the longest says whom the question means;
                 # the shorter ones are still cut from the topic.
@@ -171,16 +189,21 @@ class SpeakerDirectory:
         unique = lambda refs: tuple(dict.fromkeys(refs))  # noqa: E731
         return Mention(unique(named), unique(context), unique(described), spans)
 
-    @staticmethod
-    def _longest_first(table: StringTable, longest: int, text: str) -> list[tuple[str, int]]:
-        """The table's keys that occur in the text with their numbers, longest first, ties in table order.
+    def _longest_first(self, table: str, longest: int, text: str) -> list[tuple[str, int]]:
+        """The keys of `table` (names, roles) in the text with their numbers, longest first, ties in table order.
 
-        Only the text's substrings are looked up (in one hashed search): trying every key (tens
-        of thousands over a large corpus) cost ~50 ms a question.
+        Only the text's substrings that start like some key (its first two characters: every name and
+        role key has two or more) are looked up, in one hashed search: trying every key (tens of
+        thousands over a large corpus) cost ~50 ms a question.
         """
+        starts = self._starts.get(table)
+        if starts is None:   # a few thousand two-character strings, read on the first question
+            starts = self._starts[table] = frozenset(StringTable.from_arrays(self.arrays, f"{table}_starts"))
         n = len(text)
-        present = list({text[i:j] for i in range(n) for j in range(i + 1, min(n, i + longest) + 1)})
-        found = [(key, k) for key, k in zip(present, table.find(present)) if k is not None]
+        present = list({text[i:j] for i in range(n - 1) if text[i : i + 2] in starts
+                        for j in range(i + 2, min(n, i + longest) + 1)})
+        keys = self._names if table == "names" else self._roles
+        found = [(key, k) for key, k in zip(present, keys.find(present)) if k is not None]
         return sorted(found, key=lambda item: (-len(item[0]), item[1]))
 
     @staticmethod
