@@ -51,6 +51,7 @@ def test_seed_dev_set_beats_the_baseline_and_stays_above_its_floor(seed_engine):
     literal = [o for o in qabot.outcomes if not o.case.paraphrase]
     paraphrased = [o for o in qabot.outcomes if o.case.paraphrase]
     # Floors a little under the measured figures (docs/quality.md): a regression guard, not a target.
+    # Paraphrased: 0.714 with the word vectors since the hand-written table went (issue 9).
     assert qabot.scores(literal).top1 >= 0.9
-    assert qabot.scores(paraphrased).top1 >= 0.8
+    assert qabot.scores(paraphrased).top1 >= 0.65
     assert qabot.scores().top1 > baseline.scores().top1 + 0.2
