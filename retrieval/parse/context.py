@@ -90,9 +90,8 @@ class Context:
 
     def open(self, turn: Turn) -> Turn:
         """Make `turn` the one later unlabelled paragraphs continue."""
-        self.current = self.last = turn
-        if turn.speaker and turn.kind == SPEECH:
-            self.known.add(turn.speaker)
+        self.close(turn)
+        self.current = turn
         return turn
 
     def close(self, turn: Turn) -> Turn:
@@ -235,9 +234,9 @@ def new_context(title: str, paragraphs: list[str]) -> Context:
             listed = _listed(p)
             if listed:
                 ctx.listed.setdefault(*listed)
-        if (p[:1] in "问答●" or "记者" in p[:18]) and QUESTION_LABEL.match(p):
+        if asks(p) and QUESTION_LABEL.match(p):
             ctx.has_questions = True
-        if ("（" in p[2:5] or p.endswith("）")) and (usable_bare_label(match_bare(p)) or usable_bare_label(match_trailing(p))):
+        if usable_bare_label(match_bare(p)) or usable_bare_label(match_trailing(p)):
             ctx.bare_labels += 1
         if "以下简称" in p:
             for alias in _ALIAS.finditer(p):

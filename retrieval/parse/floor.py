@@ -74,7 +74,6 @@ _QUOTE_END_PUNCT = frozenset("。！？…，")
 _WEAK_ROLE_HEADS = frozenset("一二三四两几多前后或再诸各")
 # After a name: words that start the predicate, so "王铭强调" is 王铭 + 强调.
 _AFTER_NAME = frozenset(cues()["after name"])
-_TRANSLITERATION_TAIL = frozenset("德尔斯特克夫基娃娜姆诺蒂耶维奇")
 # Characters of transliterated names: a run of them across a Chinese-looking name's end ("卢卡|申科",
 # "杜特尔|特") means a longer foreign name.
 _TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利科申汉瓦纳泽韦歇马伯托鲁连雷古")
@@ -586,7 +585,7 @@ def _dot_name(p: str, lo: int, hi: int) -> tuple[int, int] | None:
         if ends_with_role(p[m.start():k]) or _PREDICATE.match(p, k - 2, k) or _PREDICATE.match(p, k - 1, k):
             start = k  # after the last role word or verb: "…著名出版人巴里·坎宁安", "见到布鲁诺·巴贝"
     if dot - start > 5:
-        start = dot - 5 if not p[dot - 5:dot][0] in _NAME_STARTS else dot - 5
+        start = dot - 5
     return start, m.end()
 
 
@@ -647,8 +646,7 @@ def find_claims(p: str, ctx, speaker: str | None, role: str | None) -> list[Clai
 # Subjects that are not names: pronouns, 这位, groups, titles (a sentence with none of these and no
 # name near a verb cannot hand the floor to anyone).
 _ANAPHOR = re.compile(r"(?=[他她这该])(?:[他她](?![们的人])|这位|该位)")
-_OTHER_WORDS = ("这位", "该位", *_TITLES, "·", "们", "一些", "许多", "不少", "很多", "部分", "有的", "多位", "几位", "与会",
-                "代表、委员")
+_OTHER_WORDS = ("这位", "该位", *_TITLES, "·", "们", *_GROUP_ALONE, "与会", "代表、委员")
 _OTHER_SUBJECT = re.compile(r"(?=[他她" + "".join(sorted({w[0] for w in _OTHER_WORDS})) + r"])(?:[他她](?![们的人])|"
                             + "|".join(sorted(_OTHER_WORDS, key=len, reverse=True)) + ")")
 
@@ -667,7 +665,6 @@ def _quote_end(mask: bytearray, s: int) -> int:
 
 def _said_after(p: str, mask: bytearray, s: int, hints: "_Hints") -> bool:
     """Whether anyone can be named right after the quote that starts at s (cheap test)."""
-    close = s
     close = _quote_end(mask, s)
     k = close + (p[close:close + 1] in "，,")
     c = p[k:k + 1]
@@ -837,7 +834,6 @@ def _take(p, mask, s, subj: _Subject, verb, subjects: list[_Subject], ctx, state
 
 def _after_quote(p, mask, s, e, ctx, state: _State, hints: _Hints) -> Claim | None:
     """“…”张润身深有感触地说 / “…”这位…代表一开始很激动 / “…？”我严肃地发问: the person after the quote said it."""
-    close = s
     close = _quote_end(mask, s)
     inner = p[s + 1:close - 1]
     if close >= len(p) or len(inner) < 2:
@@ -864,6 +860,8 @@ def _after_quote(p, mask, s, e, ctx, state: _State, hints: _Hints) -> Claim | No
         who = _resolve(subj, p, mask, s, ctx, state)
         return Claim(s, who[0], who[1]) if who else None
     return None
+
+
 def _resolve(subj: _Subject, p, mask, s, ctx, state: _State) -> tuple[str, str | None] | None:
     """A subject's name and role; 他/她/这位 resolved by pronoun.resolve."""
     if subj.kind in ("person", "title"):

@@ -23,8 +23,8 @@ def _front_kind(line: Line, title: str, byline: str) -> str | None:
         return "title"
     if _BYLINE.match(text) and len(text) <= 60 and not re.search(r"[。，：]", text):
         return "byline"
-    if _META.match(text):
-        m = _META.match(text)
+    m = _META.match(text)
+    if m:
         value = text[m.end():]
         if m[1] != "主持人" or len(value) <= 30 and not re.search(r"[。！？，]", value):
             return "meta"

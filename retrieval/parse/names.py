@@ -24,14 +24,11 @@ ROLE_ENDINGS = cues()["role head"]
 # Role words that may follow a name ("王炜钰代表", "段里仁教授"); longest first.
 ROLE_SUFFIXES = tuple(sorted(cues()["role after"], key=len, reverse=True))
 
-SUFFIX_BY_FIRST: dict[str, tuple[str, ...]] = {}
-for _suffix in ROLE_SUFFIXES:  # longest first
-    SUFFIX_BY_FIRST[_suffix[0]] = SUFFIX_BY_FIRST.get(_suffix[0], ()) + (_suffix,)
+SUFFIX_BY_FIRST = {c: tuple(s for s in ROLE_SUFFIXES if s[0] == c) for c in {s[0] for s in ROLE_SUFFIXES}}
 _TWO_CHAR_ROLES = tuple(r for r in ROLE_SUFFIXES + ROLE_ENDINGS if len(r) == 2)
 _ONE_CHAR_ENDINGS = frozenset(r for r in ROLE_ENDINGS if len(r) == 1)
-_MULTI_ENDINGS = tuple(r for r in ROLE_ENDINGS if len(r) > 1)
-_MULTI_SET = frozenset(_MULTI_ENDINGS)
-assert all(2 <= len(r) <= 4 for r in _MULTI_ENDINGS)
+_MULTI_SET = frozenset(r for r in ROLE_ENDINGS if len(r) > 1)
+assert all(2 <= len(r) <= 4 for r in _MULTI_SET)  # ends_with_role looks at the last 2-4 characters
 CJK = r"\u4e00-\u9fff"
 _ETHNIC_TAIL = re.compile(rf"（[{CJK}]{{1,6}}族）$")
 _JOINER = re.compile("[和与及、]")
@@ -54,8 +51,6 @@ def valid_name(name: str) -> bool:
     return name[0] in SURNAMES and len(name) <= 3
 
 
-# A one-character ending counts only as the end of a real role word ("院长", "专员", "工程师"), so
-# "石家庄地区" (家), "国家安全生产" (家) and "三者齐备" (者) hold no role.
 # A one-character role ending counts unless the word it ends is a known non-role ("国家", "石家庄",
 # "三者齐备", "发生", "携手"); a missed role costs less than a place or a verb taken for one.
 _NOT_ROLES = frozenset(cues()["not role"])

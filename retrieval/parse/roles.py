@@ -7,6 +7,7 @@ from ..models import QUESTION, SPEECH, Section, Utterance
 from .context import Context
 from .names import fullest_role, roles_from_text, split_subject
 
+
 def finish(groups: list[tuple[str, list[Utterance]]], ctx: Context, metadata: dict[str, str]) -> tuple[Section, ...]:
     """Give every speaker one role across the document and mark named interviewers as questioners."""
     utterances = [u for _, us in groups for u in us]
@@ -14,11 +15,8 @@ def finish(groups: list[tuple[str, list[Utterance]]], ctx: Context, metadata: di
         return tuple(Section(number, heading, tuple(us)) for number, (heading, us) in enumerate(groups))
     roles = _roles(utterances, ctx, metadata)
     askers = _interviewers(utterances, ctx)
-    sections = []
-    for number, (heading, us) in enumerate(groups):
-        fixed = tuple(_fix(u, roles, askers) for u in us)
-        sections.append(Section(number, heading, fixed))
-    return tuple(sections)
+    return tuple(Section(number, heading, tuple(_fix(u, roles, askers) for u in us))
+                 for number, (heading, us) in enumerate(groups))
 
 
 def _roles(utterances: list[Utterance], ctx: Context, metadata: dict[str, str]) -> dict[str, str]:

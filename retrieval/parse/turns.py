@@ -166,12 +166,8 @@ def detect(p: str, ctx: Context) -> Step | None:
     return step
 
 
-
-
 def _question(p: str, ctx: Context) -> Step | None:
     """记者：… / 问：… / 有记者问，… → the interviewer; 答：… → the interviewee."""
-    if not asks(p):
-        return None
     m = _ANSWER.match(p)
     if m:
         return Step(Turn(ctx.interviewee or "答", None, m["rest"].strip(), SPEECH), True)
@@ -188,9 +184,9 @@ def _question(p: str, ctx: Context) -> Step | None:
 
 def _label(p: str, ctx: Context) -> Step | None:
     """Name（role）：… / Name答：… / 霍：… (an alias from the intro) / role+Name：…"""
-    m = LABEL.match(p) if has_label_colon(p) else None
+    m = LABEL.match(p)
     if not m or not m["rest"].strip():
-        return _role_label(p, ctx) if has_label_colon(p) else None
+        return _role_label(p, ctx)
     name, role = m["name"], m["role"]
     if name == "主持人":
         return Step(Turn("主持人", None, m["rest"].strip(), QUESTION), True)
@@ -236,7 +232,7 @@ def _label_ok(name: str, role: str | None, ctx: Context) -> bool:
 
 def _bare(p: str, ctx: Context) -> Step | None:
     """Name（role）text without colon, when the document uses that style at least twice."""
-    m = match_bare(p) if ctx.bare_labels >= 2 else None
+    m = match_bare(p)
     if not usable_bare_label(m):
         return None
     return Step(Turn(m["name"], m["role"], m["rest"].strip(), SPEECH), True)
@@ -244,7 +240,7 @@ def _bare(p: str, ctx: Context) -> Step | None:
 
 def _trailing(p: str, ctx: Context) -> Step | None:
     """text…Name（role）: the text continues the open turn; Name speaks the next paragraphs."""
-    m = match_trailing(p) if ctx.bare_labels >= 2 else None
+    m = match_trailing(p)
     if not usable_bare_label(m):
         return None
     cur = ctx.current
