@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from ..models import QUESTION, SPEECH
 from ..tables import cues
 from .attrib import ADV_ATOMS, DATELINE, DATELINE_HEADS
-from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SUFFIX_BY_FIRST,
-                    SURNAMES, clean_role, ends_with_role, split_subject, trim_role, valid_name)
+from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, JOINER, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SUFFIX_BY_FIRST,
+                    SURNAMES, clean_role, ends_with_role, name_ends_at, split_subject, trim_role, valid_name)
 from .dictionary import ordinary
 from .pronoun import resolve
 
@@ -55,15 +55,12 @@ _PLACE_TAIL = ("上", "中", "里", "时", "后", "前", "间", "下", "内", "�
 _ADVERBIAL_TAIL = ("时", "时候", "之际", "以后", "之后", "以来", "来")  # 连日来, 近年来
 _FOREIGN_MARKS = cues()["foreign"]
 _FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总馆局厅部致电信")
-_FOREIGN_NAME = re.compile(r"[\u4e00-\u9fff]{2,7}?(?=" + "|".join(_VERB_WORDS) + r"|说[，：,:。“]|发言|感到|觉得|撰文|在|对|近日"
-                           r"|日前|曾|也|还|则|更|都|均|又|再次|多次|一再|今天|昨天|当天|当日|[\d０-９]+日|抢先|率先|首先|随即"
-                           r"|当即|立即"
-                           r"|" + "|".join(ROLE_SUFFIXES) + "|" + ADV_ATOMS + ")")
+# What follows a subject's name in both scans below: a speech verb, an adverb of time or manner
+_NAME_THEN = "|".join(_VERB_WORDS) + r"|感到|觉得|撰文|在|对|近日|日前|曾|也|还|则|更|都|均|又|再次|多次|一再|今天|昨天|当天|当日|[\d０-９]+日"
+_FOREIGN_NAME = re.compile(rf"[\u4e00-\u9fff]{{2,7}}?(?={_NAME_THEN}|说[，：,:。“]|发言|抢先|率先|首先|随即|当即|立即"
+                           rf"|{'|'.join(ROLE_SUFFIXES)}|{ADV_ATOMS})")
 _ETHNIC_TAG = re.compile(r"（[\u4e00-\u9fff]{1,5}族）")
-_NAME_FOLLOW = (r"[，。！？；：、“”（）\s]|" + "|".join(_VERB_WORDS)
-                + r"|说|在|对|向|近日|日前|不久|也|还|则|曾|已|更|都|均|又|就|将|正|再次|多次|一再|随后|今天|昨天|当天|当日"
-                  r"|此前|接受|之"
-                  r"|感到|觉得|笑着|激动|高兴|撰文|称|中国|中方|等|是|的|和|与|[\d０-９]+日|$")
+_NAME_FOLLOW = rf"[，。！？；：、“”（）\s]|{_NAME_THEN}|说|向|不久|已|就|将|正|随后|此前|接受|之|笑着|激动|高兴|称|中国|中方|等|是|的|和|与|$"
 _FOLLOW_RX = re.compile(_NAME_FOLLOW + "|" + ADV_ATOMS + "|" + "|".join(ROLE_SUFFIXES))
 _DOT_NAME = re.compile(r"(?P<first>[\u4e00-\u9fff]{1,8})·(?:[\u4e00-\u9fff]{1,6}·)?(?P<second>[\u4e00-\u9fff]{1,5}?)(?="
                        + _NAME_FOLLOW + ")")  # two or three parts: "穆罕默德·纳瓦兹·谢里夫"
@@ -79,18 +76,14 @@ _AFTER_NAME = frozenset(cues()["after name"])
 _TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利科申汉瓦纳泽韦歇马伯托鲁连雷古")
 _NOT_AFTER_BARE = frozenset("可能 可以 已经 正在 应该 必须 能够 就是 还是 也是 都是 不是 没有".split())
 _AFTER_NAME_CHARS = frozenset("说在对向与及是也还又就都把被给从将已曾到")
-_PREDICATE = re.compile(r"[到在向给跟把被让请叫往]|去(?![年世])|(?<![司指号口])令|(?<!自)由(?!党)|以(?![色上下来后前])"
-                        r"|为了|纪念|来(?!自)|对(?!外)|从(?![业事])|看望|走访|探望|慰问|会见|陪同|带领"
-                        r"|可以|能够|应该|应当|愿意|需要|必须"
-                        r"|率领|邀请|听取|走进|采访|接受|遇到|见到|告别|学习|贯彻|落实|按照|根据|遵照|响应|围绕|聆听|感谢|"
-                        r"祝贺|支持|欢迎|称赞|赞扬|批评|指示|要求|号召|嘱托|如|正如|诚如|就如")
+_PREDICATE = re.compile(r"[到在向给跟把被让请叫往如]|去(?![年世])|(?<![司指号口])令|(?<!自)由(?!党)|以(?![色上下来后前])"
+                        r"|来(?!自)|对(?!外)|从(?![业事])|" + "|".join(cues()["predicate"]))
 # inside a name (after its first character): organisation and place characters
 _NAME_BAD = frozenset("组织局厅省县乡镇厂矿站所处科社司馆店界系办域地不府即")
 _KIN = frozenset("哥姐爷叔婶嫂老")  # "华哥张罗…", "韩老语重心长": a nickname, not a 3-character name
 # A role's last character and a name's first that make a word: "上海长江口", "人文交流", "人民联盟"
-_START_SPAN = frozenset("""长江 长城 长安 长沙 长春 长期 长远 长治 长寿 长征 人文 人民 人口 人才 人员 人工 员工 工作 工程
-    生产 生活 生态 手段 官方 户口 家乡 家庭 家长 家具 师生 师范 者们""".split())
-_SPAN_WORDS = frozenset("学校 学院 公司 集团 协会 中学 大学 小学 医院".split())
+_START_SPAN = frozenset(cues()["span before name"])
+_SPAN_WORDS = frozenset(cues()["span after name"])
 # 我/我们/你 at a clause's start: the words after it are that speaker's, not the named person's
 _SELF = ("我们", "咱们", "我", "你们", "您", "你")
 _CROWD = ("大家", "人们", "众人", "各方", "双方", "群众", "网友", "专家们", "有人")
@@ -461,19 +454,12 @@ def _suffix_at(p: str, k: int) -> str:
     return ""
 
 
-_JOINED = re.compile("[和与及、]")
 _FRAME = re.compile(r"(?:同志|总书记|主席|书记)?为(?:核心|首|代表|例)")
 
 
 def _joined(p: str, lo: int, j: int) -> bool:
     """True when another name ends at a 和/与/及/、 shortly before p[j] ("罗植龄和保定地区专员丁文斌")."""
-    for m in _JOINED.finditer(p, lo, j):
-        q = m.start()
-        if _STOP.search(p, q, j):
-            continue
-        if valid_name(p[max(0, q - 3):q]) or valid_name(p[max(0, q - 2):q]):
-            return True
-    return False
+    return any(not _STOP.search(p, m.start(), j) and name_ends_at(p, m.start()) for m in JOINER.finditer(p, lo, j))
 
 
 def _sentence_end(p: str, k: int) -> int:

@@ -31,7 +31,7 @@ _MULTI_SET = frozenset(r for r in ROLE_ENDINGS if len(r) > 1)
 assert all(2 <= len(r) <= 4 for r in _MULTI_SET)  # ends_with_role looks at the last 2-4 characters
 CJK = r"\u4e00-\u9fff"
 _ETHNIC_TAIL = re.compile(rf"（[{CJK}]{{1,6}}族）$")
-_JOINER = re.compile("[和与及、]")
+JOINER = re.compile("[和与及、]")
 # "他对…法官江静说": the named person is spoken to, not speaking.
 _ADDRESSEE = re.compile(r"对(?!外)|向|跟|给|告诉")
 _BOUNDARY_TAIL = ("的", "、", "，", "——", "“", "”", "：")
@@ -149,11 +149,7 @@ def dotted_name(name: str) -> bool:
 
 def _joint(core: str) -> bool:
     """True for "罗植龄和保定地区专员丁文斌": someone else is named before the last name."""
-    for m in _JOINER.finditer(core):
-        before = core[: m.start()]
-        if valid_name(before[-3:]) or valid_name(before[-2:]):
-            return True
-    return False
+    return any(name_ends_at(core, m.start()) for m in JOINER.finditer(core))
 
 
 # Where a role phrase before a name can start: after punctuation or a verb/preposition ("本报对外交部长").
@@ -172,7 +168,7 @@ def roles_from_text(name: str, text: str) -> list[tuple[str, bool]]:
     while start >= 0:
         before = text[max(0, start - _WINDOW):start]
         if ends_with_role(before):  # else no role stands right before the name
-            cuts = [m.end() for m in _CUT.finditer(before) if m.group() != "同" or _name_before(before, m.start())]
+            cuts = [m.end() for m in _CUT.finditer(before) if m.group() != "同" or name_ends_at(before, m.start())]
             found = split_subject(before[cuts[-1] if cuts else 0:] + name)
             if found and found[0] == name and found[2] and found[1]:
                 found_roles.append((found[1], True))
@@ -209,6 +205,6 @@ def fullest_role(roles: list[str | None]) -> str | None:
     return best
 
 
-def _name_before(text: str, end: int) -> bool:
+def name_ends_at(text: str, end: int) -> bool:
     """True when a person's name ends at `end` ("习近平同…总统马茂")."""
     return valid_name(text[max(0, end - 3):end]) or valid_name(text[max(0, end - 2):end])

@@ -6,7 +6,7 @@ from importlib import resources
 from retrieval.tables import cues
 
 CLASSES = {"speech verb", "role head", "role after", "title", "not role", "not name", "compound surname", "surname",
-           "label stop", "adverbial", "lead", "foreign", "after name"}
+           "label stop", "adverbial", "lead", "foreign", "after name", "predicate", "span before name", "span after name"}
 
 
 def test_every_class_the_parser_reads_is_in_the_table():
