@@ -182,7 +182,7 @@ class Context:
         # a name met once ("总理左侧第三排") is no holder
         names = {n if len(n) == 2 or text.count(n) == text.count(n[:2]) else n[:2] for n in names}
         names = {n for n in names if self.count(n) >= 2 or n in self.known}
-        names = {n for n in names if len(n) == 3 or n + "" not in {m[:2] for m in names if len(m) == 3}}
+        names = {n for n in names if len(n) == 3 or n not in {m[:2] for m in names if len(m) == 3}}
         holder = (names.pop(), None) if len(names) == 1 else None
         self._holders[title] = holder
         return holder

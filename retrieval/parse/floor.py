@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from ..models import QUESTION, SPEECH
 from ..tables import cues
 from .attrib import ADV_ATOMS, DATELINE, DATELINE_HEADS
-from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, JOINER, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SUFFIX_BY_FIRST,
-                    SURNAMES, clean_role, ends_with_role, name_ends_at, split_subject, trim_role, valid_name)
+from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, JOINER, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SURNAMES,
+                    clean_role, ends_with_role, name_ends_at, split_subject, suffix_at, trim_role, valid_name)
 from .dictionary import ordinary
 from .pronoun import resolve
 
@@ -41,10 +41,9 @@ _OWN_WORDS = re.compile("的(?:发言|讲话|介绍|建议|分析|回答|演讲|
 _QUOTING = re.compile(r"(?:[\d０-９]+日)?在[^，。“”]{0,20}?(?:报告|讲话|批示|指示|文章|信|决定|讲演|贺词|致辞)[中里上]"
                       r"|的(?:报告|讲话|批示|指示)")
 # Groups: their words are narration, and they end the previous speaker's turn.
-_GROUP = re.compile(r"(?:一些|许多|不少|很多|部分|有的|多位|几位|与会|[^，。“”]{0,12}?(?:代表|委员|专家|学者)们"
-                    r"|[^，。“”]{0,8}?代表、委员)")
-_GROUP_WORDS = ("们", "与会", "代表、委员")
 _GROUP_ALONE = ("一些", "许多", "不少", "很多", "部分", "有的", "多位", "几位")
+_GROUP = re.compile(rf"(?:{'|'.join(_GROUP_ALONE)}|与会|[^，。“”]{{0,12}}?(?:代表|委员|专家|学者)们|[^，。“”]{{0,8}}?代表、委员)")
+_GROUP_WORDS = ("们", "与会", "代表、委员")
 _GROUP_FIRST = frozenset(w[0] for w in _GROUP_ALONE) | {"与"}
 _TITLES = cues()["title"]
 _TITLE_BLOCK = frozenset("们团会部处级的长署办室院组")
@@ -212,14 +211,11 @@ def _lead(p: str, i: int, end: int) -> int:
             m = _REPORTED_BY.match(p, i)
             if m:
                 i = m.end()
-    moved = True
-    while moved and i < end and p[i] in _LEAD_FIRST:
-        moved = False
-        for word in _LEAD_WORDS:
-            if p.startswith(word, i):
-                i += len(word)
-                moved = True
-                break
+    while i < end and p[i] in _LEAD_FIRST:
+        word = next((w for w in _LEAD_WORDS if p.startswith(w, i)), "")
+        if not word:
+            return i
+        i += len(word)
     return i
 
 
@@ -232,8 +228,8 @@ def _adverbial(p: str, start: int, end: int) -> bool:
     return clause.startswith(_ADVERBIAL_HEAD) or clause.endswith(_ADVERBIAL_TAIL) and len(clause) <= 30
 
 
-def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, after_quote: bool = False,
-               loose: bool = False, hinted: bool = True, starts: _Hints | None = None) -> _Subject | None:
+def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, starts: _Hints, after_quote: bool = False,
+               loose: bool = False, hinted: bool = True) -> _Subject | None:
     """The person a clause p[start:end] starts with, if any; `loose`: a bare 3-character name will do.
 
     `hinted`: a name may stand near the clause's start (see _HINT); else only pronouns, groups and titles."""
@@ -295,8 +291,7 @@ def _this(p: str, i: int, end: int) -> _Subject | None:
     return _Subject("this", None, role or None, i, best)
 
 
-def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str,
-            hints: _Hints | None = None) -> _Subject | None:
+def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str, hints: _Hints) -> _Subject | None:
     """A described or known person at p[i:…] ("湖南农业大学校长官春云代表", "韦钰", "憋了一肚子话的唐顺义").
 
     `hints`: where names may start; `loose` ("quote" after a quote, "mention" for 他/这位) lets a bare name in."""
@@ -314,18 +309,11 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str,
     if cut:
         stop = cut.start()
     this_at = p.find("的这位", i, stop)
-    if hints is None:
-        candidates = range(scan, stop - 1)
-    else:
-        candidates = hints.starts(scan, stop - 1)
-        if loose:  # a bare name may also follow a modifier: "憋了一肚子话的唐顺义"
-            k = p.find("的", scan, stop - 1)
-            while k >= 0:
-                candidates.append(k + 1)
-                k = p.find("的", k + 1, stop - 1)
-            candidates.sort()
-        if not candidates or candidates[0] != scan:
-            candidates.insert(0, scan)
+    candidates = hints.starts(scan, stop - 1)
+    if loose:  # a bare name may also follow a modifier: "憋了一肚子话的唐顺义"
+        candidates = sorted(candidates + [k + 1 for k in range(scan, stop - 1) if p[k] == "的"])
+    if not candidates or candidates[0] != scan:
+        candidates.insert(0, scan)
     for name in ctx.known_foreign:  # "卢卡申科当天…说": a speaker the surname table does not know
         if p.startswith(name, i):
             return _Subject("person", name, None, i, i + len(name))
@@ -405,18 +393,18 @@ def _name_shape_ok(p: str, j: int, name: str, ctx) -> bool:
 def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: str) -> _Subject | None:
     """Whether `name` at p[j:] ends a subject that started at i, and who it is."""
     end = j + len(name)
-    if j > i and not _suffix_at(p, end) and not ends_with_role(p[i:j]) and not ctx.vouched(name) \
+    if j > i and not suffix_at(p, end) and not ends_with_role(p[i:j]) and not ctx.vouched(name) \
             and not (after_quote and p[j - 1] in "的、，"):
         return None   # nothing says this is a person: no role word next to it, not known
     if _VERB.match(p, j + 1) or len(name) == 3 and _VERB.match(p, j + 2):
         return None   # "乔石委员长曾指出": 曾 is not a name
     if not _name_shape_ok(p, j, name, ctx):
         return None   # "戴维·蒙亚埃" (dotted), "卫组织", "马克思", "伊拉克", "卢卡申科"
-    if _suffix_at(p, end - 1) and len(_suffix_at(p, end - 1)) > 1:
+    if len(suffix_at(p, end - 1)) > 1:
         return None   # "徐先生": 徐 + 先生
     if j > i and _PREDICATE.search(p[i:j].rsplit("的", 1)[-1]):
         return None   # "…来到村民尤桂兰家": the clause is a predicate, the person its object
-    suffix = _suffix_at(p, end)
+    suffix = suffix_at(p, end)
     if suffix and _name_at(p, end + len(suffix)):
         suffix = ""   # "北京聚福隆茶园经理王兆兰": 经理 belongs to the next name
     if not suffix and p[end:end + 1] in _ORG_CHARS:
@@ -444,14 +432,6 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: str) -> _Subjec
         # after a quote a bare name needs a speech verb: "“…”连日来，…", "“…”高额彩礼让…" name no speaker
         return _Subject("bare", name, None, i, end)
     return None
-
-
-def _suffix_at(p: str, k: int) -> str:
-    """The role word ("代表", "委员长") that starts at p[k], or ""."""
-    for suffix in SUFFIX_BY_FIRST.get(p[k:k + 1], ()):
-        if p.startswith(suffix, k):
-            return suffix
-    return ""
 
 
 _FRAME = re.compile(r"(?:同志|总书记|主席|书记)?为(?:核心|首|代表|例)")
@@ -482,12 +462,9 @@ def _plausible(name: str) -> bool:
 
 def _name_follows(p: str, k: int) -> bool:
     """True when another person's name (perhaps after a role) starts within a few characters of k."""
-    for j in range(k, min(len(p), k + 16)):
-        if p[j] in "，。！？；：“”":
-            return False
-        if p[j] in _NAME_STARTS and (valid_name(p[j:j + 3]) or valid_name(p[j:j + 2])):
-            return True
-    return False
+    stop = _STOP.search(p, k, k + 16)
+    return any(p[j] in _NAME_STARTS and (valid_name(p[j:j + 3]) or valid_name(p[j:j + 2]))
+               for j in range(k, stop.start() if stop else min(len(p), k + 16)))
 
 
 def _foreign(p: str, i: int, stop: int, ctx) -> _Subject | None:
@@ -540,7 +517,7 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
             if _joined(p, max(lo, j - 16), j):
                 return None  # "罗植龄和保定地区专员丁文斌": two people, 他们 not 他
             after = p[j + size:j + size + 4]
-            suffix = _suffix_at(p, j + size) or None
+            suffix = suffix_at(p, j + size) or None
             found = split_subject(p[max(lo, j - 20):j + size])
             if found and found[0] == name and found[2]:
                 role = trim_role(found[1])
@@ -700,13 +677,7 @@ class _Hints:
     def starts(self, i: int, stop: int) -> list[int]:
         """Sorted positions in [i, stop) where a name may start."""
         at = self._positions()
-        k = bisect_left(at, i)
-        found = []
-        while k < len(at) and at[k] < stop:
-            if not found or found[-1] != at[k]:
-                found.append(at[k])
-            k += 1
-        return found
+        return list(dict.fromkeys(at[bisect_left(at, i):bisect_left(at, stop)]))
 
 
 @dataclass(slots=True)
@@ -740,7 +711,6 @@ def _sentence_claims(p, mask, s, e, starts, verbs, ctx, state: _State, claims: l
 
     Subjects are looked for in the sentence's first clause, in clauses holding a verb and in the clause
     before one ("了解全局的这位国务委员，以…缜密思维说：")."""
-    k0 = bisect_left(starts, s)
     last_verb = starts[bisect_left(starts, e) - 1]
     clauses = [c for c in _clauses(p, mask, s, e) if c[0] < last_verb]
     wanted = [False] * len(clauses)
@@ -748,10 +718,8 @@ def _sentence_claims(p, mask, s, e, starts, verbs, ctx, state: _State, claims: l
     if first is None:
         return
     wanted[first] = True
-    k = k0
     for n, (a, b) in enumerate(clauses):
-        while k < len(starts) and starts[k] < a:
-            k += 1
+        k = bisect_left(starts, a)
         if k < len(starts) and starts[k] < b:
             wanted[n] = True
             if n and _ANAPHOR.search(p, clauses[n - 1][0], clauses[n - 1][1]):

@@ -24,7 +24,7 @@ ROLE_ENDINGS = cues()["role head"]
 # Role words that may follow a name ("王炜钰代表", "段里仁教授"); longest first.
 ROLE_SUFFIXES = tuple(sorted(cues()["role after"], key=len, reverse=True))
 
-SUFFIX_BY_FIRST = {c: tuple(s for s in ROLE_SUFFIXES if s[0] == c) for c in {s[0] for s in ROLE_SUFFIXES}}
+_SUFFIX_BY_FIRST = {c: tuple(s for s in ROLE_SUFFIXES if s[0] == c) for c in {s[0] for s in ROLE_SUFFIXES}}
 _TWO_CHAR_ROLES = tuple(r for r in ROLE_SUFFIXES + ROLE_ENDINGS if len(r) == 2)
 _ONE_CHAR_ENDINGS = frozenset(r for r in ROLE_ENDINGS if len(r) == 1)
 _MULTI_SET = frozenset(r for r in ROLE_ENDINGS if len(r) > 1)
@@ -129,6 +129,11 @@ def _shaped_name(core: str) -> tuple[str, str] | None:
 _LABEL_ROLES = _MULTI_SET | frozenset(ROLE_SUFFIXES)
 
 
+def suffix_at(text: str, k: int) -> str:
+    """The role word ("代表", "委员长") that starts at text[k], longest first, or ""."""
+    return next((s for s in _SUFFIX_BY_FIRST.get(text[k:k + 1], ()) if text.startswith(s, k)), "")
+
+
 def label_person(label: str) -> tuple[str, str] | None:
     """(name, role) for a turn label that ends in a person's name after a role ("…自治县县长阿琼",
     "内蒙古…村农民裴云魁", "全国人大常委会法工委发言人、研究室主任臧铁伟"); None when no role stands before it."""
@@ -173,10 +178,10 @@ def roles_from_text(name: str, text: str) -> list[tuple[str, bool]]:
             if found and found[0] == name and found[2] and found[1]:
                 found_roles.append((found[1], True))
         end = start + len(name)
-        suffix = next((r for r in SUFFIX_BY_FIRST.get(text[end:end + 1], ()) if text.startswith(r, end)), None)
+        suffix = suffix_at(text, end)
         if suffix:
             found_roles.append((suffix, False))
-        said = _IS_ROLE.match(text, end + len(suffix or ""))
+        said = _IS_ROLE.match(text, end + len(suffix))
         if said and ends_with_role(said["role"]):  # "冯克煦代表是民建中央副主席", "白士明，是…照相个体户"
             role = clean_role(said["role"])
             if role and not valid_name(role):
