@@ -9,7 +9,7 @@ from ..models import QUESTION, SPEECH
 from .attrib import find_attribution
 from .dictionary import ordinary
 from .floor import last_mention
-from .names import ROLE_SUFFIXES, dotted_name, ends_with_role, label_person, split_subject, valid_name
+from .names import ROLE_SUFFIXES, dotted_name, ends_with_role, label_person, occurrences, split_subject, valid_name
 from .pronoun import previous_mention
 
 _C = "\u4e00-\u9fff"
@@ -103,13 +103,8 @@ class Context:
 
     def mentioned_with_role(self, name: str) -> bool:
         """True when the document names `name` next to a role word somewhere ("部长唐克", "王广平代表")."""
-        start = self.text.find(name)
-        while start >= 0:
-            if ends_with_role(self.text[max(0, start - 6):start]) \
-                    or self.text.startswith(ROLE_SUFFIXES, start + len(name)):
-                return True
-            start = self.text.find(name, start + 1)
-        return False
+        return any(ends_with_role(self.text[max(0, k - 6):k]) or self.text.startswith(ROLE_SUFFIXES, k + len(name))
+                   for k in occurrences(self.text, name))
 
     def vouched(self, name: str) -> bool:
         """A bare name ("唐克说，") counts when the document already knows it as a person: a speaker, a name
@@ -142,16 +137,11 @@ class Context:
 
     def alone(self, name: str) -> bool:
         """True when the document has `name` followed by something no name continues with (cached)."""
-        found = self._alone.get(name)
-        if found is None:
-            text, found = self.text, False
-            k = text.find(name)
-            while k >= 0 and not found:
-                end = k + len(name)
-                found = end == len(text) or text[end] in _ALONE_CHARS or text.startswith(_ALONE_WORDS, end)
-                k = text.find(name, k + 1)
-            self._alone[name] = found
-        return found
+        if name not in self._alone:
+            text, n = self.text, len(name)
+            self._alone[name] = any(k + n == len(text) or text[k + n] in _ALONE_CHARS or text.startswith(_ALONE_WORDS, k + n)
+                                    for k in occurrences(text, name))
+        return self._alone[name]
 
     def count(self, word: str) -> int:
         """How often the document has `word` (cached)."""
@@ -230,10 +220,8 @@ def new_context(title: str, paragraphs: list[str]) -> Context:
             found = label_person(m["label"]) if m and len(m["label"]) > 4 else None
             if found and not find_attribution(p):
                 ctx.labels[found[0]] += 1
-        elif len(p) <= 60 and ("（" in p or "  " in p or "\u3000" in p):
-            listed = _listed(p)
-            if listed:
-                ctx.listed.setdefault(*listed)
+        elif listed := _listed(p):
+            ctx.listed.setdefault(*listed)
         if asks(p) and QUESTION_LABEL.match(p):
             ctx.has_questions = True
         if usable_bare_label(match_bare(p)) or usable_bare_label(match_trailing(p)):
@@ -271,12 +259,12 @@ def match_trailing(p: str) -> re.Match[str] | None:
 
 def listed_line(p: str) -> bool:
     """True for a header-list line ("叶海林（…副院长）", "国家统计局总经济师    姚景源"): narration, not a heading."""
-    return len(p) <= 60 and ("（" in p or "  " in p or "\u3000" in p) and _listed(p) is not None
+    return _listed(p) is not None
 
 
 def _listed(p: str) -> tuple[str, str] | None:
     """(name, role) of a header-list line, or None."""
-    m = _LISTED.match(p)
+    m = _LISTED.match(p) if len(p) <= 60 and ("（" in p or "  " in p or "\u3000" in p) else None
     if not m:
         return None
     name, role = (m["name"], m["role"]) if m["name"] else (m["name2"], m["role2"])

@@ -21,7 +21,7 @@ from ..models import QUESTION, SPEECH
 from ..tables import cues
 from .attrib import ADV_ATOMS, DATELINE, DATELINE_HEADS
 from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, JOINER, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SURNAMES,
-                    clean_role, ends_with_role, name_ends_at, split_subject, suffix_at, trim_role, valid_name)
+                    clean_role, ends_with_role, name_ends_at, occurrences, split_subject, suffix_at, trim_role, valid_name)
 from .dictionary import ordinary
 from .pronoun import resolve
 
@@ -65,7 +65,6 @@ _DOT_NAME = re.compile(r"(?P<first>[\u4e00-\u9fff]{1,8})·(?:[\u4e00-\u9fff]{1,6
                        + _NAME_FOLLOW + ")")  # two or three parts: "穆罕默德·纳瓦兹·谢里夫"
 _NAME_STARTS = frozenset(SURNAMES) | {c[0] for c in COMPOUND_SURNAMES}
 _CJK_LO, _CJK_HI = "\u4e00", "\u9fff"
-_SENTENCE_END = frozenset("。！？")
 _QUOTE_END_PUNCT = frozenset("。！？…，")
 _WEAK_ROLE_HEADS = frozenset("一二三四两几多前后或再诸各")
 # After a name: words that start the predicate, so "王铭强调" is 王铭 + 强调.
@@ -105,8 +104,7 @@ _SURNAME_RX = re.compile(f"[{_SURNAME_CLASS}]")
 _CLAUSE_NAME = re.compile(f"[，；,;][{_SURNAME_CLASS}]")
 _STOP = re.compile("[，。！？；：“”]")
 _LEAD_FIRST = frozenset(w[0] for w in _LEAD_WORDS)
-_DATELINE_RX = re.compile(DATELINE + r"[\s　]*")
-_REPORTED_BY = re.compile(r"(?:本报)?记者[^，。：:]{2,16}?报道[：:]")
+_DATELINE_RX = re.compile(DATELINE + r"[\s　]*(?:(?:本报)?记者[^，。：:]{2,16}?报道[：:])?")
 _TITLE_FIRST = frozenset(t[0] for t in _TITLES)
 _TITLES_BY_FIRST = {c: tuple(t for t in _TITLES if t[0] == c) for c in _TITLE_FIRST}
 _QUOTE_MARK = re.compile("[“”]")
@@ -206,11 +204,7 @@ def _lead(p: str, i: int, end: int) -> int:
     dashes and bullets before a subject."""
     if p.startswith(DATELINE_HEADS, i):
         m = _DATELINE_RX.match(p, i)
-        if m:
-            i = m.end()
-            m = _REPORTED_BY.match(p, i)
-            if m:
-                i = m.end()
+        i = m.end() if m else i
     while i < end and p[i] in _LEAD_FIRST:
         word = next((w for w in _LEAD_WORDS if p.startswith(w, i)), "")
         if not word:
@@ -659,11 +653,7 @@ class _Hints:
         if self._at is None:
             p = self.p
             at = [m.end() if m.lastgroup == "role" else m.start() for m in _HINT.finditer(p)]
-            for name in self.ctx.known:
-                k = p.find(name)
-                while k >= 0:
-                    at.append(k)
-                    k = p.find(name, k + 1)
+            at += [k for name in self.ctx.known for k in occurrences(p, name)]
             at.sort()
             self._at = at
         return self._at

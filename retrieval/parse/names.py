@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from ..tables import cues
@@ -129,6 +130,14 @@ def _shaped_name(core: str) -> tuple[str, str] | None:
 _LABEL_ROLES = _MULTI_SET | frozenset(ROLE_SUFFIXES)
 
 
+def occurrences(text: str, word: str) -> Iterator[int]:
+    """Every index where `word` starts in `text`, overlapping ones included."""
+    k = text.find(word)
+    while k >= 0:
+        yield k
+        k = text.find(word, k + 1)
+
+
 def suffix_at(text: str, k: int) -> str:
     """The role word ("代表", "委员长") that starts at text[k], longest first, or ""."""
     return next((s for s in _SUFFIX_BY_FIRST.get(text[k:k + 1], ()) if text.startswith(s, k)), "")
@@ -169,8 +178,7 @@ _WINDOW = 50
 def roles_from_text(name: str, text: str) -> list[tuple[str, bool]]:
     """Every role `text` gives `name`, in order: (role, True) before the name ("部长唐克"), (role, False) after it."""
     found_roles: list[tuple[str, bool]] = []
-    start = text.find(name)
-    while start >= 0:
+    for start in occurrences(text, name):
         before = text[max(0, start - _WINDOW):start]
         if ends_with_role(before):  # else no role stands right before the name
             cuts = [m.end() for m in _CUT.finditer(before) if m.group() != "同" or name_ends_at(before, m.start())]
@@ -186,7 +194,6 @@ def roles_from_text(name: str, text: str) -> list[tuple[str, bool]]:
             role = clean_role(said["role"])
             if role and not valid_name(role):
                 found_roles.append((role, False))
-        start = text.find(name, start + 1)
     return found_roles
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from itertools import groupby
 
 from ..models import NARRATION, Section, Utterance
 from .context import Turn, listed_line, new_context
@@ -53,16 +54,10 @@ def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]
 
 def _heading_candidates(lines: list[Line]) -> list[bool]:
     """Which lines are shaped like headings; runs of three or more such lines are verse or lists, not headings."""
-    shaped = [heading_shape(line) for line in lines]
-    flags = shaped[:]
-    i = 0
-    while i < len(shaped):
-        j = i
-        while j < len(shaped) and shaped[j]:
-            j += 1
-        if j - i >= _VERSE_RUN:
-            flags[i:j] = [False] * (j - i)
-        i = max(j, i + 1)
+    flags: list[bool] = []
+    for shaped, run in groupby(heading_shape(line) for line in lines):
+        n = len(list(run))
+        flags += [shaped and n < _VERSE_RUN] * n
     return flags
 
 
