@@ -55,8 +55,9 @@ class Semantics:
         self._vocabulary: VocabularyVectors | None = None
         self._passages: np.ndarray | None = None
         self._by_unit: tuple[np.ndarray, np.ndarray] | None = None
-        self._expansion: tuple[np.ndarray, np.ndarray] | None = None
+        self._expansion: np.ndarray | None = None
         self._topics: dict[tuple[str, ...], Topic] = {}
+        self._similarities: dict[tuple[str, ...], np.ndarray] = {}
 
     @property
     def available(self) -> bool:
@@ -105,6 +106,17 @@ class Semantics:
             self._topics[key] = found
         return found
 
+    def similarities(self, topic: Topic) -> np.ndarray:
+        """Cosines of every vocabulary word (rows) with each topic word (columns): one matrix product
+        per question, shared by the expansion and the semantic score."""
+        found = self._similarities.get(topic.words)
+        if found is None:
+            found = self.vocabulary.matrix @ topic.vectors.T
+            if len(self._similarities) > 16:
+                self._similarities.clear()
+            self._similarities[topic.words] = found
+        return found
+
     # ------------------------------------------------------------ expansion
 
     def expand(self, terms: Sequence[str], words: list[str], weights: list[float]) -> None:
@@ -114,12 +126,13 @@ class Semantics:
             return
         vocabulary = self.vocabulary
         common = max(self.options.max_share * self.index.n_units, MIN_COMMON)
-        rows, matrix = self.expansion_rows
+        rows = self.expansion_rows
+        similarities = self.similarities(topic)
         seen = set(words)
         for j, term in enumerate(topic.words):
             if self.index.document_frequency(term) > common:
                 continue  # a common word matches enough by itself; its neighbours would match everything
-            sims = matrix @ topic.vectors[j]
+            sims = similarities[rows, j]
             candidates = np.flatnonzero(sims >= self.options.min_similarity)
             added = 0
             for c in candidates[np.lexsort((candidates, -sims[candidates]))]:
@@ -134,14 +147,13 @@ class Semantics:
                 added += 1
 
     @property
-    def expansion_rows(self) -> tuple[np.ndarray, np.ndarray]:
-        """The vocabulary words expansion may add (no names, no common words) and their vectors."""
+    def expansion_rows(self) -> np.ndarray:
+        """The vocabulary words expansion may add (no names, no common words), as rows of its matrix."""
         if self._expansion is None:
             vocabulary = self.vocabulary
             common = max(self.options.max_share * self.index.n_units, MIN_COMMON)
             df = np.diff(self.index.ptr)[vocabulary.term_ids]
-            rows = np.flatnonzero(vocabulary.expandable & (df <= common))
-            self._expansion = (rows, np.ascontiguousarray(vocabulary.matrix[rows]))
+            self._expansion = np.flatnonzero(vocabulary.expandable & (df <= common))
         return self._expansion
 
     # ------------------------------------------------------------ scoring
@@ -198,9 +210,7 @@ class Semantics:
         if held.any():
             offsets = np.concatenate(([0], np.cumsum(lengths[held])[:-1]))
             picked = rows[np.repeat(starts[held] - offsets, lengths[held]) + np.arange(int(lengths.sum()))]
-            unique, inverse = np.unique(picked, return_inverse=True)
-            sims = (self.vocabulary.matrix[unique] @ topic.vectors.T)[inverse]
-            best[held] = np.maximum.reduceat(sims, offsets, axis=0)
+            best[held] = np.maximum.reduceat(self.similarities(topic)[picked], offsets, axis=0)
         return best @ topic.idf / topic.idf.sum()
 
     @property
@@ -214,10 +224,12 @@ class Semantics:
                 row_of[vocabulary.term_ids] = np.arange(len(vocabulary.term_ids))
             rows = row_of[np.repeat(np.arange(n_terms), np.diff(self.index.ptr))]
             keep = rows >= 0
-            units, rows = self.index.unit_ids[keep], rows[keep]
-            order = np.argsort(units, kind="stable")
+            units, rows = self.index.unit_ids[keep].astype(np.int64), rows[keep]
+            # Grouped by unit with one sort of (unit, row) keys, several times faster than an argsort;
+            # the order of a unit's words does not matter (their best cosine is taken).
+            by_unit = np.sort((units << 32) | rows) & 0xFFFFFFFF
             counts = np.bincount(units, minlength=self.index.n_units)
-            self._by_unit = (np.concatenate(([0], np.cumsum(counts))), rows[order])
+            self._by_unit = (np.concatenate(([0], np.cumsum(counts))), by_unit)
         return self._by_unit
 
     def nearest(self, terms: Sequence[str], allowed: np.ndarray, k: int) -> list[int]:

@@ -31,6 +31,7 @@ class WordVectors:
         self.tags = tags
         self.row = {word: n for n, word in enumerate(words)}
         self._speech: np.ndarray | None = None
+        self._topics: np.ndarray | None = None
 
     @classmethod
     def load(cls, folder: Path = DATA, name: str = "vectors") -> "WordVectors":
@@ -62,9 +63,21 @@ class WordVectors:
     def is_topic(self, word: str) -> bool:
         """A word that may carry a question's topic: a content word that is no name and no verb of saying."""
         n = self.row.get(word)
-        if n is None or len(word) < 2 or self.tags[n].startswith(_NO_EXPANSION):
-            return False
-        return float(self.matrix[n].astype(np.float32) @ self.speech_direction) / SCALE < SPEECH_SIMILARITY
+        return n is not None and bool(self.topic_rows[n])
+
+    @property
+    def topic_rows(self) -> np.ndarray:
+        """Which rows are topic words (see `is_topic`), for all words at once: one product, not one per word."""
+        if self._topics is None:
+            content = np.array([len(w) >= 2 and not t.startswith(_NO_EXPANSION) for w, t in zip(self.words, self.tags)],
+                               dtype=bool)
+            speech = (self.matrix.astype(np.float32) @ self.speech_direction) / SCALE
+            self._topics = content & (speech < SPEECH_SIMILARITY)
+        return self._topics
+
+    def name_rows(self, rows: np.ndarray) -> np.ndarray:
+        """`is_name` for the given rows."""
+        return np.array([self.tags[n].startswith(("nr", "ns")) for n in rows.tolist()], dtype=bool)
 
     @property
     def speech_direction(self) -> np.ndarray:
@@ -124,23 +137,12 @@ class VocabularyVectors:
             np.zeros((0, vectors.dimensions), np.float32)
         # Names never come in through expansion: neither people's names (by part of speech) nor
         # the speakers and roles of this corpus.
-        self.expandable = np.array([t not in skip and vectors.is_topic(t) and not vectors.is_name(t)
-                                    for t in self.words], dtype=bool)
+        self.expandable = vectors.topic_rows[rows] & ~vectors.name_rows(rows) if len(rows) else np.zeros(0, bool)
+        position = {t: i for i, t in enumerate(self.words)}
+        self.expandable[[position[t] for t in skip if t in position]] = False
 
     def by_term_id(self, n_terms: int) -> np.ndarray:
         """Vectors indexed by the index's term numbers (zero rows for words without a vector)."""
         full = np.zeros((n_terms, self.vectors.dimensions), np.float32)
         full[self.term_ids] = self.matrix
         return full
-
-    def neighbours(self, word: str, k: int, min_similarity: float) -> list[tuple[str, float]]:
-        """Up to k expandable words of the vocabulary nearest to `word`, at least `min_similarity`."""
-        v = self.vectors.vector(word)
-        if v is None or k <= 0 or not len(self.words):
-            return []
-        sims = self.matrix @ v
-        sims[~self.expandable] = -np.inf
-        candidates = np.flatnonzero(sims >= min_similarity)
-        order = candidates[np.lexsort((candidates, -sims[candidates]))]
-        found = [(self.words[i], float(sims[i])) for i in order if self.words[i] != word]
-        return found[:k]
