@@ -178,7 +178,7 @@ def _sentences(p: str, mask: bytearray | None) -> list[tuple[int, int]]:
             start = i + 1
     if start < n:
         spans.append((start, n))
-    return [(s, e) for s, e in spans if e > s]
+    return spans
 
 
 def _clauses(p: str, mask: bytearray, start: int, end: int) -> list[tuple[int, int]]:
@@ -270,15 +270,9 @@ def _vouched_at(p: str, i: int, ctx) -> bool:
 
 def _this(p: str, i: int, end: int) -> _Subject | None:
     """"这位熟悉农村工作的省委副书记": someone just named, described again (the description is a role)."""
-    best = 0
     stop = min(end, i + _THIS_MAX)
-    for k in range(i + 2, stop):
-        if p[k] in "，。！？；：“”、":
-            stop = k
-            break
-    for k in range(i + 3, stop + 1):
-        if ends_with_role(p[i + 2:k]):
-            best = k
+    stop = next((k for k in range(i + 2, stop) if p[k] in "，。！？；：“”、"), stop)
+    best = max((k for k in range(i + 3, stop + 1) if ends_with_role(p[i + 2:k])), default=0)
     if not best:
         return None
     role = clean_role(p[i + 2:best])
@@ -308,9 +302,9 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str, hints: 
         candidates = sorted(candidates + [k + 1 for k in range(scan, stop - 1) if p[k] == "的"])
     if not candidates or candidates[0] != scan:
         candidates.insert(0, scan)
-    for name in ctx.known_foreign:  # "卢卡申科当天…说": a speaker the surname table does not know
-        if p.startswith(name, i):
-            return _Subject("person", name, None, i, i + len(name))
+    known = next((n for n in ctx.known_foreign if p.startswith(n, i)), None)
+    if known:  # "卢卡申科当天…说": a speaker the surname table does not know
+        return _Subject("person", known, None, i, i + len(known))
     foreign = _FOREIGN_MARK.search(p, i, stop) is not None
     bare: _Subject | None = None   # a bare 3-character name, used when no described person follows
     for j in candidates:

@@ -48,8 +48,8 @@ def front(body: list[Line], title: str, byline: str, metadata: dict[str, str]) -
             continue
         deck += pending  # headlines printed above the title block are a deck, not section headings
         pending = []
-        if kind == "byline":
-            _add(metadata, "记者", SPACES.sub(" ", _BYLINE_LABEL.sub(" ", body[i - 1].text)).strip())
+        if kind == "byline" and (names := SPACES.sub(" ", _BYLINE_LABEL.sub(" ", body[i - 1].text)).strip()):
+            metadata["记者"] = f"{metadata['记者']} {names}" if "记者" in metadata else names  # keep earlier bylines
         elif kind == "meta":
             i = _meta(body, i - 1, metadata)
     return i - len(pending), deck
@@ -67,10 +67,4 @@ def _meta(body: list[Line], i: int, metadata: dict[str, str]) -> int:
         if value:
             metadata.setdefault(m[1], value)
     return i + 1
-
-
-def _add(metadata: dict[str, str], key: str, value: str) -> None:
-    """Add a value to a metadata field, keeping earlier values."""
-    if value:
-        metadata[key] = f"{metadata[key]} {value}" if key in metadata else value
 

@@ -86,9 +86,7 @@ def split_subject(subject: str) -> tuple[str, str, bool] | None:
     """Split "上海代表周谷城" into (name, role, has_role_evidence); None when no name ends it."""
     if subject.endswith("族）"):
         subject = _ETHNIC_TAIL.sub("", subject)
-    suffix = ""
-    if subject.endswith(ROLE_SUFFIXES):
-        suffix = next((s for s in ROLE_SUFFIXES if subject.endswith(s) and len(subject) > len(s) + 1), "")
+    suffix = next((s for s in ROLE_SUFFIXES if subject.endswith(s) and len(subject) > len(s) + 1), "")
     core = subject[: len(subject) - len(suffix)]
     if core.endswith("族）"):
         core = _ETHNIC_TAIL.sub("", core)

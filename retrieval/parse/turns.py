@@ -15,19 +15,13 @@ from .names import ROLE_ENDINGS, label_person, split_subject, valid_name
 from .pronoun import paragraph_pronoun
 
 _LABEL_STOP = frozenset(cues()["label stop"])  # labels of captions, credits, letters (retrieval/data/cues.tsv)
-
-_ANSWER = re.compile(r"^答[：:](?P<rest>.*)$", re.S)
-
-# ---------------------------------------------------------------- reported speech ("X委员说，")
-_PRONOUN = re.compile(rf"^(?:他|她)(?:{ADV_ATOMS})*(?:{VERB_P}|{VERB_F})[，：,:]?")
-
-# ---------------------------------------------------------------- narration that ends a turn
+_PRONOUN = re.compile(rf"^(?:他|她)(?:{ADV_ATOMS})*(?:{VERB_P}|{VERB_F})[，：,:]?")  # "他说，" opening a paragraph
+_LAST_CLAUSE = re.compile(r"[^，。！？；：“”]*$")
+# Narration that ends a turn: a dateline, a mark of narration, a photo caption (two short noun phrases
+# joined by a dash: "亚洲最大的散粮码头——大连北良港。").
 _DATELINE_START = re.compile(DATELINE + r"|^本报[\u4e00-\u9fff]{0,8}讯")
 _NARRATION_MARK = re.compile(
     r"^(?:会上|会后|招待会|发布会|此外，今天|（.*）$|本报记者|新华社记者|上图|下图|图为|图：)|图为|摄(?:（[^）]*）)?$|回答了|其[他它]问题|^以上均为")
-
-
-# A photo caption: two short noun phrases joined by a dash ("亚洲最大的散粮码头——大连北良港。").
 _CAPTION = re.compile(r"^[^，。！？：；“”]{2,20}——[^，。！？：；“”]{2,16}。?$")
 
 # ---------------------------------------------------------------- per paragraph
@@ -70,9 +64,6 @@ def _attribute(p: str, ctx: Context, broken: bool) -> list[Turn]:
         return _split_inner(first, ctx, only_markers=True)
     lead = _LAST_CLAUSE.search(ctx.previous[-1]).group() if broken and step is None and ctx.previous else ""
     return _claimed(first, ctx, held=step is not None and step.turn.kind == SPEECH, lead=lead)
-
-
-_LAST_CLAUSE = re.compile(r"[^，。！？；：“”]*$")
 
 
 def _claimed(first: Turn, ctx: Context, held: bool = False, lead: str = "") -> list[Turn]:
@@ -168,9 +159,8 @@ def detect(p: str, ctx: Context) -> Step | None:
 
 def _question(p: str, ctx: Context) -> Step | None:
     """记者：… / 问：… / 有记者问，… → the interviewer; 答：… → the interviewee."""
-    m = _ANSWER.match(p)
-    if m:
-        return Step(Turn(ctx.interviewee or "答", None, m["rest"].strip(), SPEECH), True)
+    if p.startswith(("答：", "答:")):
+        return Step(Turn(ctx.interviewee or "答", None, p[2:].strip(), SPEECH), True)
     m = QUESTION_LABEL.match(p)
     if not m or not (m["who"] or m["q"]):
         return None
