@@ -122,14 +122,12 @@ def inner_attributions(text: str) -> list[Attribution]:
     """Attributions that start a sentence inside `text` ("…。刘达代表还说：…"), found from their verbs."""
     found: list[Attribution] = []
     for verb in _INNER_VERB.finditer(text):
-        lo = max(0, verb.start() - _INNER_SUBJECT_MAX - 20)
         v = verb.start()
+        lo = max(0, v - _INNER_SUBJECT_MAX - 20)
         start = max(text.rfind("。", lo, v), text.rfind("！", lo, v), text.rfind("？", lo, v), text.rfind("”", lo, v)) + 1
-        if start <= 0 or (found and start < found[-1].end):
+        if start <= 0 or found and start < found[-1].end or _SEGMENT_END.search(text, start, v):
             continue
-        if _SEGMENT_END.search(text, start, verb.start()):
-            continue
-        subject, adverb = _split_adverb(text, start, verb.start())
+        subject, adverb = _split_adverb(text, start, v)
         if 2 <= len(subject) <= _INNER_SUBJECT_MAX:
             found.append(Attribution(subject, adverb, text[verb.end():], "", start, verb.end()))
     return found

@@ -139,8 +139,8 @@ class Context:
         """True when the document has `name` followed by something no name continues with (cached)."""
         if name not in self._alone:
             text, n = self.text, len(name)
-            self._alone[name] = any(k + n == len(text) or text[k + n] in _ALONE_CHARS or text.startswith(_ALONE_WORDS, k + n)
-                                    for k in occurrences(text, name))
+            self._alone[name] = any(k + n == len(text) or text[k + n] in _ALONE_CHARS
+                                    or text.startswith(_ALONE_WORDS, k + n) for k in occurrences(text, name))
         return self._alone[name]
 
     def count(self, word: str) -> int:
@@ -274,12 +274,10 @@ def _listed(p: str) -> tuple[str, str] | None:
 
 def _add_alias(ctx: Context, before: str, alias: str) -> None:
     """Register "吴" for "…主席吴子恒（以下简称吴）" when the full name ends `before`."""
-    before = before.rstrip("（")
-    for size in (3, 2, 4):
-        name = before[-size:]
-        if name.startswith(alias) and valid_name(name):
-            ctx.aliases[alias] = name
-            return
+    names = (before.rstrip("（")[-size:] for size in (3, 2, 4))
+    name = next((n for n in names if n.startswith(alias) and valid_name(n)), "")
+    if name:
+        ctx.aliases[alias] = name
 
 
 def usable_bare_label(m: re.Match[str] | None) -> bool:

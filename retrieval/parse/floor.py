@@ -21,7 +21,8 @@ from ..models import QUESTION, SPEECH
 from ..tables import cues
 from .attrib import ADV_ATOMS, DATELINE, DATELINE_HEADS
 from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, JOINER, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SURNAMES,
-                    clean_role, ends_with_role, name_ends_at, occurrences, split_subject, suffix_at, trim_role, valid_name)
+                    clean_role, ends_with_role, name_ends_at, occurrences, split_subject, suffix_at, trim_role,
+                    valid_name)
 from .dictionary import ordinary
 from .pronoun import resolve
 
@@ -242,24 +243,26 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, starts: _Hint
     m = _GROUP.match(p, i, end) if ch in _GROUP_FIRST or "们" in p[i:i + 14] or "代表、委员" in p[i:i + 14] else None
     if m and (m.group().endswith(_GROUP_WORDS) or m.group() in _GROUP_ALONE):
         return _Subject("group", None, None, i, m.end())
-    if ch in _TITLE_FIRST:  # "总理关切地问道": a bare title, unless a name follows it ("总理李鹏说")
-        for title in _TITLES_BY_FIRST[ch]:
-            if p.startswith(title, i):
-                after = i + len(title)
-                if p[after:after + 1] in _TITLE_BLOCK or _name_at(p, after):
-                    break
-                holder = ctx.title_holder(title)
-                return _Subject("title", holder[0], holder[1], i, after) if holder else None
-    if ch in SURNAMES and p[i + 1:i + 2] in _TITLE_FIRST:  # "习主席表示": the one 习 the article names
-        for title in _TITLES_BY_FIRST[p[i + 1]]:
-            if p.startswith(title, i + 1) and p[i + 1 + len(title):i + 2 + len(title)] not in _TITLE_BLOCK:
-                holder = ctx.surname_holder(ch)
-                return _Subject("title", holder, title, i, i + 1 + len(title)) if holder else None
+    title = _title_at(p, i)  # "总理关切地问道": a bare title, unless a name follows it ("总理李鹏说")
+    after = i + len(title)
+    if title and p[after:after + 1] not in _TITLE_BLOCK and not _name_at(p, after):
+        holder = ctx.title_holder(title)
+        return _Subject("title", holder[0], holder[1], i, after) if holder else None
+    title = _title_at(p, i + 1) if ch in SURNAMES else ""  # "习主席表示": the one 习 the article names
+    after = i + 1 + len(title)
+    if title and p[after:after + 1] not in _TITLE_BLOCK:
+        holder = ctx.surname_holder(ch)
+        return _Subject("title", holder, title, i, after) if holder else None
     if hinted or after_quote or loose or "·" in p[i:i + 14] or "族）" in p[i:i + _SUBJECT_MAX] \
             or ch in _NAME_STARTS and _vouched_at(p, i, ctx) or _FOREIGN_MARK.search(p, i, i + 14):
         return _person(p, mask, i, min(end, i + _SUBJECT_MAX), ctx, "quote" if after_quote else "mention" if loose
                        else "", starts)
     return None
+
+
+def _title_at(p: str, k: int) -> str:
+    """The bare title ("总理", "主席") that starts at p[k], or "" (no title in cues.tsv begins another)."""
+    return next((t for t in _TITLES_BY_FIRST.get(p[k:k + 1], ()) if p.startswith(t, k)), "")
 
 
 def _vouched_at(p: str, i: int, ctx) -> bool:
@@ -437,15 +440,11 @@ def _sentence_end(p: str, k: int) -> int:
 
 
 def _name_at(p: str, k: int) -> bool:
-    """True when a person's name starts at p[k]."""
-    return p[k:k + 1] in _NAME_STARTS and (_plausible(p[k:k + 3]) or _plausible(p[k:k + 2])) \
+    """True when a person's name (no organisation, place or adverb character inside) starts at p[k]."""
+    return p[k:k + 1] in _NAME_STARTS \
+        and any(valid_name(n) and _NAME_BAD.isdisjoint(n[1:]) for n in (p[k:k + 3], p[k:k + 2])) \
         and p[k + 2:k + 3] != "地" and p[k + 3:k + 4] != "地" and not _VERB.match(p, k + 1) \
         and not _VERB.match(p, k + 2)  # "乔石委员长曾指出": 曾指出 is no name
-
-
-def _plausible(name: str) -> bool:
-    """valid_name, and no organisation, place or adverb character inside."""
-    return valid_name(name) and _NAME_BAD.isdisjoint(name[1:])
 
 
 def _name_follows(p: str, k: int) -> bool:
@@ -458,7 +457,6 @@ def _name_follows(p: str, k: int) -> bool:
 def _foreign(p: str, i: int, stop: int, ctx) -> _Subject | None:
     """"日本通产省副部长佐野忠克认为", "全国妇联副主席阿沛·才旦卓嘎", "…乡的阿逗代表（哈尼族）": a role,
     then a name no surname table knows."""
-    segment = p[i:stop]
     if "族）" in p[i:stop + 12]:
         for m in _ETHNIC_TAG.finditer(p, i, stop + 12):
             end = m.start()
@@ -469,7 +467,7 @@ def _foreign(p: str, i: int, stop: int, ctx) -> _Subject | None:
                 if start >= i and _FOREIGN_BAD.isdisjoint(name) and all(_CJK_LO <= c <= _CJK_HI for c in name) \
                         and (not prefix or prefix.endswith("的") or ends_with_role(prefix)):
                     return _Subject("person", name, trim_role(prefix) or suffix or None, i, end)
-    if "·" in segment:
+    if "·" in p[i:stop]:
         found = _dot_name(p, i, stop)
         if found and found[0] > i and ends_with_role(p[i:found[0]]):
             return _Subject("person", p[found[0]:found[1]], trim_role(p[i:found[0]]) or None, i, found[1])
@@ -535,9 +533,7 @@ def _dot_name(p: str, lo: int, hi: int) -> tuple[int, int] | None:
     for k in range(m.start() + 1, dot):
         if ends_with_role(p[m.start():k]) or _PREDICATE.match(p, k - 2, k) or _PREDICATE.match(p, k - 1, k):
             start = k  # after the last role word or verb: "…著名出版人巴里·坎宁安", "见到布鲁诺·巴贝"
-    if dot - start > 5:
-        start = dot - 5
-    return start, m.end()
+    return max(start, dot - 5), m.end()
 
 
 # ---------------------------------------------------------------- claims
@@ -626,8 +622,6 @@ def _said_after(p: str, mask: bytearray, s: int, hints: "_Hints") -> bool:
 def _name_before_verb(p: str, hints: "_Hints", starts: list[int]) -> bool:
     """True when a name may stand before some speech verb in the same sentence (within the subject reach)."""
     at = hints._positions()
-    if not at:
-        return False
     for v in starts:
         k = bisect_left(at, v) - 1
         if k >= 0 and at[k] >= v - _VERB_WINDOW - _SUBJECT_MAX // 2 and not _SENTENCE_STOP.search(p, at[k], v):
@@ -781,9 +775,7 @@ def _after_quote(p, mask, s, e, ctx, state: _State, hints: _Hints) -> Claim | No
         return None   # "“全国劳模”张三": a quoted title, not words
     end = _SENTENCE_END_RX.search(p, k, k + 80)  # the text after a quote is outside quotes up to the next one
     stop = end.start() if end else min(len(p), k + 80)
-    for n, (a, b) in enumerate(_clauses(p, mask, k, max(stop, k + 1))):
-        if n > 1:
-            break
+    for a, b in _clauses(p, mask, k, max(stop, k + 1))[:2]:
         if _adverbial(p, a, b):
             continue
         subj = subject_at(p, mask, a, b, ctx, after_quote=True, starts=hints)

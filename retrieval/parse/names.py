@@ -90,8 +90,8 @@ def split_subject(subject: str) -> tuple[str, str, bool] | None:
     core = subject[: len(subject) - len(suffix)]
     if core.endswith("族）"):
         core = _ETHNIC_TAIL.sub("", core)
-    if _joint(core) or core[:1] in "他她我你":
-        return None
+    if core[:1] in "他她我你" or any(name_ends_at(core, m.start()) for m in JOINER.finditer(core)):
+        return None  # "罗植龄和保定地区专员丁文斌": someone else is named before the last name
     addressed = _ADDRESSEE.search(core.rsplit("的", 1)[-1])
     if addressed:  # "杨群对护士长说": the name before 对 speaks; "他对…法官江静说": the name after it does not
         before = core[:addressed.start()]
@@ -159,11 +159,6 @@ def dotted_name(name: str) -> bool:
     return 2 <= len(parts) <= 3 and all(1 <= len(p) <= 8 and all("\u4e00" <= c <= "\u9fff" for c in p) for p in parts)
 
 
-def _joint(core: str) -> bool:
-    """True for "罗植龄和保定地区专员丁文斌": someone else is named before the last name."""
-    return any(name_ends_at(core, m.start()) for m in JOINER.finditer(core))
-
-
 # Where a role phrase before a name can start: after punctuation or a verb/preposition ("本报对外交部长").
 _CUT = re.compile(r"[，。！？；：“”（）《》\s—…◆●■▲★了是请和与及等把被将在向访据让给使叫到]|本报对|对(?!外)|会见|会谈"
                   r"|(?<!自)由(?!党)|(?<!华)为|(?<![司指号口])令"
@@ -203,10 +198,7 @@ _MEMBERSHIP = ("代表", "委员")
 
 def fullest_role(roles: list[str | None]) -> str | None:
     """The role that says most: the longest, plus a deputy's or member's status it does not already say."""
-    best = None
-    for role in roles:
-        if role and not valid_name(role) and (best is None or len(role) > len(best)):
-            best = role
+    best = max((role for role in roles if role and not valid_name(role)), key=len, default=None)
     if best is None:
         return None
     for role in roles:

@@ -39,9 +39,7 @@ def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]
             ctx.paragraph += 1  # a heading parts a dialogue
             continue
         previous = None if aside and not line.signature else line  # a list line finishes no sentence
-        turns = [Turn(None, None, line.text, NARRATION)] if aside else attribute(line.text, ctx, broken)
-        if aside:
-            ctx.close(turns[0])
+        turns = [ctx.close(Turn(None, None, line.text, NARRATION))] if aside else attribute(line.text, ctx, broken)
         number = len(groups) - 1
         for t in turns:
             groups[-1][1].append(Utterance(t.speaker, t.role, number, t.text, position, t.kind))

@@ -267,9 +267,8 @@ def _pronoun(p: str, ctx: Context) -> Step | None:
 def _continue(p: str, ctx: Context) -> Turn:
     """An unlabelled paragraph: the open turn continues unless the text is plainly narration."""
     cur = ctx.current
-    if cur is None or _NARRATION_MARK.search(p) or _CAPTION.match(p) or (cur.kind == SPEECH and cur.speaker
-                                                                           and len(cur.speaker) > 1
-                                                     and cur.speaker in p) or _quotes_someone_else(p, ctx):
+    if cur is None or _NARRATION_MARK.search(p) or _CAPTION.match(p) or _quotes_someone_else(p, ctx) \
+            or cur.kind == SPEECH and cur.speaker and len(cur.speaker) > 1 and cur.speaker in p:
         return ctx.close(Turn(None, None, p, NARRATION))
     turn = Turn(cur.speaker, cur.role, p, cur.kind)
     ctx.last = turn
