@@ -128,10 +128,7 @@ class Context:
             people = {n for m in _TITLE_PERSON.finditer(title) for n in m.groups() if n and valid_name(n)}
             # "周继红当选中国跳水协会主席", "《周恩来外交学》面世": a name opening the title (or a part of it)
             # that the body repeats
-            for m in _TITLE_START.finditer(title):
-                name = m.group(1)
-                if valid_name(name) and self.text.count(name) >= 3:
-                    people.add(name)
+            people |= {m[1] for m in _TITLE_START.finditer(title) if valid_name(m[1]) and self.text.count(m[1]) >= 3}
             self._title_people = people
         return self._title_people
 

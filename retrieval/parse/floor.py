@@ -553,11 +553,9 @@ def find_claims(p: str, ctx, speaker: str | None, role: str | None) -> list[Clai
         verbs = [m for m in verbs if not mask[m.start()] or m.group() == "：“"]
     if not verbs and not quoted:
         return []
-    anaphor = -1  # the last 他/她/这位 (starting a clause) that a person named earlier may explain
-    for m in _ANAPHOR.finditer(p):
-        k = m.start()
-        if k == 0 or p[k - 1] in "，。！？；：”、" or p[k - 1] == "的" and p[k] == "这":
-            anaphor = k
+    # the last 他/她/这位 (starting a clause) that a person named earlier may explain
+    anaphor = max((k for k in (m.start() for m in _ANAPHOR.finditer(p))
+                   if k == 0 or p[k - 1] in "，。！？；：”、" or p[k - 1] == "的" and p[k] == "这"), default=-1)
     hints = _Hints(p, ctx)
     starts = [v.start() for v in verbs]
     if speaker is None and not quoted and anaphor < 0 and not _name_before_verb(p, hints, starts):

@@ -177,13 +177,12 @@ def _label(p: str, ctx: Context) -> Step | None:
     m = LABEL.match(p)
     if not m or not m["rest"].strip():
         return _role_label(p, ctx)
-    name, role = m["name"], m["role"]
+    name, role, rest = m["name"], m["role"], m["rest"].strip()
     if name == "主持人":
-        return Step(Turn("主持人", None, m["rest"].strip(), QUESTION), True)
+        return Step(Turn("主持人", None, rest, QUESTION), True)
     if role and role.startswith("以下简称"):
         role = None
     name = ctx.aliases.get(name, name)
-    rest = m["rest"].strip()
     if not _label_ok(name, role, ctx) or _headline(rest):
         return _role_label(p, ctx)
     return Step(Turn(name, role or ctx.listed.get(name), rest, SPEECH), True)

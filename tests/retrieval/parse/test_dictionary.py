@@ -1,12 +1,7 @@
-"""jieba's dictionary as the parser reads it: person names and ordinary words."""
+"""jieba's dictionary as the parser reads it: ordinary words, not person names."""
 from __future__ import annotations
 
-from retrieval.parse.dictionary import ordinary, person
-
-
-def test_person_names_of_three_characters():
-    assert person("时传祥") and person("张海迪") and person("毛泽东")
-    assert not person("马上") and not person("油晓峰")   # an adverb; a name the dictionary does not hold
+from retrieval.parse.dictionary import ordinary
 
 
 def test_ordinary_words_are_the_frequent_words_of_other_tags():
