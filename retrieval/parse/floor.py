@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from ..models import QUESTION, SPEECH
 from ..tables import cues
 from .attrib import ADV_ATOMS, DATELINE, DATELINE_HEADS
-from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, JOINER, NOT_NAMES, ROLE_ENDINGS, ROLE_SUFFIXES, SURNAMES,
-                    clean_role, ends_with_role, name_ends_at, occurrences, split_subject, suffix_at, trim_role,
-                    valid_name)
+from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, JOINER, NOT_NAMES, REPORTERS, ROLE_ENDINGS, ROLE_SUFFIXES,
+                    SURNAMES, clean_role, ends_with_role, name_ends_at, occurrences, split_subject, suffix_at,
+                    trim_role, valid_name)
 from .dictionary import ordinary
 from .pronoun import resolve
 
@@ -86,7 +86,6 @@ _SPAN_WORDS = frozenset(cues()["span after name"])
 # 我/我们/你 at a clause's start: the words after it are that speaker's, not the named person's
 _SELF = ("我们", "咱们", "我", "你们", "您", "你")
 _CROWD = ("大家", "人们", "众人", "各方", "双方", "群众", "网友", "专家们", "有人")
-_REPORTERS = ("记者", "通讯员", "特约记者")
 _MENTION_AFTER = frozenset("，。！？；：的是")
 _MENTION_BEFORE = frozenset("，。！？；：“”的到见访别")
 _ORG_CHARS = frozenset("部局厅委院省市县区乡村镇厂矿站所校处科组队团社党军司馆店园场业界系办山河湖街路港岛州")
@@ -410,7 +409,7 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: str) -> _Subjec
     nxt = p[end + len(suffix):end + len(suffix) + 1]
     if nxt and nxt in "和与及、同" and _name_follows(p, end + len(suffix) + 1):
         return _Subject("group", None, None, i, end)   # "王照环和安阳市市长方晓宇认为": two people
-    if role and role.endswith(_REPORTERS):
+    if role and role.endswith(REPORTERS):
         return None   # "本报莫斯科1月20日电记者许宏治": the reporter, not a speaker
     if evidence:
         return _Subject("person", name, role or None, i, end + len(suffix))
@@ -507,7 +506,7 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
             found = split_subject(p[max(lo, j - 20):j + size])
             if found and found[0] == name and found[2]:
                 role = trim_role(found[1])
-                if role.endswith(_REPORTERS) or p[j - 3:j] == "（记者" or p[j - 1:j] == "（":
+                if role.endswith(REPORTERS) or p[j - 3:j] == "（记者" or p[j - 1:j] == "（":
                     break  # "（记者谭晶晶）": the reporter is no one a later 他 means
                 return name, role or None
             if suffix or ctx.vouched(name) and (j == lo or p[j - 1] in _MENTION_BEFORE or ends_with_role(p[lo:j])

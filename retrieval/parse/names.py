@@ -35,6 +35,7 @@ _ETHNIC_TAIL = re.compile(rf"（[{CJK}]{{1,6}}族）$")
 JOINER = re.compile("[和与及、]")
 # "他对…法官江静说": the named person is spoken to, not speaking.
 _ADDRESSEE = re.compile(r"对(?!外)|向|跟|给|告诉")
+REPORTERS = ("记者", "通讯员")  # roles of whoever reports (特约记者 too): never a speaker's
 _BOUNDARY_TAIL = ("的", "、", "，", "——", "“", "”", "：")
 
 

@@ -11,7 +11,7 @@ from .attrib import (ADV_ATOMS, DATELINE, DATELINE_HEADS, VERB_F, VERB_P, find_a
 from .context import (BIO, LABEL, QUESTION_LABEL, ROLE_LABEL, Context, Turn, asks, has_label_colon, match_bare,
                             match_trailing, usable_bare_label)
 from .floor import find_claims
-from .names import ROLE_ENDINGS, label_person, split_subject, valid_name
+from .names import REPORTERS, ROLE_ENDINGS, label_person, split_subject, valid_name
 from .pronoun import paragraph_pronoun
 
 _LABEL_STOP = frozenset(cues()["label stop"])  # labels of captions, credits, letters (retrieval/data/cues.tsv)
@@ -248,7 +248,7 @@ def _reported(p: str, ctx: Context) -> Step | None:
         return None
     name, role, evidence = found
     name = ctx.aliases.get(name, name)
-    if "都" in m.adverb or not (evidence or ctx.vouched(name)) or role.endswith(("记者", "通讯员")):
+    if "都" in m.adverb or not (evidence or ctx.vouched(name)) or role.endswith(REPORTERS):
         return None
     # "监察部副部长冯梯云说：" alone: the next paragraphs are the speech, so the turn stays open.
     bare_marker = not m.rest.strip() and not m.lead
