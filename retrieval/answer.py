@@ -14,7 +14,7 @@ from .directory import SpeakerDirectory, SpeakerRef
 from .excerpt import BoundsTable, excerpt
 from .expand import Expander, ExpansionOptions
 from .index import BM25Index, BM25Params, top_k
-from .models import Answer, Document, Excerpt, Passage, SpeakerHit
+from .models import Answer, Deferred, Document, Passage, SpeakerHit
 from .options import setting
 from .phrase import Phrases, phrases, rerank
 from .question import Question, is_english, normalize_question, understand, valid_text
@@ -313,8 +313,9 @@ class Engine:
         speakers = self._refs_as_hits(question.speakers)
         return Answer(kind="passages", query=question.text, terms=tuple(words), passages=passages, speakers=speakers)
 
-    def _refs_as_hits(self, refs: Sequence[SpeakerRef]) -> tuple[SpeakerHit, ...]:
-        return tuple(self.ref_hit(r, 1.0) for r in refs)
+    def _refs_as_hits(self, refs: Sequence[SpeakerRef]) -> Sequence[SpeakerHit]:
+        """The speakers a question named or described, made when read (a role word may name thousands)."""
+        return Deferred(lambda: tuple(self.ref_hit(r, 1.0) for r in refs))
 
     def ref_hit(self, ref: SpeakerRef, score: float = 0.0, passages: tuple[Passage, ...] = ()) -> SpeakerHit:
         """A directory entry as an answer's speaker, cited by its article."""
@@ -390,7 +391,7 @@ class Engine:
             speaker=u.speaker,
             role=u.role or (self.columns.speaker_role(unit.doc, u.speaker) if u.speaker else None),
             text=u.text,
-            excerpt=Excerpt(partial(excerpt, u.text, terms, self.segmenter, self.options.excerpt_sentences,
+            excerpt=Deferred(partial(excerpt, u.text, terms, self.segmenter, self.options.excerpt_sentences,
                                     self.options.excerpt_chars, self.bounds[unit_id] if self.bounds else None)),
             citation=self.columns.citation(unit.doc, u.section, u.position),
             score=score,

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+T = TypeVar("T")
 
 # Utterance kinds. Only SPEECH by a named speaker counts as evidence for "who" questions.
 SPEECH = "speech"          # words of a named speaker (direct turn or reported speech)
@@ -74,42 +77,43 @@ class Fragment:
     matched: bool = False
 
 
-class Excerpt(Sequence[Fragment]):
-    """An excerpt's fragments, made on first use: an answer cites more passages than a page shows."""
+class Deferred(Sequence[T]):
+    """A tuple made on first use: an answer cites more passages (and lists more speakers) than a page
+    shows, and each excerpt costs a mark-up."""
 
-    __slots__ = ("_make", "_fragments")
+    __slots__ = ("_make", "_items")
 
-    def __init__(self, make: Callable[[], tuple[Fragment, ...]]) -> None:
-        self._make: Callable[[], tuple[Fragment, ...]] | None = make
-        self._fragments: tuple[Fragment, ...] = ()
+    def __init__(self, make: Callable[[], tuple[T, ...]]) -> None:
+        self._make: Callable[[], tuple[T, ...]] | None = make
+        self._items: tuple[T, ...] = ()
 
     @property
-    def fragments(self) -> tuple[Fragment, ...]:
+    def items(self) -> tuple[T, ...]:
         make = self._make
-        if make is not None:   # two threads may both make it: the same fragments either way
-            self._fragments = make()
+        if make is not None:   # two threads may both make it: the same items either way
+            self._items = make()
             self._make = None
-        return self._fragments
+        return self._items
 
     def __getitem__(self, i):  # type: ignore[override]
-        return self.fragments[i]
+        return self.items[i]
 
     def __len__(self) -> int:
-        return len(self.fragments)
+        return len(self.items)
 
-    def __iter__(self) -> Iterator[Fragment]:
-        return iter(self.fragments)
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, (Excerpt, tuple)):
-            return self.fragments == tuple(other)
+        if isinstance(other, (Deferred, tuple)):
+            return self.items == tuple(other)
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash(self.fragments)
+        return hash(self.items)
 
     def __repr__(self) -> str:
-        return repr(self.fragments)
+        return repr(self.items)
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ class Passage:
     speaker: str | None
     role: str | None
     text: str                        # the whole paragraph
-    excerpt: Sequence[Fragment]      # the matching sentence(s), matched words flagged (often an Excerpt)
+    excerpt: Sequence[Fragment]      # the matching sentence(s), matched words flagged (often Deferred)
     citation: Citation
     score: float = 0.0
     kind: str = SPEECH
@@ -174,7 +178,7 @@ class Answer:
     message: str = ""        # text the user should read first (errors included)
     query: str = ""
     terms: tuple[str, ...] = ()
-    speakers: tuple[SpeakerHit, ...] = ()
+    speakers: Sequence[SpeakerHit] = ()   # a tuple, or Deferred
     passages: tuple[Passage, ...] = ()
     sections: tuple[SectionInfo, ...] = ()
     documents: tuple[DocInfo, ...] = ()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.indexing import open_engine
 from retrieval.excerpt import bounds, excerpt, sentences
-from retrieval.models import Excerpt, Fragment
+from retrieval.models import Deferred, Fragment
 
 
 def test_stored_bounds_give_the_tokens_each_sentence_is_cut_into(test_settings, shared_corpus):
@@ -43,7 +43,7 @@ def test_an_excerpt_is_made_when_first_read_and_once():
         made.append(1)
         return (Fragment("腐败", True), Fragment("问题"))
 
-    lazy = Excerpt(make)
+    lazy = Deferred(make)
     assert made == []
     assert lazy == (Fragment("腐败", True), Fragment("问题")) and "".join(f.text for f in lazy) == "腐败问题"
     assert len(lazy) == 2 and made == [1]
