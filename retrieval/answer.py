@@ -208,7 +208,7 @@ class Engine:
         if not said or not self.options.phrase_weight and not said.quotations:
             return top_k(ids, scores, k)
         pool = top_k(ids, scores, max(k, self.options.candidates))   # phrase evidence reorders the best
-        text_of = lambda i: self.units[i].utterance.text  # noqa: E731
+        text_of = self.columns.texts.__getitem__   # the text alone, no Utterance made
         return rerank(pool, text_of, said, self.options.phrase_weight)[:k]
 
     @property
