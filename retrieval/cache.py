@@ -41,7 +41,7 @@ from .store import DamagedStore, load_arrays, save_arrays
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT_VERSION = 2
+INDEX_FORMAT_VERSION = 3
 KEEP = 6                       # caches kept per cache directory, most recently used first
 _PREFIX = "index-"
 _TEMP = ".tmp-"

@@ -1,14 +1,15 @@
 """BM25 (Okapi, as rank-bm25 scores it) over an inverted index touching only the query's postings."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .options import setting
-from .store import DamagedStore, load_arrays, pack_strings, save_arrays, unpack_strings
+from .columns import StringTable
+from .store import DamagedStore, load_arrays, save_arrays
 
 # Where rank-bm25 would give an idf of zero or below and the epsilon floor is not positive
 # either (a corpus of one or two units), a word that matches must still count for something.
@@ -94,12 +95,41 @@ def okapi_weight(tf: np.ndarray, doc_len: np.ndarray, avgdl: float, params: BM25
     return tf * (params.k1 + 1) / (tf + norm)
 
 
+class Vocabulary(Mapping[str, int]):
+    """term -> number over a stored string table: found by hash, nothing decoded until asked for."""
+
+    def __init__(self, terms: StringTable) -> None:
+        self._terms = terms
+
+    def get(self, term: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        found = self._terms.index_of(term)
+        return default if found is None else found
+
+    def __getitem__(self, term: str) -> int:
+        found = self._terms.index_of(term)
+        if found is None:
+            raise KeyError(term)
+        return found
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self._terms.index_of(term) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._terms)
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def items(self):  # type: ignore[override]
+        return zip(self._terms, range(len(self._terms)))
+
+
 class BM25Index:
     """Postings in CSR layout: term t's units are unit_ids[ptr[t]:ptr[t+1]] with weights[...]."""
 
     def __init__(
         self,
-        vocabulary: dict[str, int],
+        vocabulary: Mapping[str, int],
         ptr: np.ndarray,
         unit_ids: np.ndarray,
         weights: np.ndarray,
@@ -200,26 +230,25 @@ class BM25Index:
         for term, n in self.vocabulary.items():
             terms[n] = term
         arrays = {"ptr": self.ptr, "unit_ids": self.unit_ids, "weights": self.weights, "idfs": self.idfs}
-        arrays.update({f"terms_{k}": v for k, v in pack_strings(terms).items()})
+        arrays.update(StringTable.pack(terms, findable=True).arrays("terms"))
         meta = {"n_units": self.n_units, "params": asdict(self.params)}
         return save_arrays(Path(folder), name, arrays, meta)
 
     @classmethod
     def load(cls, folder: Path, name: str = "index") -> "BM25Index":
-        """The index `save` wrote; DamagedStore when a file is missing, truncated or corrupt."""
-        arrays, meta = load_arrays(Path(folder), name)
+        """The index `save` wrote, memory-mapped; DamagedStore when a file is missing, truncated or corrupt."""
+        arrays, meta = load_arrays(Path(folder), name, mapped=True)
         try:
-            terms = unpack_strings(arrays["terms_blob"], arrays["terms_offsets"])
+            terms = StringTable.from_arrays(arrays, "terms")
             ptr, unit_ids, weights, idfs = arrays["ptr"], arrays["unit_ids"], arrays["weights"], arrays["idfs"]
             n_units, params = int(meta["n_units"]), BM25Params(**meta["params"])
         except (KeyError, TypeError, ValueError, UnicodeDecodeError) as exc:
             raise DamagedStore(f"{name}: {type(exc).__name__}: {exc}") from None
-        if not (len(ptr) == len(terms) + 1 == len(idfs) + 1 and int(ptr[-1]) == len(unit_ids) == len(weights)):
+        if terms.hashes is None or not (len(ptr) == len(terms) + 1 == len(idfs) + 1
+                                        and int(ptr[-1]) == len(unit_ids) == len(weights)):
             raise DamagedStore(f"{name}: array lengths do not agree")
-        if len(unit_ids) and not 0 <= int(unit_ids.min()) <= int(unit_ids.max()) < n_units:
-            raise DamagedStore(f"{name}: unit ids outside 0..{n_units - 1}")
-        vocabulary = dict(zip(terms, range(len(terms))))
-        return cls(vocabulary, ptr, unit_ids, weights, idfs, n_units, params)
+        # Unit ids are not range-checked here: that reads every posting (the checksums vouch for them).
+        return cls(Vocabulary(terms), ptr, unit_ids, weights, idfs, n_units, params)
 
     def document_frequency(self, term: str) -> int:
         t = self.vocabulary.get(term)
