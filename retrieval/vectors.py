@@ -128,18 +128,15 @@ class VocabularyVectors:
 
     def __init__(self, vectors: WordVectors, vocabulary: Mapping[str, int], exclude: Iterable[str] = ()) -> None:
         self.vectors = vectors
-        skip = set(exclude)
-        terms = [(t, n) for t, n in vocabulary.items() if t in vectors.row]
-        self.term_ids = np.array([n for _, n in terms], dtype=np.int64)
-        self.words = [t for t, _ in terms]
-        rows = np.array([vectors.row[t] for t in self.words], dtype=np.int64)
+        self.words = [t for t in vocabulary if t in vectors.row]
+        self.term_ids = np.fromiter((vocabulary[t] for t in self.words), np.int64, len(self.words))
+        rows = np.fromiter((vectors.row[t] for t in self.words), np.int64, len(self.words))
         self.matrix = (vectors.matrix[rows].astype(np.float32) / SCALE) if len(rows) else \
             np.zeros((0, vectors.dimensions), np.float32)
         # Names never come in through expansion: neither people's names (by part of speech) nor
         # the speakers and roles of this corpus.
-        self.expandable = vectors.topic_rows[rows] & ~vectors.name_rows(rows) if len(rows) else np.zeros(0, bool)
-        position = {t: i for i, t in enumerate(self.words)}
-        self.expandable[[position[t] for t in skip if t in position]] = False
+        skip = np.fromiter({vocabulary[t] for t in exclude if t in vocabulary}, np.int64)
+        self.expandable = vectors.topic_rows[rows] & ~vectors.name_rows(rows) & ~np.isin(self.term_ids, skip)
 
     def by_term_id(self, n_terms: int) -> np.ndarray:
         """Vectors indexed by the index's term numbers (zero rows for words without a vector)."""

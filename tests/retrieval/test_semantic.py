@@ -92,3 +92,28 @@ def test_missing_vector_files_leave_plain_bm25(seed_engine):
     assert not missing.semantics.available
     for text in SEED_QUESTIONS:
         assert [s.name for s in missing.ask(text).speakers] == [s.name for s in plain.ask(text).speakers]
+
+
+def test_blocked_product_gives_the_plain_products_values():
+    """The similarities are multiplied block by block (one BLAS thread): the values must not move."""
+    import numpy as np
+
+    from retrieval.semantic import BLOCK, blocked_product
+
+    vectors = shipped_vectors()
+    matrix = vectors.matrix[: 3 * BLOCK + 17].astype(np.float32) / 127
+    columns = np.stack([vectors.vector(w) for w in ("腐败", "军队", "农民")]).T
+    assert np.array_equal(blocked_product(matrix, columns), matrix @ columns)
+
+
+def test_word_match_takes_each_units_best_word(seed_engine):
+    """The by-unit word rows hold each unit's own words: a unit's score for one topic word is its best cosine."""
+    import numpy as np
+
+    semantics = seed_engine.semantics
+    topic = semantics.topic(["腐败"])
+    unit = next(i for i in range(len(seed_engine.units)) if "腐败" in seed_engine.units[i].utterance.text)
+    words = [w for w in dict.fromkeys(seed_engine.segmenter.terms(seed_engine.units[unit].utterance.text))
+             if w in semantics.vocabulary.vectors]
+    expected = max(float(semantics.vocabulary.vectors.vector(w) @ topic.vectors[0]) for w in words)
+    assert semantics.word_match(["腐败"], np.array([unit]))[0] == pytest.approx(expected, abs=1e-5)
