@@ -9,7 +9,7 @@ from functools import partial
 import numpy as np
 
 from . import commands
-from .columns import Columns, Unit
+from .columns import Columns
 from .directory import SpeakerDirectory, SpeakerRef
 from .excerpt import BoundsTable, excerpt
 from .expand import Expander, ExpansionOptions

@@ -9,10 +9,13 @@ import json
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
 from .models import SPEECH, Citation, Document, Problem, Section, Utterance
+
+T = TypeVar("T")
 
 _DOC_CACHE = 4096   # documents kept made; a page cites a handful
 
@@ -308,7 +311,23 @@ class Columns:
                         sections=tuple(parts), source=source)
 
 
-class DocumentView(Sequence[Document]):
+class LazyRows(Sequence[T]):
+    """Rows made one at a time when asked for: a subclass gives the length and row i."""
+
+    def row(self, i: int) -> T:
+        raise NotImplementedError
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self.row(i)
+
+
+class DocumentView(LazyRows[Document]):
     """The documents, each made from the columns when first asked for (the last few thousand kept)."""
 
     def __init__(self, columns: Columns, known: Sequence[Document] | None) -> None:
@@ -319,15 +338,9 @@ class DocumentView(Sequence[Document]):
     def __len__(self) -> int:
         return len(self._columns.headers)
 
-    def __getitem__(self, d):  # type: ignore[override]
-        if isinstance(d, slice):
-            return [self[i] for i in range(*d.indices(len(self)))]
+    def row(self, d: int) -> Document:
         if self._known is not None:
             return self._known[d]
-        if d < 0:
-            d += len(self)
-        if not 0 <= d < len(self):
-            raise IndexError(d)
         doc = self._made.get(d)
         if doc is None:
             if len(self._made) >= _DOC_CACHE:
@@ -345,7 +358,7 @@ class DocumentView(Sequence[Document]):
     __hash__ = None  # type: ignore[assignment]
 
 
-class UnitView(Sequence[Unit]):
+class UnitView(LazyRows[Unit]):
     """Every utterance with its document number, made from the columns when asked for."""
 
     def __init__(self, columns: Columns) -> None:
@@ -354,13 +367,7 @@ class UnitView(Sequence[Unit]):
     def __len__(self) -> int:
         return len(self._columns.table)
 
-    def __getitem__(self, i):  # type: ignore[override]
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError(i)
+    def row(self, i: int) -> Unit:
         return Unit(int(self._columns.table[i, _DOC]), self._columns.utterance(i))
 
     def __eq__(self, other: object) -> bool:

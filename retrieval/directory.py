@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .columns import StringTable, csr
+from .columns import LazyRows, StringTable, csr
 from .models import Document
 
 _ROLE_SPLIT = re.compile(r"[、，,；;/\s]+|和|兼")
@@ -220,7 +220,7 @@ class SpeakerDirectory:
 
 
 
-class RefView(Sequence[SpeakerRef]):
+class RefView(LazyRows[SpeakerRef]):
     """The directory's speakers in document order, each made when asked for."""
 
     def __init__(self, directory: SpeakerDirectory) -> None:
@@ -229,13 +229,7 @@ class RefView(Sequence[SpeakerRef]):
     def __len__(self) -> int:
         return len(self._directory._ref_doc)
 
-    def __getitem__(self, n):  # type: ignore[override]
-        if isinstance(n, slice):
-            return [self[i] for i in range(*n.indices(len(self)))]
-        if n < 0:
-            n += len(self)
-        if not 0 <= n < len(self):
-            raise IndexError(n)
+    def row(self, n: int) -> SpeakerRef:
         return self._directory.ref(n)
 
     def in_doc(self, doc: int) -> list[SpeakerRef]:

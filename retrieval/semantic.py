@@ -71,11 +71,6 @@ class Semantics:
                 self._vocabulary = VocabularyVectors(vectors, self.index.vocabulary, self._exclude)
         return self._vocabulary
 
-    def use_passages(self, matrix: np.ndarray) -> None:
-        """Passage vectors from the index cache instead of computing them."""
-        if matrix.shape[0] == self.index.n_units:
-            self._passages = matrix
-
     @property
     def passages(self) -> np.ndarray:
         """One unit-length vector per unit: the BM25-weighted sum of its words' vectors (float16)."""

@@ -117,12 +117,6 @@ def shipped_vectors(name: str = "vectors") -> WordVectors | None:
         return _shipped(name)
 
 
-def vectors_digest() -> str:
-    """What cached passage vectors depend on: the shipped files' sizes."""
-    files = [DATA / "vectors.npy", DATA / "vectors.words.txt"]
-    return ",".join(str(f.stat().st_size) if f.is_file() else "absent" for f in files)
-
-
 class VocabularyVectors:
     """The vectors of an index's vocabulary: the words expansion may add and passages are made of."""
 
