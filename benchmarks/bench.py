@@ -233,18 +233,14 @@ def step_bm25s(corpus: str, cache: str, n_queries: int) -> dict:
         import bm25s
     except ImportError:
         return {}
-    _, tokens, term_lists = _tokens(corpus, cache, n_queries)
-    t = time.perf_counter()
-    retriever = bm25s.BM25(k1=1.5, b=0.75)
-    retriever.index(tokens, show_progress=False)
-    build = time.perf_counter() - t
-    vocabulary = retriever.vocab_dict
-    latencies = []
-    for terms in term_lists:
-        t = time.perf_counter()
-        _top10(retriever.get_scores([w for w in terms if w in vocabulary]))
-        latencies.append(time.perf_counter() - t)
-    return {"build": build, "top10": latencies, "rss_mb": _rss_mb()}
+
+    def make_search(tokens):
+        retriever = bm25s.BM25(k1=1.5, b=0.75)
+        retriever.index(tokens, show_progress=False)
+        vocabulary = retriever.vocab_dict
+        return lambda terms: _top10(retriever.get_scores([w for w in terms if w in vocabulary]))
+
+    return _time_other(corpus, cache, n_queries, make_search)
 
 
 def step_tantivy(corpus: str, cache: str, n_queries: int) -> dict:
@@ -253,25 +249,40 @@ def step_tantivy(corpus: str, cache: str, n_queries: int) -> dict:
         import tantivy
     except ImportError:
         return {}
+
+    def make_search(tokens):
+        builder = tantivy.SchemaBuilder()
+        builder.add_text_field("text", stored=False, tokenizer_name="whitespace")
+        schema = builder.build()
+        index = tantivy.Index(schema, path=None)
+        writer = index.writer(heap_size=200_000_000, num_threads=1)
+        for terms in tokens:
+            writer.add_document(tantivy.Document(text=" ".join(terms)))
+        writer.commit()
+        index.reload()
+        searcher = index.searcher()
+
+        def search(terms):
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.term_query(schema, "text", w))
+                                                 for w in terms])
+            return searcher.search(query, 10).hits
+
+        return search
+
+    return _time_other(corpus, cache, n_queries, make_search)
+
+
+def _time_other(corpus: str, cache: str, n_queries: int, make_search) -> dict:
+    """Another engine on qabot's token lists: `make_search(tokens)` indexes them and returns its top-10 search,
+    the build and each question timed."""
     _, tokens, term_lists = _tokens(corpus, cache, n_queries)
     t = time.perf_counter()
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("text", stored=False, tokenizer_name="whitespace")
-    schema = builder.build()
-    index = tantivy.Index(schema, path=None)
-    writer = index.writer(heap_size=200_000_000, num_threads=1)
-    for terms in tokens:
-        writer.add_document(tantivy.Document(text=" ".join(terms)))
-    writer.commit()
-    index.reload()
-    searcher = index.searcher()
+    search = make_search(tokens)
     build = time.perf_counter() - t
     latencies = []
     for terms in term_lists:
         t = time.perf_counter()
-        query = tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.term_query(schema, "text", w))
-                                             for w in terms])
-        searcher.search(query, 10).hits
+        search(terms)
         latencies.append(time.perf_counter() - t)
     return {"build": build, "top10": latencies, "rss_mb": _rss_mb()}
 

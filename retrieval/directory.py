@@ -139,6 +139,14 @@ class SpeakerDirectory:
     def _refs(self, ptr: np.ndarray, refs: np.ndarray, key: int) -> list[SpeakerRef]:
         return [self.ref(n) for n in refs[ptr[key] : ptr[key + 1]].tolist()]
 
+    def _named(self, name: int) -> list[SpeakerRef]:
+        """The refs of name number `name`."""
+        return self._refs(self._name_ptr, self._name_refs, name)
+
+    def _described(self, role: int) -> list[SpeakerRef]:
+        """The refs of role key number `role`."""
+        return self._refs(self._role_ptr, self._role_refs, role)
+
     @property
     def names(self) -> list[str]:
         if self._all_names is None:
@@ -156,15 +164,15 @@ class SpeakerDirectory:
             return []
         exact = self._names.index_of(query)
         if exact is not None:
-            return self._refs(self._name_ptr, self._name_refs, exact)
+            return self._named(exact)
         by_surname = [i for i, n in enumerate(self.names) if n.startswith(query)]
         if len(by_surname) == 1:
-            return self._refs(self._name_ptr, self._name_refs, by_surname[0])
+            return self._named(by_surname[0])
         role = self._roles.index_of(query)
         if role is not None:
-            return self._refs(self._role_ptr, self._role_refs, role)
-        return [r for i in by_surname for r in self._refs(self._name_ptr, self._name_refs, i)] or [
-            r for i, n in enumerate(self.names) if query in n for r in self._refs(self._name_ptr, self._name_refs, i)
+            return self._described(role)
+        return [r for i in by_surname for r in self._named(i)] or [
+            r for i, n in enumerate(self.names) if query in n for r in self._named(i)
         ]
 
     def find_in(self, text: str) -> Mention:
@@ -177,7 +185,7 @@ class SpeakerDirectory:
             start = self._take(text, key, spans)
             if start is not None:
                 partner = text[:start].endswith(_PARTNER_BEFORE)
-                (context if partner else named).extend(self._refs(self._name_ptr, self._name_refs, n))
+                (context if partner else named).extend(self._named(n))
         longest = 0
         for key, n in self._longest_first("roles", self._longest[1], text):
             if self._take(text, key, spans) is not None:
@@ -185,7 +193,7 @@ class SpeakerDirectory:
                 # the shorter ones are still cut from the topic.
                 longest = longest or len(key)
                 if len(key) == longest:
-                    described.extend(self._refs(self._role_ptr, self._role_refs, n))
+                    described.extend(self._described(n))
         unique = lambda refs: tuple(dict.fromkeys(refs))  # noqa: E731
         return Mention(unique(named), unique(context), unique(described), spans)
 
@@ -217,7 +225,6 @@ class SpeakerDirectory:
                 return start
             start = text.find(key, start + 1)
         return None
-
 
 
 class RefView(LazyRows[SpeakerRef]):

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .columns import csr
 from .models import Fragment
 from .segment import Segmenter, fold
 
@@ -196,8 +197,7 @@ class BoundsTable:
     @classmethod
     def build(cls, texts: Iterable[str], segmenter: Segmenter) -> "BoundsTable":
         cuts = [bounds(text, segmenter) for text in texts]
-        return cls(_ptr([len(c.sentences) for c in cuts]), _flat([c.sentences for c in cuts]),
-                   _ptr([len(c.tokens) for c in cuts]), _flat([c.tokens for c in cuts]))
+        return cls(*csr([c.sentences for c in cuts]), *csr([c.tokens for c in cuts]))
 
     @classmethod
     def join(cls, parts: Sequence["BoundsTable"]) -> "BoundsTable":
@@ -233,10 +233,6 @@ def _ptr(counts: Sequence[int] | np.ndarray) -> np.ndarray:
     ptr = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=ptr[1:])
     return ptr
-
-
-def _flat(lists: Sequence[Sequence[int]]) -> np.ndarray:
-    return np.fromiter((x for part in lists for x in part), dtype=np.int32)
 
 
 def _concat(arrays: list[np.ndarray]) -> np.ndarray:
