@@ -18,11 +18,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.settings import read_yaml  # noqa: E402
 from retrieval.models import QUESTION, SPEECH, Document  # noqa: E402
 from retrieval.parse import parse_text  # noqa: E402
 
@@ -72,7 +71,7 @@ class Tally:
 def load(path: Path = GOLD, part: str | None = None) -> list[Item]:
     """The gold items (of one part: dev or test), in file order; ValueError on a malformed entry."""
     items: list[Item] = []
-    for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
+    for entry in read_yaml(path, "gold set"):
         for turn in entry["turns"]:
             if len(turn) != 3:
                 raise ValueError(f"{entry['file']}: a turn is [speaker, cue, snippet], got {turn!r}")

@@ -14,10 +14,13 @@ import argparse
 import logging
 import re
 import sys
+from functools import cache
 from pathlib import Path
 
 import jieba
-import yaml
+
+from bot.settings import read_yaml
+from retrieval.tables import stopwords
 
 ROOT = Path(__file__).resolve().parents[1]
 # The question's frame: asking who, and verbs of saying; roles a reader names to point at a speaker.
@@ -27,20 +30,16 @@ FRAME = set("""谁 哪位 哪些 哪个 有谁 是谁 说 说过 讲 讲了 谈 
 _COMMENT = re.compile(r"^#\s*(?P<file>[^|]+?)\s*\|\s*passage:\s*(?P<snippet>.+?)\s*$")
 
 
-def stopwords() -> set[str]:
-    lines = (ROOT / "retrieval" / "data" / "stopwords.txt").read_text(encoding="utf-8").splitlines()
-    return {w for line in lines if not line.startswith("#") for w in line.split()}
-
-
 def items(path: Path) -> list[tuple[str, str, dict]]:
     """(file, snippet, item) for each question, the comment line above it giving file and snippet."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path, "paraphrase set")
     comments = [m for line in path.read_text(encoding="utf-8").splitlines() if (m := _COMMENT.match(line))]
     if len(comments) != len(data):
         sys.exit(f"{path}: {len(data)} questions but {len(comments)} '# FILE | passage: …' comments")
     return [(m["file"], m["snippet"], item) for m, item in zip(comments, data)]
 
 
+@cache   # several questions point into one article
 def paragraphs(corpus: Path, name: str) -> list[str]:
     for candidate in (corpus / f"{name}_fromjson.txt", corpus / f"{name}.txt"):
         if candidate.exists():

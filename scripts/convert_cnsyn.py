@@ -37,20 +37,16 @@ and stored as int8 (x 127); only the {kept:,} words found in jieba's dictionary 
 """
 
 
-def jieba_dictionary() -> Path:
-    import jieba
-
-    return Path(jieba.__file__).resolve().parent / "dict.txt"
-
-
 def outer(args: argparse.Namespace) -> int:
     """Make the throwaway venv and run the conversion inside it."""
+    from retrieval.lexicon import dictionary_file
+
     with tempfile.TemporaryDirectory(prefix="cnsyn-") as tmp:
         venv = Path(tmp) / "venv"
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         python = venv / "bin" / "python"
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", *PINS], check=True)
-        return subprocess.run([str(python), __file__, "--inner", "--dictionary", str(jieba_dictionary()),
+        return subprocess.run([str(python), __file__, "--inner", "--dictionary", str(dictionary_file()),
                                "--out", str(args.out)]).returncode
 
 

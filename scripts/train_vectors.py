@@ -50,7 +50,7 @@ def segment(corpus: list[Path], out: Path) -> tuple[int, int]:
 
 
 def outer(args: argparse.Namespace) -> int:
-    import jieba
+    from retrieval.lexicon import dictionary_file
 
     corpus = [Path(c) for c in args.corpus]
     with tempfile.TemporaryDirectory(prefix="w2v-") as tmp:
@@ -61,7 +61,7 @@ def outer(args: argparse.Namespace) -> int:
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         python = venv / "bin" / "python"
         subprocess.run([str(python), "-m", "pip", "install", "--quiet", *PINS], check=True)
-        dictionary = Path(jieba.__file__).resolve().parent / "dict.txt"
+        dictionary = dictionary_file()
         sources = ", ".join(f"{c.name}/" for c in corpus)
         return subprocess.run([str(python), __file__, "--inner", "--text", str(text), "--dictionary", str(dictionary),
                                "--out", str(args.out), "--stats", f"{sentences},{tokens},{sources}"]).returncode
