@@ -37,7 +37,7 @@ from .lexicon import CHECK_TEXTS, Lexicon, base_dictionary, lexicon_for
 from .models import Document, Problem
 from .parallel import build_index
 from .segment import Segmenter
-from .store import DamagedStore, load_arrays, save_arrays
+from .store import DamagedStore, load_arrays, save_arrays, settled, write_json_atomic
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +52,6 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 _DIGESTS = "file-digests.json"
-# A file changed within this long of being hashed could keep its size and times (clock ticks are
-# coarse): its digest is not trusted on stat alone until it has been still for longer (as git does).
-RACY_NS = 2_000_000_000
-
-
 class FileDigests:
     """SHA-1s of corpus files, kept in the cache folder and trusted while a file's stat is unchanged.
 
@@ -93,7 +88,7 @@ class FileDigests:
             digest = hashlib.sha1(file.read_bytes()).hexdigest()
         except OSError as exc:
             return f"unreadable {exc.errno}"
-        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+        if settled(st):
             self._known[name] = [stamp, digest]
             self._changed = True
         return digest
@@ -102,14 +97,11 @@ class FileDigests:
         """Write the records back (atomically) when any was added; a failure only costs re-hashing."""
         if self.path is None or not self._changed:
             return
-        temp = self.path.with_name(f".digests-{os.getpid()}-{uuid.uuid4().hex[:8]}")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_text(json.dumps(self._known, ensure_ascii=False), encoding="utf-8", errors="surrogateescape")
-            os.replace(temp, self.path)
+            write_json_atomic(self.path, self._known)
             self._changed = False
         except OSError:
-            temp.unlink(missing_ok=True)
+            pass
 
 
 def corpus_fingerprint(paths: Sequence[str | Path], digests: FileDigests | None = None) -> list[list[str]]:

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import time
+import uuid
 import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -88,8 +89,26 @@ def load_arrays(folder: Path, name: str, mapped: bool = False) -> tuple[dict[str
         raise DamagedStore(f"{name}: {type(exc).__name__}: {exc}") from None
 
 
-# A file written within this long of being checked could be rewritten with its stat unchanged.
-_RACY_NS = 2_000_000_000
+# A file changed within this long of being checked could be rewritten with its size and times
+# unchanged (clock ticks are coarse): its stat vouches for it only once it has been still longer (as git does).
+RACY_NS = 2_000_000_000
+
+
+def settled(st: os.stat_result) -> bool:
+    """Whether the file has been still long enough for its stat to vouch for its content."""
+    return time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS
+
+
+def write_json_atomic(path: Path, data: object) -> None:
+    """Write JSON through a temporary file and a rename; a failure (read-only folder) leaves no temp."""
+    temp = path.with_name(f".{path.stem}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8", errors="surrogateescape")
+        os.replace(temp, path)
+    except OSError:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 class Verified:
@@ -111,19 +130,17 @@ class Verified:
         return self.known.get(path.name) == self.stamp(st)
 
     def add(self, path: Path, st: os.stat_result) -> None:
-        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > _RACY_NS:
+        if settled(st):
             self.known[path.name] = self.stamp(st)
             self.changed = True
 
     def save(self) -> None:
         if not self.changed:
             return
-        temp = self.path.with_name(f".verified-{os.getpid()}")
         try:
-            temp.write_text(json.dumps(self.known), encoding="utf-8")
-            os.replace(temp, self.path)
+            write_json_atomic(self.path, self.known)
         except OSError:   # a read-only cache: checked again next time
-            temp.unlink(missing_ok=True)
+            pass
 
 
 def _map(path: Path, entry: Mapping[str, int], verified: Verified) -> np.ndarray:

@@ -18,6 +18,7 @@ from bot.indexing import open_engine
 from bot.settings import CacheSettings, Settings
 from retrieval import BM25Params, SegmentOptions
 from retrieval import cache as cache_module
+from retrieval import store
 from retrieval.cache import IndexCache
 from retrieval.columns import Columns
 from retrieval.lexicon import PartialJieba
@@ -385,7 +386,7 @@ def test_a_relative_and_an_absolute_corpus_path_share_one_cache(tmp_path, corpus
 
 def test_a_file_changed_with_its_size_and_mtime_kept_rebuilds(tmp_path, corpus, monkeypatch):
     """Digests are trusted on stat alone, but the change time moves with any write."""
-    monkeypatch.setattr(cache_module, "RACY_NS", 0)      # trust the stat of files written just now
+    monkeypatch.setattr(store, "RACY_NS", 0)   # trust the stat of files written just now
     settings = settings_for(tmp_path)
     open_engine(settings, [str(corpus)])
     second = corpus / "second.txt"
@@ -399,7 +400,7 @@ def test_a_file_changed_with_its_size_and_mtime_kept_rebuilds(tmp_path, corpus, 
 
 
 def test_an_unchanged_file_is_not_read_again_for_the_key(tmp_path, corpus, monkeypatch):
-    monkeypatch.setattr(cache_module, "RACY_NS", 0)
+    monkeypatch.setattr(store, "RACY_NS", 0)
     settings = settings_for(tmp_path)
     open_engine(settings, [str(corpus)])
     read: list[Path] = []
@@ -419,9 +420,7 @@ def test_a_file_hashed_right_after_it_was_written_is_hashed_again(tmp_path, corp
 
 def test_a_cache_file_damaged_after_it_was_checked_is_caught(tmp_path, corpus, monkeypatch):
     """Checked files are trusted on their stat; a rewrite of the same size moves the change time."""
-    from retrieval import store
-
-    monkeypatch.setattr(store, "_RACY_NS", 0)
+    monkeypatch.setattr(store, "RACY_NS", 0)
     settings = settings_for(tmp_path)
     folder = open_engine(settings, [str(corpus)]).folder
     assert open_engine(settings, [str(corpus)]).from_cache          # checks the checksums, records the stats
