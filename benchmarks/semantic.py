@@ -62,7 +62,7 @@ def main() -> int:
         def variant(**semantic) -> Engine:
             options = dataclasses.replace(base.options, semantic=dataclasses.replace(base.options.semantic, **semantic))
             return Engine(base.documents, base.segmenter, options, index=base.index, title_index=base.title_index,
-                          bounds=getattr(base, "bounds", None))
+                          bounds=base.bounds)
 
         configurations = [("vectors off", variant(vectors=False)), ("vectors on (defaults)", variant()),
                           ("expansion only (weight 0)", variant(weight=0.0)),

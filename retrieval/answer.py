@@ -86,8 +86,8 @@ class Engine:
 
     @property
     def semantics(self) -> Semantics:
-        """Word and passage vectors over the current index (built when a question first needs them)."""
-        if self._semantics is None or self._semantics.index is not self.index:
+        """Word and passage vectors over the index (built when a question first needs them)."""
+        if self._semantics is None:
             # names and role words are no neighbours; only vectors read them (decoding costs ~0.1 s)
             exclude = {*self.directory.names, *self.directory.role_words} if self.options.semantic.vectors else ()
             self._semantics = Semantics(self.options.semantic, self.index, exclude)
@@ -122,45 +122,43 @@ class Engine:
         if english:
             question = replace(question, text=text, who=question.who or bool(_ENGLISH_WHO.search(text)))
         terms = tuple(dict.fromkeys(self.segmenter.terms(question.topic)))
-        question, scope = self._scoped(question)
+        naming = [t for w in naming_words(question.topic) for t in self.segmenter.terms(w)]
+        question, scope = self._scoped(question, naming)
         if scope:   # the words that named the article said where, not what: they are no topic now
-            terms = tuple(t for t in terms if t not in self._scene_terms(question.topic, scope))
-        said = Phrases((), ()) if english else phrases(self.segmenter.tokens(question.topic), question.text)
-        said = replace(said, naming=frozenset(self._naming_terms(question.topic)))
+            scene = self._scene_terms(question.topic, naming, scope)
+            terms = tuple(t for t in terms if t not in scene)
+        said = Phrases() if english else phrases(self.segmenter.tokens(question.topic), question.text)
+        said = replace(said, naming=frozenset(naming))
         answer = self._who(question, terms, said) if question.who else self._passages(question, terms, said)
         if not scope:
             return answer
         return replace(answer, scope=tuple(commands.doc_info(self, d) for d in scope))
 
-    def _scoped(self, question: Question) -> tuple[Question, tuple[int, ...]]:
-        """The question with the speakers it names or describes kept to the article it names, if any."""
+    def _scoped(self, question: Question, naming: Sequence[str]) -> tuple[Question, tuple[int, ...]]:
+        """The question with the speakers it names or describes kept to the article its naming words
+        (index terms of its places, organisations, years) name, if any."""
         refs = question.speakers or question.preferred
-        words = self._naming_terms(question.topic)
-        if not refs or not words:
+        if not refs or not naming:
             return question, ()
-        scope = narrow(refs, lambda: self._title_scores(words), self.options.scope_min_score)
+        scope = narrow(refs, lambda: self._title_match(naming, [1.0] * len(naming)), self.options.scope_min_score)
         if not scope.docs:
             return question, ()
         if question.speakers:
             return replace(question, speakers=scope.refs), scope.docs
         return replace(question, preferred=scope.refs), scope.docs
 
-    def _scene_terms(self, topic: str, docs: Sequence[int]) -> set[str]:
+    def _scene_terms(self, topic: str, naming: Sequence[str], docs: Sequence[int]) -> set[str]:
         """Terms of the question that name the chosen articles or set the scene: naming words, words of
         those articles' titles, words of time and place (会上)."""
-        scene = set(self._naming_terms(topic))
+        scene = set(naming)
         scene.update(t for w in scene_words(topic) for t in self.segmenter.terms(w))
         for d in docs:
             scene.update(self._title_terms(self.documents[d].title))
         return scene
 
-    def _naming_terms(self, topic: str) -> list[str]:
-        """Index terms of the topic's words that can name an article (places, organisations, years)."""
-        return [t for w in naming_words(topic) for t in self.segmenter.terms(w)]
-
-    def _title_scores(self, terms: Sequence[str]) -> np.ndarray:
-        """Each article's BM25 on its title and year for the question's own words."""
-        doc_ids, doc_scores = self.title_index.scores(list(terms), [1.0] * len(terms))
+    def _title_match(self, words: Sequence[str], weights: Sequence[float]) -> np.ndarray:
+        """Each article's BM25 on its title and year (0 where none of the words is in it)."""
+        doc_ids, doc_scores = self.title_index.scores(words, weights)
         scores = np.zeros(len(self.documents))
         scores[doc_ids] = doc_scores
         return scores
@@ -188,7 +186,7 @@ class Engine:
         return self._search(words, weights, allowed, k, said)
 
     def _search(self, words: Sequence[str], weights: Sequence[float], allowed: np.ndarray, k: int,
-                said: Phrases = Phrases((), ())) -> list[tuple[int, float]]:
+                said: Phrases) -> list[tuple[int, float]]:
         """Best units by BM25 on their text, plus a share of their article title's BM25.
 
         The title counts only for passages that match on their own text: it says which
@@ -202,9 +200,7 @@ class Engine:
             # other words (a topic that happens to be in some title) by title_topic_weight.
             topic_share = self.options.title_topic_weight
             title_weights = [wt if w in said.naming else wt * topic_share for w, wt in zip(words, weights)]
-            doc_ids, doc_scores = self.title_index.scores(words, title_weights)
-            bonus = np.zeros(len(self.documents))
-            bonus[doc_ids] = doc_scores
+            bonus = self._title_match(words, title_weights)
             scores = scores + self.options.title_weight * bonus[self.unit_doc[ids]]
         if not said or not self.options.phrase_weight and not said.quotations:
             return top_k(ids, scores, k)

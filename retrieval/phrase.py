@@ -24,8 +24,8 @@ _NOT_WORD = re.compile(r"[\W_]+")
 class Phrases:
     """What a question says as written: its neighbouring word pairs and the quotations it gives."""
 
-    pairs: tuple[str, ...]
-    quotations: tuple[str, ...]
+    pairs: tuple[str, ...] = ()
+    quotations: tuple[str, ...] = ()
     naming: frozenset[str] = frozenset()   # index terms of the words that can name an article (scope.naming_words)
 
     def __bool__(self) -> bool:

@@ -82,7 +82,7 @@ class Semantics:
 
     def topic(self, terms: Sequence[str]) -> Topic | None:
         """The question's topic words with vectors and their idf (kept for a few recent questions)."""
-        vocabulary = self.vocabulary if self.options.vectors else None
+        vocabulary = self.vocabulary
         if vocabulary is None:
             return None
         key = tuple(terms)
@@ -120,7 +120,7 @@ class Semantics:
         if topic is None:
             return
         vocabulary = self.vocabulary
-        common = max(self.options.max_share * self.index.n_units, MIN_COMMON)
+        common = self.common
         rows = self.expansion_rows
         similarities = self.similarities(topic)
         seen = set(words)
@@ -142,13 +142,17 @@ class Semantics:
                 added += 1
 
     @property
+    def common(self) -> float:
+        """Passages a word may be in before it counts as common: it then neither adds nor is added."""
+        return max(self.options.max_share * self.index.n_units, MIN_COMMON)
+
+    @property
     def expansion_rows(self) -> np.ndarray:
         """The vocabulary words expansion may add (no names, no common words), as rows of its matrix."""
         if self._expansion is None:
             vocabulary = self.vocabulary
-            common = max(self.options.max_share * self.index.n_units, MIN_COMMON)
             df = np.diff(self.index.ptr)[vocabulary.term_ids]
-            self._expansion = np.flatnonzero(vocabulary.expandable & (df <= common))
+            self._expansion = np.flatnonzero(vocabulary.expandable & (df <= self.common))
         return self._expansion
 
     # ------------------------------------------------------------ scoring

@@ -18,6 +18,7 @@ _NO_EXPANSION = ("m", "t", "d", "c", "p", "u", "r", "q", "f", "y", "e", "o", "z"
 # words near these ones, so that unseen ones (声称, 谈及) are recognised too.
 _SPEECH = ("表示", "认为", "指出", "提出")
 SPEECH_SIMILARITY = 0.45
+_NAME_TAGS = ("nr", "ns")   # people's names (nr, nrfg, nrt …) and places
 
 
 class WordVectors:
@@ -58,7 +59,7 @@ class WordVectors:
     def is_name(self, word: str) -> bool:
         """A person's or place's name by jieba's part of speech (nr…, ns): never added by expansion."""
         n = self.row.get(word)
-        return n is not None and self.tags[n].startswith(("nr", "ns"))
+        return n is not None and self.tags[n].startswith(_NAME_TAGS)
 
     def is_topic(self, word: str) -> bool:
         """A word that may carry a question's topic: a content word that is no name and no verb of saying."""
@@ -77,7 +78,7 @@ class WordVectors:
 
     def name_rows(self, rows: np.ndarray) -> np.ndarray:
         """`is_name` for the given rows."""
-        return np.array([self.tags[n].startswith(("nr", "ns")) for n in rows.tolist()], dtype=bool)
+        return np.array([self.tags[n].startswith(_NAME_TAGS) for n in rows.tolist()], dtype=bool)
 
     @property
     def speech_direction(self) -> np.ndarray:
