@@ -66,6 +66,7 @@ class Context:
     aliases: dict[str, str] = field(default_factory=dict)
     labels: Counter = field(default_factory=Counter)
     bare_labels: int = 0
+    bylines: int = 0                # lines that only name the person whose speech follows ("张海迪")
     listed: dict[str, str] = field(default_factory=dict)  # header-list names and their roles
     has_questions: bool = False
     known: set[str] = field(default_factory=set)
@@ -208,7 +209,8 @@ class Context:
 def new_context(title: str, paragraphs: list[str]) -> Context:
     """Scan a document once for labels, aliases and the interviewee before attributing turns."""
     ctx = Context(title=title, text="\n".join([title, *paragraphs]))
-    for p in paragraphs:
+    for p, nxt in zip(paragraphs, [*paragraphs[1:], ""]):
+        ctx.bylines += signs(p, nxt) is not None
         if has_label_colon(p):
             m = LABEL.match(p)
             if m:
@@ -260,13 +262,30 @@ def listed_line(p: str) -> bool:
 
 
 def _listed(p: str) -> tuple[str, str] | None:
-    """(name, role) of a header-list line, or None."""
+    """(name, role) of a header-list line, or None ("江家福  郝文明" is two names, not a role and a name)."""
     m = _LISTED.match(p) if len(p) <= 60 and ("（" in p or "  " in p or "\u3000" in p) else None
     if not m:
         return None
     name, role = (m["name"], m["role"]) if m["name"] else (m["name2"], m["role2"])
     person = valid_name(name) or dotted_name(name) or label_person(role + name) is not None
-    return (name, role) if person and not ends_with_role(name) else None
+    return (name, role) if person and not ends_with_role(name) and not valid_name(role) else None
+
+
+def signs(p: str, nxt: str) -> tuple[str, str | None] | None:
+    """(name, role) when line `p` only names a person, bare or with a role ("张海迪", "赵勇（代表共青团中央）"),
+    and the next line is a paragraph: in a digest of speeches, who speaks the paragraphs below it. (A quote
+    next is a profile's heading: "孟迪" / "“该上的时候不能当逃兵”" / a story about her.)"""
+    if len(p) > 40 or not nxt.endswith(_PARAGRAPH_END) or nxt.startswith("“") or name_line(nxt):
+        return None
+    return name_line(p)
+
+
+_PARAGRAPH_END = tuple("。！？：；…”")
+
+
+def name_line(p: str) -> tuple[str, str | None] | None:
+    """(name, role) of a line that only names a person."""
+    return (p, None) if valid_name(p) and not ordinary(p) else _listed(p)
 
 
 def _add_alias(ctx: Context, before: str, alias: str) -> None:

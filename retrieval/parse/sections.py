@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from ..models import NARRATION, Section, Utterance
-from .context import Turn, listed_line, new_context
+from ..models import NARRATION, SPEECH, Section, Utterance
+from .context import Turn, listed_line, name_line, new_context, signs
 from .front import front
 from .lines import Line, cut_off, heading_shape
 from .roles import finish
@@ -28,18 +28,25 @@ def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]
         groups[0][1].append(Utterance(None, None, 0, text, position, NARRATION))
     position = len(deck)
     heads = _heading_candidates(rest)
+    digest = ctx.bylines >= 2  # speeches each signed by a line naming the speaker
     previous: Line | None = None  # the last line kept as a paragraph, None after a heading
     for i, line in enumerate(rest):
         broken = previous is not None and cut_off(previous)
-        aside = line.signature or bool(ctx.listed) and listed_line(line.text)  # a signature or a header-list line
+        signed = _signed(rest, i, ctx) if digest else None
+        # a signature, a header-list line, a name alone in a digest (signing a speech or a photo)
+        aside = line.signature or bool(ctx.listed) and listed_line(line.text) or digest and bool(name_line(line.text))
         if heads[i] and not aside and not broken \
                 and (_UNPUNCTUATED.search(line.text) is None or detect(line.text, ctx) is None):
             groups.append((line.text, []))
             previous = None
             ctx.paragraph += 1  # a heading parts a dialogue
+            if digest:
+                ctx.current = None  # a heading starts the next speech
             continue
         previous = None if aside and not line.signature else line  # a list line finishes no sentence
         turns = [ctx.close(Turn(None, None, line.text, NARRATION))] if aside else attribute(line.text, ctx, broken)
+        if signed:
+            ctx.open(Turn(*signed, "", SPEECH))
         number = len(groups) - 1
         for t in turns:
             groups[-1][1].append(Utterance(t.speaker, t.role, number, t.text, position, t.kind))
@@ -48,6 +55,15 @@ def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]
         heading = groups.pop()[0]
         groups[-1][1].append(Utterance(None, None, len(groups) - 1, heading, position, NARRATION))
     return finish(groups, ctx, metadata)
+
+
+def _signed(lines: list[Line], i: int, ctx) -> tuple[str, str | None] | None:
+    """(name, role) when lines[i] signs the speech below it; a name the article also uses as a `Name：` label
+    is a header list instead."""
+    if i + 1 >= len(lines):
+        return None
+    who = signs(lines[i].text, lines[i + 1].text)
+    return who if who and not ctx.labels[who[0]] else None
 
 
 def _heading_candidates(lines: list[Line]) -> list[bool]:

@@ -1,9 +1,10 @@
 """Headings, sections and positions."""
 from __future__ import annotations
 
+from retrieval.models import SPEECH
 from retrieval.parse import parse_text
 
-from .helpers import article, body
+from .helpers import article, body, transcript, turns_of
 
 
 def test_positions_and_sections_of_a_headed_body():
@@ -24,3 +25,20 @@ def test_verse_and_table_rows_are_not_headings():
     doc = parse_text(article(body("序言一段。", *verse, "尾声一段。", "上证指数１２３４．５６２３４５．６７")))[0]
     assert len(doc.sections) == 1
     assert [u.text for u in doc.utterances][1:4] == verse
+
+
+def test_a_digest_of_signed_speeches():
+    doc = transcript("2003-03-11_p07_cppcc-plenary-speeches-digest_fromjson.txt")
+    said = {u.speaker for u in doc.utterances if u.kind == SPEECH}
+    assert {"张海迪", "赵勇", "董力", "颜延龄", "吴正德"} <= said
+    assert doc.speakers["赵勇"] == "代表共青团中央"
+    assert turns_of(doc, "张海迪")[-1].startswith("2008年北京将举办两个奥运会")  # to the next heading
+    joint = next(u for u in doc.utterances if u.text.startswith("扶持人口较少民族发展已经列入"))
+    assert joint.speaker is None  # signed by two: nobody alone
+    assert {u.speaker for u in doc.utterances if u.text in ("张海迪", "郝文明")} == {None}  # the photos' names
+
+
+def test_a_profile_is_not_signed_speech():
+    text = article(body("序言一段，讲述他们的故事。", "孟迪", "“该上的时候不能当逃兵”", "去年9月，孟迪进入医院工作，一直忙到深夜，病人都记住了她。",
+                        "聂保旭", "“她说，我是她的英雄”", "聂保旭是河南南阳人，原本在武汉一家寿司店工作，后来报名当了志愿者。"))
+    assert not parse_text(text)[0].speakers
