@@ -205,8 +205,7 @@ class Engine:
         if not said or not self.options.phrase_weight and not said.quotations:
             return top_k(ids, scores, k)
         pool = top_k(ids, scores, max(k, self.options.candidates))   # phrase evidence reorders the best
-        text_of = self.columns.texts.__getitem__   # the text alone, no Utterance made
-        return rerank(pool, text_of, said, self.options.phrase_weight)[:k]
+        return rerank(pool, self.columns.texts, said, self.options.phrase_weight)[:k]
 
     @property
     def title_index(self) -> BM25Index:

@@ -66,6 +66,13 @@ class StringTable(Sequence[str]):
         a, b = int(self.offsets[i]), int(self.offsets[i + 1])
         return self.blob[a:b].tobytes().decode("utf-8", "surrogatepass")
 
+    def joined(self, ids: np.ndarray, sep: str = "\x00") -> str:
+        """The strings `ids`, in that order, joined by `sep` and decoded in one go."""
+        view = memoryview(self.blob)
+        starts, ends = self.offsets[ids].tolist(), self.offsets[ids + 1].tolist()
+        raw = sep.encode("utf-8").join([view[a:b] for a, b in zip(starts, ends)])
+        return raw.decode("utf-8", "surrogatepass")
+
     def __iter__(self) -> Iterator[str]:
         """Every string, decoded in one go."""
         text = self.blob.tobytes()

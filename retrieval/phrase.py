@@ -8,9 +8,12 @@ and the share found is the phrase evidence; a quotation the question gives is lo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from .columns import StringTable
 from .segment import Token
 
 # A quotation the reader typed: “……” (or "……", 「……」, 『……』).
@@ -50,26 +53,57 @@ def phrases(tokens: Sequence[Token], question: str, min_quote: int = 4) -> Phras
     return Phrases(tuple(dict.fromkeys(pairs)), quotes)
 
 
-def coverage(text: str, pairs: tuple[str, ...]) -> float:
-    """Share of the pairs that `text` (squeezed) holds as written."""
-    return sum(p in text for p in pairs) / len(pairs) if pairs else 0.0
+# Texts are scanned joined by NUL (never a word character): a run may have anything squeeze drops
+# between its characters, short of the separator, so one regular-expression scan finds every text
+# whose squeezed form holds it.
+SEP = "\x00"
+_GAP = r"(?:[^\w\x00]|_)*"
 
 
-def quotes_in(text: str, quotations: tuple[str, ...]) -> bool:
-    """Whether `text` (squeezed) holds one of the quotations word for word."""
-    return any(q in text for q in quotations)
+class Texts:
+    """Candidate passages' texts, searched for squeezed runs all at once."""
+
+    def __init__(self, joined: str, count: int, text_of: Callable[[int], str]) -> None:
+        parts = joined.split(SEP)
+        # A text holding NUL itself (never seen in a transcript) would break the join: such a batch is
+        # squeezed text by text instead.
+        self.parts = parts if len(parts) == count else [text_of(i) for i in range(count)]
+        self.joined = joined if len(parts) == count else None
+        lengths = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        self.starts = np.cumsum(lengths + 1) - (lengths + 1)
+        self._squeezed: list[str] | None = None
+
+    def holding(self, run: str) -> np.ndarray:
+        """Which texts hold `run` (squeezed) in their squeezed form."""
+        found = np.zeros(len(self.parts), dtype=bool)
+        # No cased character lower-cases to an uncased one (checked over all of Unicode), so a run
+        # without cased characters is found in the raw text exactly as in the squeezed, lowered text.
+        if self.joined is not None and run == run.upper():
+            pattern = re.compile(_GAP.join(map(re.escape, run)))
+            at = [m.start() for m in pattern.finditer(self.joined)]
+            found[np.searchsorted(self.starts, at, side="right") - 1] = True
+            return found
+        if self._squeezed is None:
+            self._squeezed = [squeeze(t) for t in self.parts]
+        found[:] = [run in t for t in self._squeezed]
+        return found
 
 
-def rerank(hits: list[tuple[int, float]], text_of, said: Phrases, weight: float) -> list[tuple[int, float]]:
-    """Hits rescored on phrase evidence, best first: score x (1 + weight x coverage), and a passage
-    quoting the question verbatim above every passage that does not."""
+def rerank(hits: list[tuple[int, float]], texts: StringTable, said: Phrases, weight: float) -> list[tuple[int, float]]:
+    """Hits rescored on phrase evidence, best first: score x (1 + weight x share of the pairs found side
+    by side), and a passage quoting the question verbatim above every passage that does not."""
     if not hits or not said:
         return hits
-    rescored: list[tuple[int, float, bool]] = []
-    for i, score in hits:
-        text = squeeze(text_of(i))
-        quoted = quotes_in(text, said.quotations)
-        rescored.append((i, score * (1 + weight * coverage(text, said.pairs)), quoted))
-    lift = max(s for _, s, _ in rescored)   # a lookup: containing the quotation beats any score
-    out = [(i, s + lift if quoted else s) for i, s, quoted in rescored]
-    return sorted(out, key=lambda h: (-h[1], h[0]))
+    ids = np.fromiter((i for i, _ in hits), dtype=np.int64, count=len(hits))
+    scores = np.fromiter((s for _, s in hits), dtype=np.float64, count=len(hits))
+    found = Texts(texts.joined(ids, SEP), len(ids), lambda k: texts[int(ids[k])])
+    if said.pairs:
+        share = sum(found.holding(p).astype(np.int64) for p in said.pairs) / len(said.pairs)
+        scores = scores * (1 + weight * share)
+    quoted = np.zeros(len(ids), dtype=bool)
+    for q in said.quotations:
+        quoted |= found.holding(q)
+    if quoted.any():   # a lookup: containing the quotation beats any score
+        scores = np.where(quoted, scores + scores.max(), scores)
+    order = np.lexsort((ids, -scores))
+    return list(zip(ids[order].tolist(), scores[order].tolist()))

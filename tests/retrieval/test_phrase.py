@@ -1,11 +1,13 @@
 """Phrase evidence: the question's text as written, and verbatim quotations as lookups."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from retrieval.columns import StringTable
 from retrieval.excerpt import sentences
 from retrieval.models import SPEECH
-from retrieval.phrase import coverage, phrases, quotes_in, squeeze
+from retrieval.phrase import SEP, Phrases, Texts, phrases, rerank, squeeze
 
 
 def test_pairs_are_neighbouring_words_within_punctuation_and_quotations_found(seed_engine):
@@ -15,16 +17,44 @@ def test_pairs_are_neighbouring_words_within_punctuation_and_quotations_found(se
     assert said.quotations == ("群众利益无小事",)
 
 
-def test_coverage_counts_pairs_found_side_by_side_not_scattered(seed_engine):
+def _texts(strings: list[str]) -> Texts:
+    table = StringTable.pack(strings)
+    ids = np.arange(len(strings))
+    return Texts(table.joined(ids, SEP), len(strings), table.__getitem__)
+
+
+def test_pairs_are_found_side_by_side_not_scattered(seed_engine):
     said = phrases(seed_engine.segmenter.tokens("扩大党内民主"), "")
-    assert coverage(squeeze("要扩大党内民主，健全制度"), said.pairs) == 1.0
-    assert coverage(squeeze("党内要讲民主，也要扩大交流"), said.pairs) == 0.0
+    found = _texts(["要扩大党内民主，健全制度", "党内要讲民主，也要扩大交流"])
+    assert [found.holding(p).tolist() for p in said.pairs] == [[True, False]] * len(said.pairs)
 
 
 def test_a_quotation_matches_whatever_punctuation_it_was_typed_with():
-    text = squeeze("他说：“群众利益无小事，一枝一叶总关情。”")
-    assert quotes_in(text, (squeeze("群众利益无小事 一枝一叶总关情"),))
-    assert not quotes_in(text, (squeeze("群众利益无大事"),))
+    found = _texts(["他说：“群众利益无小事，一枝一叶总关情。”", "群众利益无大事"])
+    assert found.holding(squeeze("群众利益无小事 一枝一叶总关情")).tolist() == [True, False]
+    assert found.holding(squeeze("群众利益无大事")).tolist() == [False, True]
+
+
+def test_batch_search_finds_what_squeezing_each_text_finds(transcripts_engine):
+    """Runs across punctuation, cased (GDP) runs, texts holding NUL: as squeeze(text) would say."""
+    texts = [t for t in list(transcripts_engine.columns.texts)[:400]]
+    texts += ["国内生产总值（ＧＤＰ）增长", "gdp，增长", "经济\x00发展", "经济发展"]
+    runs = {squeeze(t[i:i + n]) for t in texts[::7] for i in range(0, len(t) - 4, 9) for n in (2, 4)}
+    runs |= {"gdp增长", "ｇｄｐ增长", "经济发展", "济发"}
+    runs.discard("")
+    for batch in (texts, texts[:-2]):   # with and without a text holding the separator
+        found = _texts(batch)
+        for run in sorted(runs):
+            assert found.holding(run).tolist() == [run in squeeze(t) for t in batch], run
+
+
+def test_rerank_puts_the_passage_with_the_pairs_first_and_a_quotation_above_all():
+    table = StringTable.pack(["扩大交流", "要扩大党内民主", "他说：“群众利益无小事”"])
+    hits = [(0, 3.0), (1, 2.0), (2, 1.0)]
+    said = Phrases(pairs=("扩大党内", "党内民主"))
+    assert rerank(hits, table, said, 1.0) == [(1, 4.0), (0, 3.0), (2, 1.0)]
+    said = Phrases(pairs=("扩大党内",), quotations=("群众利益无小事",))
+    assert rerank(hits, table, said, 1.0) == [(2, 5.0), (1, 4.0), (0, 3.0)]
 
 
 def _quotable(engine, step: int):
