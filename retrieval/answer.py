@@ -211,7 +211,8 @@ class Engine:
     def title_index(self) -> BM25Index:
         """BM25 over article titles and years, built on first use."""
         if self._title_index is None:
-            fields = [self.segmenter.terms(f"{d.title} {d.date[:4]}") for d in self.documents]
+            titles = zip(self.columns.titles, self.columns.dates)   # no document made for it
+            fields = [self.segmenter.terms(f"{title} {date[:4]}") for title, date in titles]
             self._title_index = BM25Index.build(fields, self.options.bm25)
         return self._title_index
 

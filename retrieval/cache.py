@@ -204,11 +204,18 @@ def new_engine(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Engine:
-    """An engine over the documents, its units segmented on every core for a large corpus."""
+    """An engine over the documents, its units segmented on every core for a large corpus.
+
+    A list of documents is emptied once they are columns (the caller's parse is not kept twice)."""
     # The engine teaches the segmenter the speakers' names and roles; only then can the
     # units be cut, so it starts with an empty index that is replaced right away.
     engine = Engine(documents, segmenter, options, index=BM25Index.build([], options.bm25))
-    texts = list(engine.columns.texts)
+    # The columns hold all the records say: the parsed documents need not stay in memory while
+    # the units are segmented (at 1M passages they are ~0.8 GB); they are made again when cited.
+    engine.columns.documents.forget()
+    if isinstance(documents, list):
+        documents.clear()
+    texts = engine.columns.texts     # decoded a batch at a time
     engine.index, engine.bounds = build_index(texts, engine.segmenter, options.bm25, workers, progress)
     engine.title_index  # built now, so that it is cached too
     return engine
@@ -331,7 +338,7 @@ def _sample(engine: Engine, n: int = CHECK_TEXTS) -> list[str]:
     """Texts spread over the corpus, and the titles, to check a lexicon on."""
     units = engine.units
     step = max(len(units) // n, 1)
-    return [units[i].utterance.text for i in range(0, len(units), step)][:n] + [d.title for d in engine.documents[:50]]
+    return [units[i].utterance.text for i in range(0, len(units), step)][:n] + engine.columns.titles[:50]
 
 
 def _mtime(path: Path) -> float:

@@ -355,6 +355,10 @@ class DocumentView(LazyRows[Document]):
             doc = self._made[d] = self._columns.document(d)
         return doc
 
+    def forget(self) -> None:
+        """Drop the parsed documents handed in: from now on each is made from the columns."""
+        self._known = None
+
     def made(self, d: int) -> Document | None:
         """The document when it is already at hand (parsed, or made for an earlier answer)."""
         return self._known[d] if self._known is not None else self._made.get(d)

@@ -36,13 +36,14 @@ def okapi_idf(doc_freq: np.ndarray, n_docs: int, epsilon: float) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Postings:
-    """(term, unit, tf) triples of tokenized units; terms numbered in order of first occurrence."""
+    """(term, unit, tf) triples of tokenized units, grouped by term (units ascending within a term);
+    terms numbered in order of first occurrence."""
 
     vocabulary: list[str]
-    term_ids: np.ndarray     # int64, one per (term, unit) pair
-    unit_ids: np.ndarray     # int64, 0-based within these units
-    tfs: np.ndarray          # int64, occurrences of the term in the unit
-    doc_len: np.ndarray      # int64, tokens per unit (repeats counted, as rank-bm25 does)
+    term_ids: np.ndarray     # int32, one per (term, unit) pair
+    unit_ids: np.ndarray     # int32, 0-based within these units
+    tfs: np.ndarray          # int32, occurrences of the term in the unit
+    doc_len: np.ndarray      # int32, tokens per unit (repeats counted, as rank-bm25 does)
 
 
 class _Numbering(dict):
@@ -66,27 +67,61 @@ def count_postings(units: Iterable[Sequence[str]]) -> Postings:
     doc_len = np.array(lengths, dtype=np.int64)
     keys = np.array(ids, dtype=np.int64) * n + np.repeat(np.arange(len(lengths), dtype=np.int64), doc_len)
     keys, tfs = np.unique(keys, return_counts=True)
-    return Postings(list(vocabulary), keys // n, keys % n, tfs.astype(np.int64), doc_len)
+    return Postings(list(vocabulary), (keys // n).astype(np.int32), (keys % n).astype(np.int32),
+                    tfs.astype(np.int32), doc_len.astype(np.int32))
 
 
-def merge_postings(parts: Sequence[Postings]) -> Postings:
-    """Postings of consecutive batches of units as one; term numbers as if counted in one go."""
-    vocabulary: dict[str, int] = {}
-    term_ids, unit_ids, offset = [], [], 0
-    for part in parts:
+class PostingsBuilder:
+    """Postings of consecutive batches of units, joined as they come and laid out by term at the end.
+
+    Each batch is kept as three int32 arrays with its terms renumbered as if counted in one go (12
+    bytes a posting); the index is then filled batch by batch into its final places (a counting
+    sort), each batch freed once placed: no sort of all postings, no int64 copies of them.
+    """
+
+    def __init__(self) -> None:
+        self.vocabulary: dict[str, int] = {}
+        self._parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._lengths: list[np.ndarray] = []
+        self._units = 0
+
+    def add(self, part: Postings) -> None:
+        vocabulary = self.vocabulary
         local = np.fromiter((vocabulary.setdefault(t, len(vocabulary)) for t in part.vocabulary),
-                            dtype=np.int64, count=len(part.vocabulary))
-        term_ids.append(local[part.term_ids])
-        unit_ids.append(part.unit_ids + offset)
-        offset += len(part.doc_len)
-    empty = np.empty(0, np.int64)
-    return Postings(
-        list(vocabulary),
-        np.concatenate(term_ids) if parts else empty,
-        np.concatenate(unit_ids) if parts else empty,
-        np.concatenate([p.tfs for p in parts]) if parts else empty,
-        np.concatenate([p.doc_len for p in parts]) if parts else empty,
-    )
+                            dtype=np.int32, count=len(part.vocabulary))
+        self._parts.append((local[part.term_ids], part.unit_ids.astype(np.int32) + np.int32(self._units),
+                            part.tfs.astype(np.int32)))
+        self._lengths.append(part.doc_len)
+        self._units += len(part.doc_len)
+
+    def index(self, params: BM25Params) -> "BM25Index":
+        """The index of everything added (the builder is emptied)."""
+        n_terms, n_units = len(self.vocabulary), self._units
+        counts = np.zeros(n_terms, dtype=np.int64)
+        for terms, _, _ in self._parts:
+            counts += np.bincount(terms, minlength=n_terms)
+        ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+        doc_len = (np.concatenate(self._lengths) if self._lengths else np.empty(0)).astype(np.float64)
+        avgdl = float(doc_len.mean()) if n_units and doc_len.sum() else 1.0
+        idf = okapi_idf(counts.astype(np.float64), n_units, params.epsilon)
+        unit_ids = np.empty(int(ptr[-1]), dtype=np.int32)
+        weights = np.empty(int(ptr[-1]), dtype=np.float64)
+        cursor = ptr[:-1].copy()
+        parts, self._parts, self._lengths = self._parts, [], []
+        while parts:                      # batches in unit order: a term's units stay ascending
+            terms, units, tfs = parts.pop(0)
+            if not len(terms):
+                continue
+            # A batch holds each term's postings side by side: a posting's place is its term's
+            # cursor plus its rank within that run.
+            starts = np.flatnonzero(np.concatenate(([True], terms[1:] != terms[:-1])))
+            runs = np.diff(np.append(starts, len(terms)))
+            at = cursor[terms] + (np.arange(len(terms)) - np.repeat(starts, runs))
+            cursor[terms[starts]] += runs
+            unit_ids[at] = units
+            weights[at] = idf[terms] * okapi_weight(tfs.astype(np.float64), doc_len[units], avgdl, params)
+        vocabulary, self.vocabulary = self.vocabulary, {}
+        return BM25Index(vocabulary, ptr, unit_ids, weights, idf, n_units, params)
 
 
 def okapi_weight(tf: np.ndarray, doc_len: np.ndarray, avgdl: float, params: BM25Params) -> np.ndarray:
@@ -152,33 +187,9 @@ class BM25Index:
 
     @classmethod
     def from_counts(cls, postings: Postings, params: BM25Params = BM25Params()) -> "BM25Index":
-        vocabulary = {term: n for n, term in enumerate(postings.vocabulary)}
-        return cls.from_postings(vocabulary, postings.term_ids, postings.unit_ids.astype(np.int32),
-                                 postings.tfs.astype(np.float64), postings.doc_len.astype(np.float64), params)
-
-    @classmethod
-    def from_postings(
-        cls,
-        vocabulary: dict[str, int],
-        term_ids: np.ndarray,
-        unit_ids: np.ndarray,
-        tfs: np.ndarray,
-        doc_len: np.ndarray,
-        params: BM25Params,
-    ) -> "BM25Index":
-        """Weight and sort (term, unit, tf) triples into the index."""
-        n_units = len(doc_len)
-        key = term_ids.astype(np.int64) * max(n_units, 1) + unit_ids
-        if len(key) > 1 and not bool(np.all(key[1:] > key[:-1])):  # counted postings come sorted
-            order = np.lexsort((unit_ids, term_ids))
-            term_ids, unit_ids, tfs = term_ids[order], unit_ids[order], tfs[order]
-        counts = np.bincount(term_ids, minlength=len(vocabulary))
-        ptr = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-        doc_freq = counts.astype(np.float64)
-        avgdl = float(doc_len.mean()) if n_units and doc_len.sum() else 1.0
-        idf = okapi_idf(doc_freq, n_units, params.epsilon)
-        weights = idf[term_ids] * okapi_weight(tfs, doc_len[unit_ids], avgdl, params)
-        return cls(vocabulary, ptr, unit_ids.astype(np.int32), weights, idf, n_units, params)
+        builder = PostingsBuilder()
+        builder.add(postings)
+        return builder.index(params)
 
     def scores(self, query: Sequence[str], weights: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(unit ids, scores) of every unit holding a query term.

@@ -11,13 +11,13 @@ import gc
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .excerpt import BoundsTable
-from .index import BM25Index, BM25Params, Postings, count_postings, merge_postings
+from .index import BM25Index, BM25Params, Postings, PostingsBuilder, count_postings
 from .segment import Segmenter
 
 if TYPE_CHECKING:
@@ -43,35 +43,34 @@ def segment_units(
     segmenter: Segmenter,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
-) -> tuple[Postings, BoundsTable]:
+) -> tuple[PostingsBuilder, BoundsTable]:
     """Postings of every text as `segmenter.terms` cuts it, and its excerpt bounds; in parallel when
-    the corpus is large."""
-    batches = [texts[i : i + BATCH_UNITS] for i in range(0, len(texts), BATCH_UNITS)]
+    the corpus is large. Texts are read a batch at a time (a `StringTable` is decoded as it goes)
+    and each batch's postings joined as it comes back."""
+    starts = range(0, len(texts), BATCH_UNITS)
+    batches = (texts[i : i + BATCH_UNITS] for i in starts)
     workers = available_cores() if workers is None else workers
-    if workers <= 1 or len(batches) < 2 or sum(map(len, texts)) < PARALLEL_MIN_CHARS:
-        parts = []
-        for batch in batches:
-            parts.append(_segment(segmenter, batch))
-            if progress:
-                progress(len(batch))
-        return _joined(parts)
+    if workers <= 1 or len(starts) < 2 or sum(map(len, texts)) < PARALLEL_MIN_CHARS:
+        return _joined((_segment(segmenter, batch) for batch in batches), progress)
     spec = (segmenter.backend, segmenter.hmm, segmenter.subwords, sorted(segmenter.words),
             sorted(segmenter.stopwords), segmenter.cache_dir)
-    parts = []
-    with _pool(min(workers, len(batches)), _start_worker, (spec,)) as pool:
-        for batch, part in zip(batches, pool.imap(_count_batch, batches)):
-            parts.append(part)
-            if progress:
-                progress(len(batch))
-    return _joined(parts)
+    with _pool(min(workers, len(starts)), _start_worker, (spec,)) as pool:
+        return _joined(pool.imap(_count_batch, batches), progress)
 
 
 def _segment(segmenter: Segmenter, texts: Sequence[str]) -> tuple[Postings, BoundsTable]:
     return count_postings(map(segmenter.terms, texts)), BoundsTable.build(texts, segmenter)
 
 
-def _joined(parts: Sequence[tuple[Postings, BoundsTable]]) -> tuple[Postings, BoundsTable]:
-    return merge_postings([p for p, _ in parts]), BoundsTable.join([b for _, b in parts])
+def _joined(parts: Iterable[tuple[Postings, BoundsTable]],
+            progress: Callable[[int], None] | None) -> tuple[PostingsBuilder, BoundsTable]:
+    builder, cuts = PostingsBuilder(), []
+    for postings, bounds in parts:
+        builder.add(postings)
+        cuts.append(bounds)
+        if progress:
+            progress(len(postings.doc_len))
+    return builder, BoundsTable.join(cuts)
 
 
 def load_corpus(
@@ -145,7 +144,7 @@ def build_index(
     """The BM25 index of the texts and their excerpt bounds, segmented on `workers` processes (default:
     every core)."""
     postings, cuts = segment_units(texts, segmenter, workers, progress)
-    return BM25Index.from_counts(postings, params), cuts
+    return postings.index(params), cuts
 
 
 def _start_worker(spec: tuple) -> None:

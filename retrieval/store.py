@@ -53,12 +53,11 @@ def save_arrays(folder: Path, name: str, arrays: Mapping[str, np.ndarray], meta:
     files: dict[str, dict[str, int]] = {}
     total = 0
     for key, array in arrays.items():
-        buffer = io.BytesIO()
-        np.save(buffer, np.asarray(array), allow_pickle=False)
-        data = buffer.getvalue()
-        (folder / f"{name}.{key}.npy").write_bytes(data)
-        files[key] = {"bytes": len(data), "crc32": zlib.crc32(data)}
-        total += len(data)
+        path = folder / f"{name}.{key}.npy"
+        with path.open("wb") as file:   # written straight to the file: no copy of a large array in memory
+            np.lib.format.write_array(file, np.asarray(array), allow_pickle=False)
+        files[key] = {"bytes": path.stat().st_size, "crc32": _crc(path)}
+        total += files[key]["bytes"]
     manifest = json.dumps({"store_format": STORE_FORMAT, "meta": dict(meta), "files": files}, ensure_ascii=False)
     (folder / f"{name}.json").write_text(manifest, encoding="utf-8", errors="surrogatepass")  # file names
     return total + len(manifest.encode("utf-8", "surrogatepass"))
@@ -148,11 +147,7 @@ def _map(path: Path, entry: Mapping[str, int], verified: Verified) -> np.ndarray
     if st.st_size != entry["bytes"]:
         raise DamagedStore(f"{path.name}: {st.st_size} bytes, expected {entry['bytes']} (truncated?)")
     if not verified.holds(path, st):
-        crc = 0
-        with path.open("rb") as file:
-            while chunk := file.read(1 << 22):
-                crc = zlib.crc32(chunk, crc)
-        if crc != entry["crc32"]:
+        if _crc(path) != entry["crc32"]:
             raise DamagedStore(f"{path.name}: checksum mismatch (corrupt)")
         verified.add(path, st)
     try:
@@ -162,6 +157,15 @@ def _map(path: Path, entry: Mapping[str, int], verified: Verified) -> np.ndarray
     if array.dtype.hasobject:
         raise DamagedStore("object arrays are never stored")
     return array.view(np.ndarray)   # a plain array over the mapped pages (no memmap bookkeeping)
+
+
+def _crc(path: Path) -> int:
+    """CRC-32 of a file, read 4 MB at a time."""
+    crc = 0
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 22):
+            crc = zlib.crc32(chunk, crc)
+    return crc
 
 
 def _read(path: Path, entry: Mapping[str, int]) -> np.ndarray:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from retrieval import parallel
-from retrieval.index import BM25Index, BM25Params, count_postings, merge_postings
+from retrieval.index import BM25Index, BM25Params, PostingsBuilder, count_postings
 from retrieval.segment import Segmenter
 from retrieval.store import DamagedStore
 
@@ -146,7 +146,10 @@ def test_counting_in_batches_gives_the_same_index():
     rng = random.Random(7)
     units = [[rng.choice("abcdefghij") * rng.randint(1, 2) for _ in range(rng.randint(0, 12))] for _ in range(500)]
     whole = BM25Index.build(units)
-    merged = BM25Index.from_counts(merge_postings([count_postings(units[i:i + 37]) for i in range(0, 500, 37)]))
+    builder = PostingsBuilder()
+    for i in range(0, 500, 37):
+        builder.add(count_postings(units[i:i + 37]))
+    merged = builder.index(BM25Params())
     _assert_identical(whole, merged)
 
 
