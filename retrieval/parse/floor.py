@@ -52,7 +52,7 @@ _LEAD_WORDS = cues()["lead"]
 _ADVERBIAL_HEAD = cues()["adverbial"]
 _PLACE_HEAD = ("在", "当", "从", "自从", "经过", "通过", "按照", "根据")
 _PLACE_TAIL = ("上", "中", "里", "时", "后", "前", "间", "下", "内", "外", "时候", "之际", "以来", "期间", "方面")
-_ADVERBIAL_TAIL = ("时", "时候", "之际", "以后", "之后", "以来", "来")  # 连日来, 近年来
+_ADVERBIAL_TAIL = ("时", "时候", "之际", "以后", "之后", "以来", "来", "今天")  # 连日来, 近年来, 62年后的今天
 _FOREIGN_MARKS = cues()["foreign"]
 _FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总馆局厅部致电信")
 # What follows a subject's name in both scans below: a speech verb, an adverb of time or manner
@@ -142,11 +142,17 @@ class _Subject:
 
 
 def quote_mask(p: str) -> bytearray:
-    """1 for every character inside “…” (the marks included), 0 outside; an unclosed quote runs to the end."""
+    """1 for every character inside “…” (the marks included), 0 outside; an unclosed quote runs to the end,
+    or to its last sentence before a new "：“" (“…亿元村。开平市…谭国荣代表说起…：“…”: the first was left open)."""
     mask = bytearray(len(p))
     depth = start = 0
     for m in _QUOTE_MARK.finditer(p):
         if m.group() == "“":
+            if depth and p[m.start() - 1:m.start()] == "：":
+                end = max(p.rfind(c, start, m.start()) for c in "。！？")
+                if end > start:
+                    mask[start:end] = b"\x01" * (end - start)
+                    depth = 0
             if not depth:
                 start = m.start()
             depth += 1
@@ -300,8 +306,9 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str, hints: 
         stop = cut.start()
     this_at = p.find("的这位", i, stop)
     candidates = hints.starts(scan, stop - 1)
-    if loose:  # a bare name may also follow a modifier: "憋了一肚子话的唐顺义"
-        candidates = sorted(candidates + [k + 1 for k in range(scan, stop - 1) if p[k] == "的"])
+    if loose:  # a bare name may also follow a modifier ("憋了一肚子话的唐顺义") or be one the article knows
+        candidates = sorted(set(candidates + [k + 1 for k in range(scan, stop - 1) if p[k] == "的"]
+                                + [k for k in range(scan, stop - 1) if p[k] in _NAME_STARTS and _vouched_at(p, k, ctx)]))
     if not candidates or candidates[0] != scan:
         candidates.insert(0, scan)
     known = next((n for n in ctx.known_foreign if p.startswith(n, i)), None)
@@ -325,7 +332,7 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str, hints: 
                 continue
             found = _accept(p, i, j, name, ctx, loose)  # loose: "quote" or "mention" lets a bare name in
             if found and found.kind in ("bare", "known"):  # a described person later in the clause wins
-                if bare is None or bare.kind == "bare" and found.kind == "known":
+                if bare is None or bare.kind == "bare" and found.kind == "known" or p[bare.end:bare.end + 1] == "的":
                     bare = found
             elif found:
                 if foreign and not _FOLLOW_RX.match(p, found.end):  # "日本首相安倍晋三表示": 安倍晋 runs on
@@ -356,8 +363,11 @@ def _placed(p: str, i: int, stop: int) -> _Subject | None:
 def _sizes(p: str, j: int, ctx) -> tuple[int, ...]:
     """Name lengths to try at p[j]: "李鹏来到" and "王铭强调" hold the 2-character names 李鹏 and 王铭."""
     if _VERB.match(p, j + 2) or p[j + 2:j + 4] in _AFTER_NAME or p[j + 2:j + 3] in _AFTER_NAME_CHARS \
-            or p[j + 3:j + 4] == "着" or ordinary(p[j + 2:j + 4]) and ctx.count(p[j:j + 3]) < ctx.count(p[j:j + 2]):
-        return 2, 3, 4  # "王铭强调", "徐伟戴着口罩", "张云心里" (心里 a word, 张云 met more often than 张云心)
+            or p[j + 3:j + 4] == "着" or ordinary(p[j + 2:j + 4]) \
+            and (ctx.count(p[j:j + 3]) < ctx.count(p[j:j + 2]) or not (suffix_at(p, j + 3) or _VERB.match(p, j + 3))):
+        # "王铭强调", "徐伟戴着口罩", "张云心里" (心里 a word, 张云 met more often than 张云心), "马林欣喜的"
+        # (欣喜 a word; not "虞中一代表", "于小文说": the word runs into a role or a verb)
+        return 2, 3, 4
     two = p[j:j + 2]
     if ctx.alone(two) and not ctx.alone(p[j:j + 3]):
         return 2, 3, 4  # "李鹏总理…国务院总理李鹏来到…"
@@ -400,6 +410,8 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: str) -> _Subjec
     if not suffix and p[end:end + 1] in _ORG_CHARS:
         return None   # "冶金部", "黄金村": an organisation or a place
     found = split_subject(p[i:end] + suffix)
+    if (not found or found[0] != name) and "的" in p[i:j] and ctx.vouched(name):
+        found = (name, suffix, False)  # "李大钊的长子李葆华": a known person, however described
     if not found or found[0] != name:
         return None
     _, role, evidence = found
@@ -697,8 +709,8 @@ def _sentence_claims(p, mask, s, e, starts, verbs, ctx, state: _State, claims: l
         k = bisect_left(starts, a)
         if k < len(starts) and starts[k] < b:
             wanted[n] = True
-            if n and _ANAPHOR.search(p, clauses[n - 1][0], clauses[n - 1][1]):
-                wanted[n - 1] = True  # "了解全局的这位国务委员，以…说：“"
+            if n and not _adverbial(p, *clauses[n - 1]):
+                wanted[n - 1] = True  # "了解全局的这位国务委员，以…说：“", "…副委员长陈慕华，对…作出这样的概括：“"
     found: dict[int, _Subject | None] = {}
 
     def subject(n: int) -> _Subject | None:

@@ -18,6 +18,8 @@ BAD_NAME_CHARS = frozenset("们的是了等这那其些说谈讲称道问答在�
                            "个每各该此市省县区部局委会院厅处社界员者记表负责")
 
 NOT_NAMES = frozenset(cues()["not name"])
+# 道 ends verbs (说道, 问道) but stands in the middle of names (杨道喜, 李道豫).
+_MIDDLE_OK = "道"
 
 # Words a role or description ends with; a name right after one of them is a named person
 # ("水利部部长汪恕诚", "上海代表周谷城", "著名青年数学家杨乐").
@@ -44,7 +46,8 @@ def valid_name(name: str) -> bool:
     """True when `name` can be a Chinese person's name (2-4 characters, known surname)."""
     if not 2 <= len(name) <= 4 or name in NOT_NAMES:
         return False
-    if any(not ("\u4e00" <= ch <= "\u9fff") or ch in BAD_NAME_CHARS for ch in name[1:]):
+    rest = name[2:] if len(name) == 3 and name[1] == _MIDDLE_OK else name[1:]
+    if any(not ("\u4e00" <= ch <= "\u9fff") or ch in BAD_NAME_CHARS for ch in rest):
         return False
     if name.endswith(_TWO_CHAR_ROLES):
         return False

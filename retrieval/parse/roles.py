@@ -15,8 +15,25 @@ def finish(groups: list[tuple[str, list[Utterance]]], ctx: Context, metadata: di
         return tuple(Section(number, heading, tuple(us)) for number, (heading, us) in enumerate(groups))
     roles = _roles(utterances, ctx, metadata)
     askers = _interviewers(utterances, ctx)
-    return tuple(Section(number, heading, tuple(_fix(u, roles, askers) for u in us))
+    whole = _whole_names({u.speaker for u in utterances if u.speaker}, ctx.text) if "·" in ctx.text else {}
+    return tuple(Section(number, heading, tuple(_fix(u, roles, askers, whole) for u in us))
                  for number, (heading, us) in enumerate(groups))
+
+
+def _whole_names(speakers: set[str], text: str) -> dict[str, str]:
+    """Speakers cut from the end of a transliterated name the article gives in full ("苏夫" of "肉孜坦木·米纳苏夫",
+    met as "米纳苏夫委员说"): the longer name, when every mention of the short one is part of it."""
+    tails = {m[1] for m in _AFTER_DOT.finditer(text)}
+    whole: dict[str, str] = {}
+    for name in speakers:
+        for tail in tails:
+            k = tail.find(name, 1)
+            if k > 0 and text.count(tail[:k + len(name)]) == text.count(name):
+                whole[name] = tail[:k + len(name)]
+    return whole
+
+
+_AFTER_DOT = re.compile(r"·([\u4e00-\u9fff]{2,10})")
 
 
 def _roles(utterances: list[Utterance], ctx: Context, metadata: dict[str, str]) -> dict[str, str]:
@@ -68,12 +85,13 @@ def _listed_roles(metadata: dict[str, str]) -> dict[str, str]:
     return roles
 
 
-def _fix(u: Utterance, roles: dict[str, str], askers: set[str]) -> Utterance:
-    """One utterance with its speaker's document-wide role and kind."""
+def _fix(u: Utterance, roles: dict[str, str], askers: set[str], whole: dict[str, str]) -> Utterance:
+    """One utterance with its speaker's whole name, document-wide role and kind."""
     if not u.speaker or u.kind != SPEECH:
         return u
     kind = QUESTION if u.speaker in askers else u.kind
-    return Utterance(u.speaker, roles.get(u.speaker, u.role), u.section, u.text, u.position, kind)
+    return Utterance(whole.get(u.speaker, u.speaker), roles.get(u.speaker, u.role), u.section, u.text, u.position,
+                     kind)
 
 
 def _interviewers(utterances: list[Utterance], ctx: Context) -> set[str]:

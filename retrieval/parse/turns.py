@@ -58,7 +58,7 @@ def _attribute(p: str, ctx: Context, broken: bool) -> list[Turn]:
             ctx.open(step.then)
             ctx.last = first
     if first.kind == QUESTION:
-        return [first]
+        return _answered(first, ctx)
     if direct and step is None and first.kind != NARRATION or step is not None and step.opens or not first.text:
         # a speaker's own words (a label turn or its continuation): only a closing "…柯灵说：" hands over
         return _split_inner(first, ctx, only_markers=True)
@@ -98,6 +98,17 @@ def _claimed(first: Turn, ctx: Context, held: bool = False, lead: str = "") -> l
     # "…。上海电影局顾问柯灵说：" closing a paragraph: his speech is in the next paragraphs.
     ctx.open(last) if claims[-1].bare and last.speaker else ctx.close(last)
     return pieces
+
+
+def _answered(question: Turn, ctx: Context) -> list[Turn]:
+    """"有记者问，…？袁国林说，…": an answer after the question mark, in the same paragraph, is the answerer's."""
+    end = question.text.find("？") + 1
+    if not 0 < end < len(question.text) - 1:
+        return [question]
+    pieces = _claimed(Turn(None, None, question.text[end:], NARRATION), ctx)
+    if pieces[0].speaker is None:  # words before anyone takes the floor are still the question's
+        return [replace(question, text=question.text[:end] + pieces[0].text), *pieces[1:]]
+    return [replace(question, text=question.text[:end]), *pieces]
 
 
 def _whole_quote(p: str) -> bool:

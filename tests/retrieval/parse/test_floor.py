@@ -1,6 +1,8 @@
 """Who takes the floor inside a paragraph (floor.find_claims)."""
 from __future__ import annotations
 
+import pytest
+
 from retrieval.models import QUESTION, SPEECH
 from retrieval.parse import parse_text
 
@@ -188,3 +190,30 @@ def test_dotted_names_of_three_parts():
                         "比利时鲁汶大学医学专家马克·范·兰斯特表示，中国的措施有力。"))
     doc = parse_text(text)[0]
     assert [u.speaker for u in doc.utterances] == ["穆罕默德·纳瓦兹·谢里夫", "马克·范·兰斯特"]
+
+
+@pytest.mark.parametrize("name, opening, speaker", [
+    # an unclosed quote ends at its last sentence before the next "：“"
+    ("1998-03-18_p03_guangdong-rural-deputies-night-talk_fromjson.txt", "开平市水口镇红花管理区党支部书记谭国荣", "谭国荣"),
+    # a described subject set off by a comma before its verb clause
+    ("2002-11-08_p02_old-new-party-delegates-history_fromjson.txt", "十大到十五大代表，七、八两届", "陈慕华"),
+    # after a quote and a time clause, a known person however described ("李大钊的长子李葆华")
+    ("2002-11-08_p02_old-new-party-delegates-history_fromjson.txt", "“为了开党代会，甚至要付出生命的代价", "李葆华"),
+    # a second speaker in the paragraph, with 道 inside the name
+    ("1999-03-07_p01_deputies-domestic-demand-forum_fromjson.txt", "人大代表、广西壮族自治区计委主任杨道喜", "杨道喜"),
+    # "农民代表马林欣喜的介绍": a name before an ordinary word (欣喜), not 马林欣
+    ("2001-03-07_p10_inner-mongolia-deputies-night-talk_fromjson.txt", "“我们那儿已找到了一条农民增收的好路子", "马林"),
+    # "有记者问，…？袁国林说，…": the answer after the question, in the same paragraph
+    ("2001-03-08_p10_cppcc-south-north-water-press-conference_fromjson.txt", "袁国林说，中线工程水源丹江口水库", "袁国林"),
+    # a name cut from the end of a transliterated one the article gives whole (肉孜坦木·米纳苏夫)
+    ("2000-03-11_p06_three-members-water-talk_fromjson.txt", "米纳苏夫委员说，新疆维吾尔自治区", "米纳苏夫"),
+])
+def test_speaker_shapes_met_on_unseen_articles(name: str, opening: str, speaker: str):
+    doc = transcript(name)
+    assert next(u for u in doc.utterances if u.text.startswith(opening)).speaker == speaker
+
+
+def test_a_question_ends_where_the_answer_starts():
+    doc = transcript("2001-03-08_p10_cppcc-south-north-water-press-conference_fromjson.txt")
+    question = next(u for u in doc.utterances if "南水北调如何避免水质污染" in u.text)
+    assert (question.kind, question.speaker, question.text) == (QUESTION, "记者", "南水北调如何避免水质污染实现清水北调？")

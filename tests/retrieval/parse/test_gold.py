@@ -11,11 +11,11 @@ from .helpers import CORPUS, ROOT
 
 # Measured figures (precision, recall) per cue class; raise them when the parser gets better.
 FLOORS = {
-    "after_quote": (1.0, 0.571),
-    "all": (0.97, 0.906),
+    "after_quote": (1.0, 0.643),
+    "all": (0.974, 0.915),
     "bio": (1.0, 1.0),
     "bracket_label": (0.961, 0.925),
-    "colon_quote": (0.9, 0.692),
+    "colon_quote": (0.952, 0.769),
     "continuation": (1.0, 0.833),
     "dialogue": (1.0, 1.0),
     "header_list": (1.0, 1.0),
@@ -36,8 +36,8 @@ FLOORS = {
 
 # Over each part: dev (the articles read while the parser changed) and test (held out).
 PART_FLOORS = {
-    "dev": (0.977, 0.932),
-    "test": (0.951, 0.84),
+    "dev": (0.982, 0.936),
+    "test": (0.953, 0.862),
 }
 
 

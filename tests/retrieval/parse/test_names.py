@@ -15,3 +15,8 @@ def test_a_role_that_runs_on_or_an_ordinary_word_is_no_name():
     assert split_subject("代表团团长") is None          # 团长 is a role, not a name
     assert split_subject("记者阿布都说明") is None or split_subject("记者阿布都说明")[0] != "说明"  # 说明: a word
     assert label_person("记者从河北省农业农村厅获悉") is None
+
+
+def test_dao_stands_inside_a_name_not_at_its_end():
+    assert split_subject("广西壮族自治区计委主任杨道喜") == ("杨道喜", "广西壮族自治区计委主任", True)
+    assert split_subject("张三说道") is None or split_subject("张三说道")[0] != "三说道"
