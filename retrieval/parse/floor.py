@@ -52,12 +52,12 @@ _LEAD_WORDS = cues()["lead"]
 _ADVERBIAL_HEAD = cues()["adverbial"]
 _PLACE_HEAD = ("在", "当", "从", "自从", "经过", "通过", "按照", "根据")
 _PLACE_TAIL = ("上", "中", "里", "时", "后", "前", "间", "下", "内", "外", "时候", "之际", "以来", "期间", "方面")
-_ADVERBIAL_TAIL = ("时", "时候", "之际", "以后", "之后", "以来", "来", "今天")  # 连日来, 近年来, 62年后的今天
+_ADVERBIAL_TAIL = ("时", "时候", "之际", "后", "来", "今天")  # 连日来, 平复心情后, 62年后的今天
 _FOREIGN_MARKS = cues()["foreign"]
 _FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总馆局厅部致电信")
 # What follows a subject's name in both scans below: a speech verb, an adverb of time or manner
 _NAME_THEN = "|".join(_VERB_WORDS) + r"|感到|觉得|撰文|在|对|近日|日前|曾|也|还|则|更|都|均|又|再次|多次|一再|今天|昨天|当天|当日|[\d０-９]+日"
-_FOREIGN_NAME = re.compile(rf"[\u4e00-\u9fff]{{2,7}}?(?={_NAME_THEN}|说[，：,:。“]|发言|抢先|率先|首先|随即|当即|立即"
+_FOREIGN_NAME = re.compile(rf"[\u4e00-\u9fff]{{2,7}}?(?={_NAME_THEN}|说[，：,:。“]|向|同|给|跟|发言|抢先|率先|首先|随即|当即|立即"
                            rf"|{'|'.join(ROLE_SUFFIXES)}|{ADV_ATOMS})")
 _ETHNIC_TAG = re.compile(r"（[\u4e00-\u9fff]{1,5}族）")
 _NAME_FOLLOW = rf"[，。！？；：、“”（）\s]|{_NAME_THEN}|说|向|不久|已|就|将|正|随后|此前|接受|之|笑着|激动|高兴|称|中国|中方|等|是|的|和|与|$"
@@ -524,7 +524,8 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
             if suffix or ctx.vouched(name) and (j == lo or p[j - 1] in _MENTION_BEFORE or ends_with_role(p[lo:j])
                                                 or not _CJK_LO <= p[j - 1] <= _CJK_HI):
                 return name, suffix
-            if size == 3 and after[:1] in _MENTION_AFTER and after[:2] != "的话" and name[-1] not in _ORG_CHARS \
+            if (size == 3 or not ordinary(name)) and after[:1] in _MENTION_AFTER and after[:2] != "的话" \
+                    and name[-1] not in _ORG_CHARS \
                     and (j == lo or p[j - 1] in _MENTION_BEFORE) and ctx.count(name) >= 2:
                 return name, None
     if "·" in p[lo:hi]:

@@ -217,3 +217,9 @@ def test_a_question_ends_where_the_answer_starts():
     doc = transcript("2001-03-08_p10_cppcc-south-north-water-press-conference_fromjson.txt")
     question = next(u for u in doc.utterances if "南水北调如何避免水质污染" in u.text)
     assert (question.kind, question.speaker, question.text) == (QUESTION, "记者", "南水北调如何避免水质污染实现清水北调？")
+
+
+def test_after_a_quote_a_time_clause_then_the_speaker_and_a_foreign_name_before_xiang():
+    doc = parse_text(article(body("赵玉英是一名医生，赵玉英说起病人就落泪。", "“我们倾注了太多心血。”平复心情后，赵玉英说。",
+                                  "英国首相约翰逊向习主席表达早日访华的愿望：“我期待同习近平主席保持密切交往。”")))[0]
+    assert [u.speaker for u in doc.utterances[1:]] == ["赵玉英", "约翰逊"]

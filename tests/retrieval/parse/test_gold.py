@@ -11,18 +11,18 @@ from .helpers import CORPUS, ROOT
 
 # Measured figures (precision, recall) per cue class; raise them when the parser gets better.
 FLOORS = {
-    "after_quote": (1.0, 0.642),
-    "all": (0.974, 0.915),
+    "after_quote": (1.0, 0.714),
+    "all": (0.977, 0.924),
     "bio": (1.0, 1.0),
     "bracket_label": (0.961, 0.925),
-    "colon_quote": (0.952, 0.769),
+    "colon_quote": (1.0, 0.807),
     "continuation": (1.0, 0.833),
     "dialogue": (1.0, 1.0),
     "header_list": (1.0, 1.0),
     "label": (1.0, 1.0),
     "narration": (1.0, 1.0),
     "own_words": (1.0, 1.0),
-    "pronoun": (0.947, 0.818),
+    "pronoun": (0.95, 0.863),
     "qa": (1.0, 1.0),
     "role_label": (1.0, 1.0),
     "short_label": (1.0, 1.0),
@@ -36,7 +36,7 @@ FLOORS = {
 
 # Over each part: dev (the articles read while the parser changed) and test (held out).
 PART_FLOORS = {
-    "dev": (0.982, 0.936),
+    "dev": (0.986, 0.949),
     "test": (0.952, 0.861),
 }
 
