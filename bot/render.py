@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from retrieval import OPENING, Answer, Citation, DocInfo, Fragment, Passage, SectionInfo, SpeakerHit
 
 TELEGRAM_LIMIT = 4096
+_QUOTE_MARK = re.compile("[“”]")
 
 SCOPE_LABEL = "问题所指的文章："
 
@@ -169,17 +171,19 @@ def quoted(fragments: Iterable[Fragment]) -> list[Span]:
     nested inside take single marks ‘ ’ as Chinese typesetting does (no ……。””)."""
     spans = _fragments(fragments)
     text = "".join(s.text for s in spans)
+    if "“" not in text and "”" not in text:
+        return [Span("“"), *spans, Span("”")]
     opens: list[int] = []
     pairs: dict[int, int] = {}
     stray: set[int] = set()   # closing marks whose opening lies before the excerpt
-    for i, ch in enumerate(text):
-        if ch == "“":
+    for mark in _QUOTE_MARK.finditer(text):
+        i = mark.start()
+        if mark.group() == "“":
             opens.append(i)
-        elif ch == "”":
-            if opens:
-                pairs[opens.pop()] = i
-            else:
-                stray.add(i)
+        elif opens:
+            pairs[opens.pop()] = i
+        else:
+            stray.add(i)
     last = len(text) - 1
     if text.startswith("“") and pairs.get(0) == last:
         return spans   # the excerpt is one quotation already

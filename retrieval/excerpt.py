@@ -57,19 +57,20 @@ def excerpt(
     `bounds` (computed here when not given); only sentences holding a question word are marked.
     """
     cut = cut or bounds(text, segmenter)
-    ends = [int(e) for e in cut.sentences]
+    ends = _ints(cut.sentences)
+    token_ends = _ints(cut.tokens)
     starts = [0] + ends[:-1]
     parts = [text[a:b] for a, b in zip(starts, ends)]
-    token_ends = np.asarray(cut.tokens)
-    first = np.searchsorted(token_ends, starts, side="right").tolist() if len(token_ends) else [0] * len(parts)
-    last = np.searchsorted(token_ends, ends, side="right").tolist() if len(token_ends) else [0] * len(parts)
+    first = [bisect_right(token_ends, a) for a in starts]
+    last = [bisect_right(token_ends, b) for b in ends]
+    folded = _folded(parts)
 
     def mark(i: int) -> list[Fragment]:
-        return _mark(parts[i], starts[i], token_ends[first[i] : last[i]].tolist(), terms, segmenter)
+        return _mark(parts[i], starts[i], token_ends[first[i] : last[i]], terms, segmenter, folded[i])
 
     marked: dict[int, list[Fragment]] = {}
     hits, weight = [0] * len(parts), [0.0] * len(parts)
-    for i in _candidates(parts, terms):
+    for i in _candidates(parts, folded, terms):
         marked[i] = m = mark(i)
         hits[i] = sum(1 for f in m if f.matched)
         weight[i] = sum(_weight(w, terms) for w in {f.text for f in m if f.matched})
@@ -85,25 +86,40 @@ def excerpt(
     return _clip(_merge(pieces), max_chars)
 
 
-def _candidates(parts: Sequence[str], terms: Collection[str]) -> list[int]:
-    """Sentences that may hold a question word: every matched token's term contains one."""
+def _candidates(parts: Sequence[str], folded: Sequence[str], terms: Collection[str]) -> list[int]:
+    """Sentences that may hold a question word (as written or folded): every matched token's term
+    contains one."""
     if not terms:
         return []
     words = [t for t in terms if t]
-    return [i for i, part in enumerate(parts)
-            if any(w in folded for folded in {part.lower(), fold(part).lower()} for w in words)]
+    return [i for i, (part, fold_) in enumerate(zip(parts, folded))
+            if any(w in form for form in {part.lower(), fold_.lower()} for w in words)]
+
+
+def _folded(parts: Sequence[str]) -> list[str]:
+    """`fold` of each sentence, in one call: NUL composes with nothing and no form folds to it, so
+    NFKC of the sentences joined by NUL is their NFKC forms joined by NUL."""
+    joined = "\x00".join(parts)
+    if joined.count("\x00") != len(parts) - 1:   # a sentence holding NUL itself
+        return [fold(p) for p in parts]
+    return fold(joined).split("\x00")
+
+
+def _ints(ends: Sequence[int]) -> list[int]:
+    return ends.tolist() if isinstance(ends, np.ndarray) else [int(e) for e in ends]
 
 
 def plain(fragments: tuple[Fragment, ...]) -> str:
     return "".join(f.text for f in fragments)
 
 
-def _mark(sentence: str, start: int, ends: list[int], terms: Collection[str], segmenter: Segmenter) -> list[Fragment]:
+def _mark(sentence: str, start: int, ends: list[int], terms: Collection[str], segmenter: Segmenter,
+          folded: str) -> list[Fragment]:
     """The sentence's tokens (ending at `ends`, offsets in the paragraph) with matches flagged; the
-    unmatched ones between two matches as one fragment (`_merge` joins them anyway)."""
+    unmatched ones between two matches as one fragment (`_merge` joins them anyway). `folded` is the
+    sentence's `fold`."""
     if not terms:
         return [Fragment(sentence)]
-    folded = fold(sentence)
     if len(folded) != len(sentence):
         folded = sentence
     local = [end - start for end in ends]

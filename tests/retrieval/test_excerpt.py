@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from bot.indexing import open_engine
-from retrieval.excerpt import bounds, excerpt, sentences
+from retrieval.excerpt import _folded, bounds, excerpt, sentences
 from retrieval.models import Deferred, Fragment
+from retrieval.segment import fold
 
 
 def test_stored_bounds_give_the_tokens_each_sentence_is_cut_into(test_settings, shared_corpus):
@@ -47,3 +48,14 @@ def test_an_excerpt_is_made_when_first_read_and_once():
     assert made == []
     assert lazy == (Fragment("腐败", True), Fragment("问题")) and "".join(f.text for f in lazy) == "腐败问题"
     assert len(lazy) == 2 and made == [1]
+
+
+def test_sentences_folded_in_one_call_fold_as_each_alone(transcripts_engine):
+    """NFKC over the sentences joined by NUL: full-width forms, combining marks at a sentence's edge,
+    a sentence holding NUL itself."""
+    texts = list(transcripts_engine.columns.texts)[::50]
+    texts += ["ＧＤＰ增长８％。\u0301́开头的组合符！e\u0301。ｅ", "含\x00的句子。下一句", "ﬁ。①②。㈱"]
+    for text in texts:
+        parts = sentences(text)
+        assert _folded(parts) == [fold(p) for p in parts]
+    assert any(fold(t) != t for t in texts)
