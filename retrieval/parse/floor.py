@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..models import QUESTION, SPEECH
 from ..tables import cues
@@ -597,7 +597,17 @@ def find_claims(p: str, ctx, speaker: str | None, role: str | None) -> list[Clai
         if hints.near(s, starts[bisect_left(starts, e) - 1] + 1, reach=e - s) or _OTHER_SUBJECT.search(p, s, e) \
                 or p[s] in _NAME_STARTS or _CLAUSE_NAME.search(p, s, e) or p.startswith(DATELINE_HEADS, s):
             _sentence_claims(p, mask, s, e, starts, verbs, ctx, state, claims, hints)
-    return claims
+    return [_with_quote(p, mask, c, claims[n - 1].start if n else -1) for n, c in enumerate(claims)]
+
+
+def _with_quote(p: str, mask: bytearray, claim: Claim, before: int) -> Claim:
+    """A claim right after a quote that stands as a clause (…调整好心态，“别忘了…！”他暗暗提醒自己) starts at it."""
+    q = claim.start
+    if not q or p[q - 1] != "”" or not mask[q - 1]:
+        return claim
+    while q > 0 and mask[q - 1]:
+        q -= 1
+    return replace(claim, start=q) if p[q - 1:q] == "，" and q > before else claim
 
 
 # Subjects that are not names: pronouns, 这位, groups, titles (a sentence with none of these and no

@@ -223,3 +223,10 @@ def test_after_a_quote_a_time_clause_then_the_speaker_and_a_foreign_name_before_
     doc = parse_text(article(body("赵玉英是一名医生，赵玉英说起病人就落泪。", "“我们倾注了太多心血。”平复心情后，赵玉英说。",
                                   "英国首相约翰逊向习主席表达早日访华的愿望：“我期待同习近平主席保持密切交往。”")))[0]
     assert [u.speaker for u in doc.utterances[1:]] == ["赵玉英", "约翰逊"]
+
+
+def test_a_quote_standing_as_a_clause_belongs_to_the_speaker_after_it():
+    doc = parse_text(article(body("丁仁彧是医生。丁仁彧率先报名。丁仁彧到了武汉。",
+                                  "进了现场，他很快调整好心态，“别忘了，你是打前锋的呀！”他暗暗提醒自己。")))[0]
+    narration, said = doc.utterances[1:]
+    assert narration.speaker is None and said.speaker == "丁仁彧" and said.text.startswith("“别忘了")

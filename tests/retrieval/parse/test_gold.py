@@ -11,8 +11,8 @@ from .helpers import CORPUS, ROOT
 
 # Measured figures (precision, recall) per cue class; raise them when the parser gets better.
 FLOORS = {
-    "after_quote": (1.0, 0.714),
-    "all": (0.977, 0.924),
+    "after_quote": (1.0, 0.785),
+    "all": (0.977, 0.927),
     "bio": (1.0, 1.0),
     "bracket_label": (0.961, 0.925),
     "colon_quote": (1.0, 0.807),
@@ -36,7 +36,7 @@ FLOORS = {
 
 # Over each part: dev (the articles read while the parser changed) and test (held out).
 PART_FLOORS = {
-    "dev": (0.986, 0.949),
+    "dev": (0.986, 0.953),
     "test": (0.952, 0.861),
 }
 
