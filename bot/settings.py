@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from retrieval import ConfigError, EngineOptions, SegmentOptions, from_mapping, setting
 
 CONFIG_ENV = "QABOT_CONFIG"
@@ -73,6 +71,8 @@ def default_config_path() -> Path | None:
 
 def read_yaml(path: str | Path, what: str) -> Any:
     """A YAML file's data; unreadable, non-UTF-8 or invalid files are one-line ConfigErrors."""
+    import yaml   # here: a start without a settings file need not load it
+
     try:
         return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:

@@ -2,7 +2,6 @@
 from .answer import Engine, EngineOptions
 from .commands import OPENING
 from .errors import ConfigError, CorpusError, ParseError, QabotError
-from .evaluation import Case, Report, Scores, baseline_ranker, engine_ranker, evaluate
 from .expand import ExpansionOptions
 from .index import BM25Index, BM25Params
 from .models import (
@@ -21,6 +20,18 @@ from .models import (
 from .opening import Opened, open_engine
 from .options import describe, from_mapping, setting
 from .segment import SegmentOptions, Segmenter
+
+# Scoring development sets is no part of answering: imported when first asked for (`qabot eval`).
+_EVALUATION = ("Case", "Report", "Scores", "baseline_ranker", "engine_ranker", "evaluate")
+
+
+def __getattr__(name: str):
+    if name in _EVALUATION:
+        from . import evaluation
+
+        return getattr(evaluation, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Answer",

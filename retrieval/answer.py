@@ -72,7 +72,8 @@ class Engine:
         self.segmenter = segmenter
         self.options = options
         self.directory = directory or SpeakerDirectory.build(self.documents, self.columns.speaker_id)
-        segmenter.add_words(self.vocabulary_words())
+        if not segmenter.holds_stored_words:   # else it has them already (decoding them costs ~20 ms a start)
+            segmenter.add_words(self.vocabulary_words())
         self.index = index or BM25Index.build([segmenter.terms(u.utterance.text) for u in self.units], options.bm25)
         # unit -> speaker id (-1: no named speech), ids numbered in (doc, name) order
         self.unit_speaker = self.columns.unit_speaker
@@ -122,7 +123,7 @@ class Engine:
         if english:
             question = replace(question, text=text, who=question.who or bool(_ENGLISH_WHO.search(text)))
         terms = tuple(dict.fromkeys(self.segmenter.terms(question.topic)))
-        naming = [t for w in naming_words(question.topic) for t in self.segmenter.terms(w)]
+        naming = [t for w in naming_words(question.topic, self.segmenter.tag) for t in self.segmenter.terms(w)]
         question, scope = self._scoped(question, naming)
         if scope:   # the words that named the article said where, not what: they are no topic now
             scene = self._scene_terms(question.topic, naming, scope)
@@ -151,7 +152,7 @@ class Engine:
         """Terms of the question that name the chosen articles or set the scene: naming words, words of
         those articles' titles, words of time and place (会上)."""
         scene = set(naming)
-        scene.update(t for w in scene_words(topic) for t in self.segmenter.terms(w))
+        scene.update(t for w in scene_words(topic, self.segmenter.tag) for t in self.segmenter.terms(w))
         for d in docs:
             scene.update(self._title_terms(self.documents[d].title))
         return scene

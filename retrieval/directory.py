@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -76,7 +77,7 @@ class SpeakerDirectory:
             raise ValueError("speaker directory arrays do not fit together")
         self._longest = (int(arrays["longest"][0]), int(arrays["longest"][1]))
         self._all_names: list[str] | None = None
-        self._starts: dict[str, frozenset[str]] = {}
+        self._starts = {table: StringTable.from_arrays(arrays, f"{table}_starts") for table in ("names", "roles")}
         self.refs = RefView(self)
 
     @classmethod
@@ -204,11 +205,9 @@ class SpeakerDirectory:
         role key has two or more) are looked up, in one hashed search: trying every key (tens of
         thousands over a large corpus) cost ~50 ms a question.
         """
-        starts = self._starts.get(table)
-        if starts is None:   # a few thousand two-character strings, read on the first question
-            starts = self._starts[table] = frozenset(StringTable.from_arrays(self.arrays, f"{table}_starts"))
+        starts = self._starts[table]   # sorted: bisected, none of its thousands of strings decoded but those met
         n = len(text)
-        present = list({text[i:j] for i in range(n - 1) if text[i : i + 2] in starts
+        present = list({text[i:j] for i in range(n - 1) if _holds(starts, text[i : i + 2])
                         for j in range(i + 2, min(n, i + longest) + 1)})
         keys = self._names if table == "names" else self._roles
         found = [(key, k) for key, k in zip(present, keys.find(present)) if k is not None]
@@ -225,6 +224,12 @@ class SpeakerDirectory:
                 return start
             start = text.find(key, start + 1)
         return None
+
+
+def _holds(table: StringTable, string: str) -> bool:
+    """Whether the sorted table holds the string."""
+    k = bisect_left(table, string)
+    return k < len(table) and table[k] == string
 
 
 class RefView(LazyRows[SpeakerRef]):

@@ -25,13 +25,14 @@ import shutil
 import threading
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from .backends import rjieba_class
+from .columns import StringTable
 from .store import DamagedStore, load_arrays, pack_strings, save_arrays, unpack_strings
 
 log = logging.getLogger(__name__)
@@ -39,28 +40,38 @@ log = logging.getLogger(__name__)
 FILLER = "\U000f0000\U000f0001"   # private-use characters: in no text, carries the rest of the total
 SWITCH_AFTER = 60                # texts cut from a partial dictionary before the whole one is loaded
 CHECK_TEXTS = 300                # corpus texts cut both ways before a lexicon is trusted
+DICTIONARY_FORMAT = 2            # 2: words as a string table read where needed, with parts of speech
 
 
 @dataclass(frozen=True)
 class Dictionary:
-    """jieba's dict.txt as sorted words and their frequencies."""
+    """jieba's dict.txt as sorted words, their frequencies and parts of speech."""
 
-    words: list[str]
+    words: Sequence[str]      # a list when parsed, a memory-mapped StringTable when loaded (no decoding at start)
     freqs: np.ndarray
     longest: int              # characters in the longest word
+    tags: np.ndarray          # each word's part of speech, a number into tag_names
+    tag_names: tuple[str, ...]
 
 
 class Lexicon:
     """Word frequencies as rjieba holds them once the segmenter's words are added."""
 
     def __init__(self, base: "Dictionary | Callable[[], Dictionary | None]", added: list[str],
-                 added_freqs: list[int], total: int) -> None:
+                 added_freqs: list[int], total: int, tagger_total: int | None = None) -> None:
         self._base = base                     # or a function that loads it when first needed
         self.added = added                    # the segmenter's words, in the order it adds them
         self.overrides = dict(zip(added, added_freqs))
         self.added_sorted = sorted(added)
         self.added_longest = max(map(len, added), default=0)
         self.total = total
+        # The whole dictionary's total, when a partial one was checked to tag as rjieba.tag does.
+        self.tagger_total = tagger_total
+
+    def tagger(self) -> "Lexicon":
+        """The dictionary alone (rjieba.tag's: none of the segmenter's words), sharing this base."""
+        assert self.tagger_total is not None
+        return Lexicon(lambda: self.base, [], [], self.tagger_total)
 
     @property
     def base(self) -> Dictionary:
@@ -71,13 +82,16 @@ class Lexicon:
             self._base = loaded
         return self._base
 
-    def entries(self, text: str) -> dict[str, int]:
-        """Every dictionary word that occurs in the text, with its frequency (DamagedStore if it cannot tell)."""
-        found: dict[str, int] = {}
+    def entries(self, text: str) -> dict[str, tuple[int, str | None]]:
+        """Every dictionary word that occurs in the text, with its frequency and part of speech (None for
+        the segmenter's words); DamagedStore if it cannot tell."""
+        found: dict[str, tuple[int, str | None]] = {}
         base = self.base
-        freqs = base.freqs
-        _walk(base.words, text, base.longest, lambda k, word: found.__setitem__(word, int(freqs[k])))
-        _walk(self.added_sorted, text, self.added_longest, lambda k, word: found.__setitem__(word, self.overrides[word]))
+        freqs, tags, names = base.freqs, base.tags, base.tag_names
+        _walk(base.words, text, base.longest,
+              lambda k, word: found.__setitem__(word, (int(freqs[k]), names[int(tags[k])])))
+        _walk(self.added_sorted, text, self.added_longest,
+              lambda k, word: found.__setitem__(word, (self.overrides[word], None)))
         return found
 
     # ------------------------------------------------------------ on disk
@@ -86,14 +100,16 @@ class Lexicon:
         """The segmenter's part (the base dictionary is shared, see `base_dictionary`)."""
         arrays = {f"added_{k}": v for k, v in pack_strings(self.added).items()}
         arrays["added_freqs"] = np.array([self.overrides[w] for w in self.added], dtype=np.int64)
-        return save_arrays(folder, "lexicon", arrays, {"total": self.total})
+        return save_arrays(folder, "lexicon", arrays, {"total": self.total, "tagger_total": self.tagger_total})
 
     @classmethod
     def load(cls, folder: Path, base: "Dictionary | Callable[[], Dictionary | None]") -> "Lexicon":
         arrays, meta = load_arrays(folder, "lexicon")
         try:
             added = unpack_strings(arrays["added_blob"], arrays["added_offsets"])
-            return cls(base, added, arrays["added_freqs"].tolist(), int(meta["total"]))
+            tagger_total = meta.get("tagger_total")
+            return cls(base, added, arrays["added_freqs"].tolist(), int(meta["total"]),
+                       None if tagger_total is None else int(tagger_total))
         except (KeyError, TypeError, ValueError) as exc:
             raise DamagedStore(f"lexicon: {type(exc).__name__}: {exc}") from None
 
@@ -119,8 +135,10 @@ def _walk(words: Sequence[str], text: str, longest: int, found: Callable[[int, s
 class PartialJieba:
     """Quacks like rjieba.Jieba for the Segmenter, holding only the words of the texts cut so far."""
 
-    def __init__(self, lexicon: Lexicon, load_whole: Callable[[], object], switch_after: int = SWITCH_AFTER) -> None:
+    def __init__(self, lexicon: Lexicon, load_whole: Callable[[], object], switch_after: int = SWITCH_AFTER,
+                 tags: bool = False) -> None:
         self.lexicon = lexicon
+        self._tags = tags              # words added with their parts of speech (for `tag`)
         self._load_whole = load_whole
         self._switch_after = switch_after
         self._partial = rjieba_class().empty()
@@ -153,6 +171,15 @@ class PartialJieba:
             return self._whole.add_word(word, freq, tag)  # type: ignore[union-attr]
         return self.lexicon.overrides[word]
 
+    def add_words(self, words: list[str]) -> None:
+        """`add_word` for each, at once when they are the lexicon's own (a start from the cache)."""
+        with self._lock:
+            if self._whole is None and not self._pending and words == self.lexicon.added:
+                self._pending = list(words)
+                return
+            for word in words:
+                self._add_word(word, None, None)
+
     def cut(self, text: str, hmm: bool = True) -> list[str]:
         whole = self._whole
         if whole is None:
@@ -166,6 +193,13 @@ class PartialJieba:
             with self._lock:
                 return self._for(text).cut_for_search(text, hmm)
         return whole.cut_for_search(text, hmm)
+
+    def tag(self, text: str, hmm: bool = True) -> list[tuple[str, str]]:
+        whole = self._whole
+        if whole is None:
+            with self._lock:
+                return self._for(text).tag(text, hmm)
+        return whole.tag(text, hmm)
 
     def load_whole(self) -> None:
         """Switch to the whole dictionary, with the segmenter's words added as it added them."""
@@ -189,12 +223,12 @@ class PartialJieba:
             log.warning("partial dictionary unusable (%s); loading the whole one", exc)
             self.load_whole()
             return self._whole
-        new = {w: f for w, f in entries.items() if w not in self._have}
+        new = {w: e for w, e in entries.items() if w not in self._have}
         if new:
-            for word, freq in new.items():
-                self._partial.add_word(word, freq, None)
+            for word, (freq, tag) in new.items():
+                self._partial.add_word(word, freq, tag if self._tags else None)
             self._have.update(new)
-            self._sum += sum(new.values())
+            self._sum += sum(freq for freq, _ in new.values())
             self._partial.add_word(FILLER, self.lexicon.total - self._sum, None)
         return self._partial
 
@@ -230,28 +264,33 @@ def base_dictionary(cache_root: Path, build: bool = True) -> Dictionary | None:
     if source is None:
         return None
     stat = source.stat()
-    stamp = hashlib.sha1(f"{source}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    stamp = hashlib.sha1(f"{DICTIONARY_FORMAT}|{source}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:16]
     folder = cache_root / f"dictionary-{stamp}"
     try:
-        arrays, meta = load_arrays(folder, "words")
-        return Dictionary(unpack_strings(arrays["words_blob"], arrays["words_offsets"]), arrays["freqs"],
-                          int(meta["longest"]))
+        arrays, meta = load_arrays(folder, "words", mapped=True)
+        words = StringTable.from_arrays(arrays, "words")
+        if not len(arrays["freqs"]) == len(arrays["tags"]) == len(words):
+            raise ValueError("dictionary arrays do not agree")
+        return Dictionary(words, arrays["freqs"], int(meta["longest"]), arrays["tags"], tuple(meta["tag_names"]))
     except (DamagedStore, KeyError, TypeError, ValueError):
         if not build:
             return None
-    freqs_of: dict[str, int] = {}
+    entries: dict[str, tuple[int, str]] = {}
     for line in source.read_text(encoding="utf-8").splitlines():
         parts = line.split()
         if parts:
-            freqs_of[parts[0]] = int(parts[1]) if len(parts) > 1 else 0
-    words = sorted(freqs_of)
-    dictionary = Dictionary(words, np.array([freqs_of[w] for w in words], dtype=np.int64), max(map(len, words)))
-    arrays = {f"words_{k}": v for k, v in pack_strings(words).items()}
-    arrays["freqs"] = dictionary.freqs
+            entries[parts[0]] = (int(parts[1]) if len(parts) > 1 else 0, parts[2] if len(parts) > 2 else "")
+    words = sorted(entries)
+    tag_names = tuple(sorted({tag for _, tag in entries.values()}))
+    number = {tag: n for n, tag in enumerate(tag_names)}
+    dictionary = Dictionary(words, np.array([entries[w][0] for w in words], dtype=np.int64), max(map(len, words)),
+                            np.array([number[entries[w][1]] for w in words], dtype=np.uint8), tag_names)
+    arrays = {**StringTable.pack(words).arrays("words"), "freqs": dictionary.freqs, "tags": dictionary.tags}
     temp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
     try:
         temp.mkdir(parents=True, exist_ok=True)
-        save_arrays(temp, "words", arrays, {"source": str(source), "longest": dictionary.longest})
+        save_arrays(temp, "words", arrays, {"source": str(source), "longest": dictionary.longest,
+                                            "tag_names": list(tag_names)})
         os.rename(temp, folder)
     except OSError as exc:
         log.debug("dictionary not cached: %s", exc)
@@ -267,6 +306,8 @@ def lexicon_for(segmenter: _Cutting, cache_root: Path, sample: Sequence[str]) ->
     base = base_dictionary(cache_root)
     if base is None:
         return None
+    if not isinstance(base.words, list):   # stored: decoded once for the check (bisecting a table is slower)
+        base = replace(base, words=list(base.words))
     words, freqs = base.words, base.freqs
     whole = rjieba_class()()
     added = sorted(segmenter.words)  # the order Segmenter.cutter adds them in
@@ -276,7 +317,7 @@ def lexicon_for(segmenter: _Cutting, cache_root: Path, sample: Sequence[str]) ->
     for word, freq in zip(added, added_freqs):
         k = bisect_left(words, word)
         total += freq - (int(freqs[k]) if k < len(words) and words[k] == word else 0)
-    lexicon = Lexicon(base, added, added_freqs, total)
+    lexicon = Lexicon(base, added, added_freqs, total, int(freqs.sum()))
     partial = PartialJieba(lexicon, lambda: None, switch_after=10**9)
     for word in added:
         partial.add_word(word, None, None)
@@ -285,4 +326,9 @@ def lexicon_for(segmenter: _Cutting, cache_root: Path, sample: Sequence[str]) ->
                 partial.cut(text, segmenter.hmm) != whole.cut(text, segmenter.hmm):
             log.info("partial dictionary disagrees with rjieba on %r; start-up loads the whole one", text[:40])
             return None
+    # Parts of speech as rjieba.tag gives them (the dictionary alone), for the question's naming words.
+    tagger, plain = PartialJieba(lexicon.tagger(), lambda: None, switch_after=10**9, tags=True), rjieba_class()()
+    if any(tagger.tag(text) != plain.tag(text) for text in sample):
+        log.info("partial dictionary tags differently from rjieba; questions are tagged with the whole one")
+        lexicon.tagger_total = None
     return lexicon

@@ -23,16 +23,20 @@ _SCENE_TAGS = frozenset({"t", "f"})
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 
 
-def naming_words(text: str) -> list[str]:
-    """The words of a question that can name an article: proper nouns of places and organisations, years."""
+Tagger = Callable[[str], list[tuple[str, str]]]   # (word, part of speech) as rjieba.tag gives them
+
+
+def naming_words(text: str, tag: Tagger | None = None) -> list[str]:
+    """The words of a question that can name an article: proper nouns of places and organisations, years.
+    `tag`: a segmenter's (Segmenter.tag, from its stored dictionary), else rjieba's own."""
     words = [m.group(1) for m in _YEAR.finditer(text)]
-    words += [word for word, tag in _tag(text) if tag in _NAMING_TAGS]
+    words += [word for word, pos in (tag or _tag)(text) if pos in _NAMING_TAGS]
     return words
 
 
-def scene_words(text: str) -> list[str]:
+def scene_words(text: str, tag: Tagger | None = None) -> list[str]:
     """Words of time and place that set a scene (会上, 期间, 中) rather than a topic."""
-    return [word for word, tag in _tag(text) if tag in _SCENE_TAGS]
+    return [word for word, pos in (tag or _tag)(text) if pos in _SCENE_TAGS]
 
 
 def _tag(text: str) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -84,6 +84,7 @@ class Segmenter:
         self._cutter: _Cutter | None = None
         self._loading = threading.Lock()   # many threads may ask for the first cut at once
         self._lexicon = None  # see use_lexicon
+        self._tagger: Callable[[str], list[tuple[str, str]]] | None = None   # see tag
         # piece -> its term ("" when dropped): a corpus has a few hundred thousand distinct
         # pieces and millions of occurrences, so normalising each piece once pays off.
         self._memo: dict[str, str] = {}
@@ -180,10 +181,36 @@ class Segmenter:
             with self._loading:
                 if self._cutter is None:
                     cutter = self._load()
-                    for word in sorted(self._words):
-                        self._add(cutter, word)
+                    words = sorted(self._words)
+                    if hasattr(cutter, "add_words"):   # a PartialJieba: its stored words in one go
+                        cutter.add_words(words)
+                    else:
+                        for word in words:
+                            self._add(cutter, word)
                     self._cutter = cutter   # published only once it holds every word
         return self._cutter
+
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        """(word, part of speech) as `rjieba.tag` gives them: jieba's dictionary alone, none of this
+        segmenter's words (jieba.posseg without rjieba)."""
+        if self._tagger is None:
+            with self._loading:
+                if self._tagger is None:
+                    self._tagger = self._load_tagger()
+        return self._tagger(text)
+
+    def _load_tagger(self) -> Callable[[str], list[tuple[str, str]]]:
+        lexicon = self._lexicon
+        if lexicon is not None and lexicon.tagger_total is not None:
+            from .lexicon import PartialJieba   # the stored dictionary's words of each text, as for cutting
+
+            return PartialJieba(lexicon.tagger(), lambda: rjieba_class()(), tags=True).tag
+        try:
+            return rjieba_class()().tag   # the dictionary `rjieba.tag` uses, without its module's own copy
+        except ImportError:   # the jieba backend alone: the same dictionary, slower
+            import jieba.posseg
+
+            return lambda text: [(p.word, p.flag) for p in jieba.posseg.cut(text)]
 
     def use_lexicon(self, lexicon) -> None:
         """Start from the words of a `retrieval.lexicon.Lexicon` instead of the whole dictionary.
@@ -193,6 +220,13 @@ class Segmenter:
         """
         if self.backend == "rjieba" and self._cutter is None:
             self._lexicon = lexicon
+            with self._loading:   # its words are this segmenter's words when it was stored
+                self._words |= set(lexicon.added)
+
+    @property
+    def holds_stored_words(self) -> bool:
+        """Whether its words came from a stored lexicon (which holds the corpus' speaker names already)."""
+        return self._lexicon is not None
 
     def preload(self) -> None:
         """Load the whole dictionary now (a long-running bot, once its first answer is out)."""

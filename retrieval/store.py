@@ -9,7 +9,6 @@ import io
 import json
 import os
 import time
-import uuid
 import zlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -100,7 +99,7 @@ def settled(st: os.stat_result) -> bool:
 
 def write_json_atomic(path: Path, data: object) -> None:
     """Write JSON through a temporary file and a rename; a failure (read-only folder) leaves no temp."""
-    temp = path.with_name(f".{path.stem}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    temp = path.with_name(f".{path.stem}-{os.getpid()}-{os.urandom(4).hex()}")  # (uuid imports platform: 17 ms)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8", errors="surrogateescape")
