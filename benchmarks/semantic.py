@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/semantic.py [--size 100000] [--queries 200] [--rounds 3]
 
 Cuts the bulk corpus to --size utterances (as bench.py does), builds or loads its index in a temp
-cache, then answers the same questions (half of them who-questions, from bench.make_queries) with
-`semantic.vectors` off, and on (after the first question, which builds the vocabulary's vectors and
-the by-unit word rows: timed apart). The configurations take turns on each question, --rounds times,
+cache, reopens it from the cache as after a restart (vectors off, then on: the first who-question
+timed, the vectors' rows per unit and the character field memory-mapped from the cache), then answers
+the same questions (half of them who-questions, from bench.make_queries) with `semantic.vectors` off,
+on, and with one part of it off (after each one's first question, timed apart). The configurations take turns on each question, --rounds times,
 and each question's time is its best round: a shared machine's load then falls on all of them alike
 instead of on whichever ran during a busy minute. Prints p50/p99 per configuration and the one-off
 build times.
@@ -54,19 +55,35 @@ def main() -> int:
         corpus = cut_corpus([args.size], Path(tmp))[args.size]
         settings = Settings(cache=CacheSettings(dir=str(Path(tmp) / "cache")))
         t = time.perf_counter()
-        base = open_engine(settings, [str(corpus)]).engine
-        print(f"{len(base.units):,} units, index built in {time.perf_counter() - t:.1f} s")
-        questions, _ = make_queries(base, args.queries)
+        built = open_engine(settings, [str(corpus)]).engine
+        print(f"{len(built.units):,} units, index built in {time.perf_counter() - t:.1f} s")
+        questions, _ = make_queries(built, args.queries)
         who = [q for q in questions if q.startswith("谁")]
+        # A restart: the engine opened from the cache, its first who-question with vectors off and on
+        # (on: the vectors' rows per unit and the character field come memory-mapped from the cache).
+        for on in (False, True):
+            semantic = dataclasses.replace(settings.engine.semantic, vectors=on)
+            restart = dataclasses.replace(settings, engine=dataclasses.replace(settings.engine, semantic=semantic))
+            t = time.perf_counter()
+            opened = open_engine(restart, [str(corpus)])
+            opening = time.perf_counter() - t
+            t = time.perf_counter()
+            opened.engine.ask(who[0])
+            print(f"restart, vectors {'on' if on else 'off'}: opened in {opening:.2f} s, "
+                  f"first who-question {time.perf_counter() - t:.2f} s")
+        base, folder = opened.engine, opened.folder
 
         def variant(**semantic) -> Engine:
             options = dataclasses.replace(base.options, semantic=dataclasses.replace(base.options.semantic, **semantic))
-            return Engine(base.documents, base.segmenter, options, index=base.index, title_index=base.title_index,
-                          bounds=base.bounds)
+            engine = Engine(base.documents, base.segmenter, options, index=base.index, title_index=base.title_index,
+                            bounds=base.bounds, columns=base.columns, directory=base.directory)
+            engine.semantics.load(folder)
+            return engine
 
         configurations = [("vectors off", variant(vectors=False)), ("vectors on (defaults)", variant()),
                           ("expansion only (weight 0)", variant(weight=0.0)),
-                          ("blend only (no neighbours)", variant(neighbours=0))]
+                          ("blend only (no neighbours)", variant(neighbours=0)),
+                          ("no character field (characters 0)", variant(characters=0.0))]
         firsts = []
         for label, engine in configurations:
             t = time.perf_counter()

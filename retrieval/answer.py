@@ -89,9 +89,9 @@ class Engine:
     def semantics(self) -> Semantics:
         """Word and passage vectors over the index (built when a question first needs them)."""
         if self._semantics is None:
-            # names and role words are no neighbours; only vectors read them (decoding costs ~0.1 s)
-            exclude = {*self.directory.names, *self.directory.role_words} if self.options.semantic.vectors else ()
-            self._semantics = Semantics(self.options.semantic, self.index, exclude)
+            # names and role words are no neighbours; read when the vectors are (decoding costs ~0.1 s)
+            self._semantics = Semantics(self.options.semantic, self.index,
+                                        lambda: {*self.directory.names, *self.directory.role_words}, texts=self.columns.texts)
         return self._semantics
 
     def vocabulary_words(self) -> list[str]:
@@ -175,7 +175,7 @@ class Engine:
         if not semantics.available:
             return hits
         found = {i for i, _ in hits}
-        extra = [(i, 0.0) for i in semantics.nearest(terms, allowed, semantics.options.pool) if i not in found]
+        extra = [(i, 0.0) for i in semantics.extra(terms, allowed) if i not in found]
         return semantics.blend(hits + extra, terms)
 
     def _search_sections(self, question: Question, words: Sequence[str], weights: Sequence[float],

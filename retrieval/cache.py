@@ -279,6 +279,8 @@ class IndexCache:
                     segmenter.use_lexicon(Lexicon.load(folder, lambda: base_dictionary(root, build=False)))
                 engine = Engine((), segmenter, options, index=index, title_index=titles, bounds=bounds,
                                 columns=columns, directory=directory)
+                if options.semantic.vectors:
+                    engine.semantics.load(folder)   # the vectors' rows per unit and the character field
                 # checked now, parsed when a question first needs synonyms
                 if options.expansion.thesaurus:
                     table = load_arrays(folder, "thesaurus")[0]["table"]
@@ -304,6 +306,8 @@ class IndexCache:
             size = engine.index.save(temp, "units") + engine.title_index.save(temp, "titles")
             size += save_arrays(temp, "bounds", engine.bounds.arrays(), {})
             size += save_arrays(temp, "speakers", engine.directory.arrays, {})
+            if engine.options.semantic.vectors:
+                size += engine.semantics.save(temp)
             lexicon = lexicon_for(engine.segmenter, self.root, _sample(engine))
             if lexicon is not None:
                 size += lexicon.save(temp)

@@ -2,14 +2,17 @@
 semantic score (cosine between question and passage vectors) blended with BM25 over the candidates."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from .characters import CharacterField, han, posting_weights
 from .index import BM25Index
 from .options import setting
-from .vectors import VocabularyVectors, WordVectors, shipped_vectors
+from .store import DamagedStore, load_arrays, save_arrays
+from .vectors import VocabularyVectors, WordVectors, excluded_terms, shipped_vectors, stamp
 
 
 @dataclass(frozen=True)
@@ -20,17 +23,24 @@ class SemanticOptions:
     source: str = setting("vectors", choices=("vectors", "domain"),
                           help="vectors: cnsyn's general ones; domain: learned from People's Daily text here")
     neighbours: int = setting(4, low=0, help="vector neighbours a question word adds, at most")
-    min_similarity: float = setting(0.7, low=0, high=1, help="cosine a neighbour needs to be added")
+    min_similarity: float = setting(0.6, low=0, high=1, help="cosine a neighbour needs to be added")
     max_share: float = setting(0.05, low=0, high=1,
                                help="question words in more than this share of passages add no neighbours")
-    neighbour_weight: float = setting(0.5, low=0, help="a neighbour counts this x its cosine (the user's words: 1)")
-    weight: float = setting(0.3, low=0, high=1, help="share of the semantic score in a candidate's score; 0 = BM25 alone")
+    neighbour_weight: float = setting(0.7, low=0, help="a neighbour counts this x its cosine (the user's words: 1)")
+    weight: float = setting(0.4, low=0, high=1, help="share of the semantic score in a candidate's score; 0 = BM25 alone")
     pool: int = setting(0, low=0, help="best passages by the semantic score alone added to the candidates")
     score: str = setting("words", choices=("words", "mean"),
                          help="words: each question word's best cosine with a passage word (idf-weighted mean); "
                               "mean: cosine of the question's and the passage's mean vectors")
+    characters: float = setting(0.1, low=0, high=1,
+                                help="share of the Han-character BM25 in a candidate's score; 0 = no character field")
+    character_pool: int = setting(50, low=0, help="best passages by the character field alone added to the candidates")
+    literal: float = setting(1.0, low=0, high=1,
+                             help="the semantic and character shares shrink by this x the best candidate's literal "
+                                  "cover (share of the question's topic idf it holds word for word)")
 
 
+EXACT = 0.99     # a cosine this high is the word itself (int8 rounding keeps it under 1)
 MIN_COMMON = 3   # in a small corpus, a word in this many passages is not yet common
 
 
@@ -46,11 +56,14 @@ class Topic:
 class Semantics:
     """An index's word vectors and passage vectors, built when first needed."""
 
-    def __init__(self, options: SemanticOptions, index: BM25Index, exclude: Iterable[str] = (),
-                 vectors: WordVectors | None = None) -> None:
+    def __init__(self, options: SemanticOptions, index: BM25Index, exclude: Callable[[], Iterable[str]] = tuple,
+                 vectors: WordVectors | None = None, texts: Sequence[str] | None = None) -> None:
         self.options = options
         self.index = index
-        self._exclude = tuple(exclude)
+        self._texts = texts
+        self._characters: CharacterField | None = None
+        self._stored: tuple[dict[str, np.ndarray], dict] | None = None
+        self._exclude = exclude   # the words never added (names, roles), asked for when first needed
         self._vectors = vectors
         self._vocabulary: VocabularyVectors | None = None
         self._passages: np.ndarray | None = None
@@ -66,10 +79,52 @@ class Semantics:
     @property
     def vocabulary(self) -> VocabularyVectors | None:
         if self._vocabulary is None and self.options.vectors:
-            vectors = self._vectors or shipped_vectors(self.options.source)
+            vectors = self.vectors
             if vectors is not None:
-                self._vocabulary = VocabularyVectors(vectors, self.index.vocabulary, self._exclude)
+                stored = self._stored
+                if stored is not None and stored[1].get("stamp") == stamp(vectors):
+                    arrays = stored[0]
+                    self._vocabulary = VocabularyVectors(vectors, arrays["term_ids"], arrays["rows"],
+                                                         excluded_terms(self.index.vocabulary, self._exclude()))
+                    self._by_unit = (arrays["unit_ptr"], arrays["unit_rows"])
+                else:
+                    self._vocabulary = VocabularyVectors.find(vectors, self.index.vocabulary, self._exclude())
         return self._vocabulary
+
+    @property
+    def vectors(self) -> WordVectors | None:
+        return self._vectors or shipped_vectors(self.options.source)
+
+    # ------------------------------------------------------------ in the index cache
+
+    def save(self, folder: Path) -> int:
+        """Store what the vectors need per index (its words' rows, each unit's rows, the character field)
+        beside the index, so that a cached corpus starts in the same time at 10k and at 1M passages; the
+        bytes written (0 without vectors)."""
+        vocabulary = self.vocabulary
+        if vocabulary is None:
+            return 0
+        ptr, rows = self.unit_rows
+        arrays = {"term_ids": vocabulary.term_ids, "rows": vocabulary.rows, "unit_ptr": ptr, "unit_rows": rows}
+        size = save_arrays(folder, "semantic", arrays, {"stamp": stamp(vocabulary.vectors), "source": self.options.source})
+        return size + self.characters.index.save(folder, "characters")
+
+    def load(self, folder: Path) -> None:
+        """Use what `save` stored, memory-mapped (checked against the shipped vectors when first needed);
+        nothing when it is missing, damaged or for other vectors: then it is built on first use."""
+        if not (folder / "semantic.json").is_file():
+            return
+        try:
+            arrays, meta = load_arrays(folder, "semantic", mapped=True)
+            characters = BM25Index.load(folder, "characters")
+        except DamagedStore:
+            return
+        if meta.get("source") != self.options.source or characters.n_units != self.index.n_units or \
+                len(arrays.get("unit_ptr", ())) != self.index.n_units + 1 or \
+                not {"term_ids", "rows", "unit_rows"} <= set(arrays):
+            return
+        self._stored = (arrays, meta)
+        self._characters = CharacterField(characters)
 
     @property
     def passages(self) -> np.ndarray:
@@ -131,7 +186,7 @@ class Semantics:
             candidates = np.flatnonzero(sims >= self.options.min_similarity)
             added = 0
             for c in candidates[np.lexsort((candidates, -sims[candidates]))]:
-                word = vocabulary.words[rows[c]]
+                word = vocabulary.word(rows[c])
                 if added >= self.options.neighbours:
                     break
                 if word in seen or word == term:
@@ -140,6 +195,12 @@ class Semantics:
                 words.append(word)
                 weights.append(self.options.neighbour_weight * float(sims[c]))
                 added += 1
+
+    def grounded(self, terms: Sequence[str]) -> bool:
+        """Whether the corpus holds any of the question's own words. When it holds none (量子计算机 in an
+        article that never mentions computers), passages sharing only characters with it are noise: none
+        are added by characters alone (its words' neighbours still search)."""
+        return any(self.index.document_frequency(t) for t in terms)
 
     @property
     def common(self) -> float:
@@ -173,23 +234,84 @@ class Semantics:
         return total / norm if norm > 0 else None
 
     def blend(self, hits: list[tuple[int, float]], terms: Sequence[str]) -> list[tuple[int, float]]:
-        """Candidates re-scored as (1 - w) x BM25 / best BM25 + w x semantic score (scaled to 0..1 over
-        the candidates), best first; as given when w = 0."""
-        w = self.options.weight
-        if not hits or not w or not self.options.vectors:
+        """Candidates re-scored as (1 - w - c) x BM25 / best BM25 + w x semantic score (scaled to 0..1 over
+        the candidates) + c x character BM25 / best one, best first; as given when w = c = 0."""
+        w, c = self.options.weight, self.options.characters
+        if not hits or not (w or c) or not self.options.vectors:
             return hits
         ids = np.array([i for i, _ in hits], dtype=np.int64)
-        cosine = self.word_match(terms, ids) if self.options.score == "words" else self.mean_match(terms, ids)
-        if cosine is None:
-            return hits
         bm25 = np.array([s for _, s in hits], dtype=np.float64)
-        # Both parts spread over 0..1 within the candidates: the cosines of one corpus' passages
-        # crowd into a narrow band that a raw blend would hardly let count.
-        lo, hi = float(cosine.min()), float(cosine.max())
-        spread = (cosine - lo) / (hi - lo) if hi > lo else np.zeros_like(cosine)
-        scores = (1 - w) * bm25 / max(float(bm25.max()), 1e-9) + w * spread
+        best = self.best_cosines(terms, ids)
+        idf = self.topic(terms).idf if best is not None else None
+        if best is not None and self.options.literal:
+            # A question in the text's own words is BM25's to answer: the more of its topic a candidate
+            # holds word for word, the less meaning and characters count.
+            cover = float(((best >= EXACT) @ idf).max()) / float(idf.sum())
+            w, c = (x * (1 - self.options.literal * cover) for x in (w, c))
+        scores = (1 - w - c) * bm25 / max(float(bm25.max()), 1e-9)
+        if w:
+            if self.options.score == "mean":
+                cosine = self.mean_match(terms, ids)
+            else:
+                cosine = None if best is None else best @ idf / idf.sum()
+            if cosine is not None:
+                # Both parts spread over 0..1 within the candidates: the cosines of one corpus' passages
+                # crowd into a narrow band that a raw blend would hardly let count.
+                lo, hi = float(cosine.min()), float(cosine.max())
+                scores += w * ((cosine - lo) / (hi - lo) if hi > lo else np.zeros_like(cosine))
+        if c:
+            chars = self.character_match(terms, ids)
+            scores += c * chars / max(float(chars.max()), 1e-9)
         order = np.lexsort((ids, -scores))
         return [(int(ids[i]), float(scores[i])) for i in order]
+
+    def extra(self, terms: Sequence[str], allowed: np.ndarray) -> list[int]:
+        """Passages to add to the BM25 candidates: the nearest by meaning (`pool`) and the best by the
+        character field (`character_pool`)."""
+        found = self.nearest(terms, allowed, self.options.pool)
+        k = self.options.character_pool if self.options.characters and self.grounded(terms) else 0
+        if k:
+            chars = np.where(allowed, self.character_scores(terms), 0.0)
+            best = np.argsort(-chars, kind="stable")[:k]
+            found += [int(i) for i in best if chars[i] > 0]
+        return list(dict.fromkeys(found))
+
+    def character_words(self, terms: Sequence[str]) -> list[str]:
+        """The question's words whose characters count: all but its frame (function words, verbs of saying);
+        words without a vector count, since they are often the segmenter's guesses (嫌洋|债要)."""
+        vectors = self.vocabulary.vectors if self.vocabulary is not None else None
+        return [t for t in terms if vectors is None or not vectors.is_frame(t)]
+
+    def character_match(self, terms: Sequence[str], ids: np.ndarray) -> np.ndarray:
+        """Each unit's character BM25 over the characters of the question words it lacks: a word it holds
+        has counted in BM25 already, its characters would count it twice."""
+        words = self.character_words(terms)
+        held = {w: posting_weights(self.index, w, ids) > 0 for w in words}
+        total = np.zeros(len(ids))
+        for char in dict.fromkeys(ch for w in words for ch in han(w)):
+            lacking = ~np.logical_and.reduce([held[w] for w in words if char in w])
+            total += np.where(lacking, self.characters.weights(char, ids), 0.0)
+        return total
+
+    def character_scores(self, terms: Sequence[str]) -> np.ndarray:
+        """Every unit's character-field BM25 for the question (kept for the last few questions)."""
+        key = ("chars", *terms)
+        found = self._similarities.get(key)
+        if found is None:
+            found = np.zeros(self.index.n_units)
+            ids, scores = self.characters.scores(self.character_words(terms))
+            found[ids] = scores
+            if len(self._similarities) > 16:
+                self._similarities.clear()
+            self._similarities[key] = found
+        return found
+
+    @property
+    def characters(self) -> CharacterField:
+        """The character field over the units' texts, built on first use."""
+        if self._characters is None:
+            self._characters = CharacterField.build(self._texts or [""] * self.index.n_units, self.index.params)
+        return self._characters
 
     def mean_match(self, terms: Sequence[str], ids: np.ndarray) -> np.ndarray | None:
         """Cosine between the question's vector and each unit's."""
@@ -199,6 +321,14 @@ class Semantics:
     def word_match(self, terms: Sequence[str], ids: np.ndarray) -> np.ndarray | None:
         """For each unit, the idf-weighted mean over the question's topic words of their best cosine
         with one of the unit's words: a passage saying each thing in its own words scores high."""
+        best = self.best_cosines(terms, ids)
+        if best is None:
+            return None
+        idf = self.topic(terms).idf
+        return best @ idf / idf.sum()
+
+    def best_cosines(self, terms: Sequence[str], ids: np.ndarray) -> np.ndarray | None:
+        """Units x topic words: each topic word's best cosine with one of the unit's words (1: the word itself)."""
         topic = self.topic(terms)
         if topic is None:
             return None
@@ -210,13 +340,14 @@ class Semantics:
             offsets = np.concatenate(([0], np.cumsum(lengths[held])[:-1]))
             picked = rows[np.repeat(starts[held] - offsets, lengths[held]) + np.arange(int(lengths.sum()))]
             best[held] = np.maximum.reduceat(self.similarities(topic)[picked], offsets, axis=0)
-        return best @ topic.idf / topic.idf.sum()
+        return best
 
     @property
     def unit_rows(self) -> tuple[np.ndarray, np.ndarray]:
-        """Each unit's words that have vectors, as rows of the vocabulary's matrix (CSR by unit)."""
+        """Each unit's words that have vectors, as rows of the vocabulary's matrix (CSR by unit; stored in
+        the index cache)."""
+        vocabulary = self.vocabulary   # which, from the index cache, brings the stored rows
         if self._by_unit is None:
-            vocabulary = self.vocabulary
             n_terms = len(self.index.ptr) - 1
             row_of = np.full(n_terms, -1, np.int64)
             if vocabulary is not None:
@@ -226,7 +357,7 @@ class Semantics:
             units, rows = self.index.unit_ids[keep].astype(np.int64), rows[keep]
             # Grouped by unit with one sort of (unit, row) keys, several times faster than an argsort;
             # the order of a unit's words does not matter (their best cosine is taken).
-            by_unit = np.sort((units << 32) | rows) & 0xFFFFFFFF
+            by_unit = (np.sort((units << 32) | rows) & 0xFFFFFFFF).astype(np.int32)
             counts = np.bincount(units, minlength=self.index.n_units)
             self._by_unit = (np.concatenate(([0], np.cumsum(counts))), by_unit)
         return self._by_unit

@@ -33,6 +33,7 @@ class WordVectors:
         self.row = {word: n for n, word in enumerate(words)}
         self._speech: np.ndarray | None = None
         self._topics: np.ndarray | None = None
+        self._frame: np.ndarray | None = None
 
     @classmethod
     def load(cls, folder: Path = DATA, name: str = "vectors") -> "WordVectors":
@@ -70,11 +71,24 @@ class WordVectors:
     def topic_rows(self) -> np.ndarray:
         """Which rows are topic words (see `is_topic`), for all words at once: one product, not one per word."""
         if self._topics is None:
-            content = np.array([len(w) >= 2 and not t.startswith(_NO_EXPANSION) for w, t in zip(self.words, self.tags)],
-                               dtype=bool)
-            speech = (self.matrix.astype(np.float32) @ self.speech_direction) / SCALE
-            self._topics = content & (speech < SPEECH_SIMILARITY)
+            long = np.array([len(w) >= 2 for w in self.words], dtype=bool)
+            self._topics = long & ~self.frame_rows
         return self._topics
+
+    @property
+    def frame_rows(self) -> np.ndarray:
+        """Which rows are a question's frame, whatever their length: function words by part of speech, and
+        verbs of saying and thinking by their vector."""
+        if self._frame is None:
+            function = np.array([t.startswith(_NO_EXPANSION) for t in self.tags], dtype=bool)
+            speech = (self.matrix.astype(np.float32) @ self.speech_direction) / SCALE
+            self._frame = function | (speech >= SPEECH_SIMILARITY)
+        return self._frame
+
+    def is_frame(self, word: str) -> bool:
+        """A function word or a verb of saying (see `frame_rows`); False for a word without a vector."""
+        n = self.row.get(word)
+        return n is not None and bool(self.frame_rows[n])
 
     def name_rows(self, rows: np.ndarray) -> np.ndarray:
         """`is_name` for the given rows."""
@@ -119,22 +133,47 @@ def shipped_vectors(name: str = "vectors") -> WordVectors | None:
 
 
 class VocabularyVectors:
-    """The vectors of an index's vocabulary: the words expansion may add and passages are made of."""
+    """The vectors of an index's vocabulary: the words expansion may add and passages are made of.
 
-    def __init__(self, vectors: WordVectors, vocabulary: Mapping[str, int], exclude: Iterable[str] = ()) -> None:
+    Held as two aligned arrays, the index's term numbers and their rows in the shipped matrix, which the
+    index cache stores (`find` walks the whole vocabulary to make them: seconds at a million passages)."""
+
+    def __init__(self, vectors: WordVectors, term_ids: np.ndarray, rows: np.ndarray, skip: np.ndarray) -> None:
         self.vectors = vectors
-        self.words = [t for t in vocabulary if t in vectors.row]
-        self.term_ids = np.fromiter((vocabulary[t] for t in self.words), np.int64, len(self.words))
-        rows = np.fromiter((vectors.row[t] for t in self.words), np.int64, len(self.words))
-        self.matrix = (vectors.matrix[rows].astype(np.float32) / SCALE) if len(rows) else \
+        self.term_ids = np.asarray(term_ids, np.int64)
+        self.rows = np.asarray(rows, np.int64)
+        self.matrix = (vectors.matrix[self.rows].astype(np.float32) / SCALE) if len(self.rows) else \
             np.zeros((0, vectors.dimensions), np.float32)
         # Names never come in through expansion: neither people's names (by part of speech) nor
-        # the speakers and roles of this corpus.
-        skip = np.fromiter({vocabulary[t] for t in exclude if t in vocabulary}, np.int64)
-        self.expandable = vectors.topic_rows[rows] & ~vectors.name_rows(rows) & ~np.isin(self.term_ids, skip)
+        # the speakers and roles of this corpus (`skip`, term numbers).
+        self.expandable = vectors.topic_rows[self.rows] & ~vectors.name_rows(self.rows) & ~np.isin(self.term_ids, skip)
+
+    @classmethod
+    def find(cls, vectors: WordVectors, vocabulary: Mapping[str, int], exclude: Iterable[str] = ()) -> "VocabularyVectors":
+        """The index words that have a vector, found by walking the vocabulary."""
+        words = [t for t in vocabulary if t in vectors.row]
+        term_ids = np.fromiter((vocabulary[t] for t in words), np.int64, len(words))
+        rows = np.fromiter((vectors.row[t] for t in words), np.int64, len(words))
+        return cls(vectors, term_ids, rows, excluded_terms(vocabulary, exclude))
+
+    def word(self, n: int) -> str:
+        """The word of the n-th row of `matrix`."""
+        return self.vectors.words[int(self.rows[n])]
 
     def by_term_id(self, n_terms: int) -> np.ndarray:
         """Vectors indexed by the index's term numbers (zero rows for words without a vector)."""
         full = np.zeros((n_terms, self.vectors.dimensions), np.float32)
         full[self.term_ids] = self.matrix
         return full
+
+
+def excluded_terms(vocabulary: Mapping[str, int], exclude: Iterable[str]) -> np.ndarray:
+    """The term numbers of the words to keep out of expansion (the corpus' names and role words)."""
+    return np.fromiter({n for t in exclude if (n := vocabulary.get(t)) is not None}, np.int64)
+
+
+def stamp(vectors: WordVectors) -> list[int]:
+    """What stored rows of these vectors must match: the matrix' shape and a CRC of the word list."""
+    import zlib
+
+    return [*map(int, vectors.matrix.shape), zlib.crc32("\n".join(vectors.words).encode("utf-8"))]

@@ -85,7 +85,9 @@ def test_a_plain_question_returns_cited_passages(seed_engine):
 
 
 def test_nothing_found_is_a_friendly_message(seed_engine):
-    answer = seed_engine.ask("谁谈到了量子计算机？")
+    # A topic neither the article nor the word vectors know (量子计算机 now finds 技术/通信 by its
+    # vector neighbours at cosine 0.6, docs/quality.md).
+    answer = seed_engine.ask("谁谈到了咕噜噜哇？")
     assert answer.kind == "empty"
     assert "没有找到" in answer.message
     assert not answer.passages

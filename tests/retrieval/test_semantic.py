@@ -53,7 +53,7 @@ def test_expansion_never_adds_a_name(transcripts_engine):
 
 def test_weight_zero_reproduces_plain_bm25(seed_engine):
     plain = engine_with(seed_engine, vectors=False)
-    blended_off = engine_with(seed_engine, weight=0.0, neighbours=0)
+    blended_off = engine_with(seed_engine, weight=0.0, neighbours=0, characters=0.0)
     for text in SEED_QUESTIONS:
         a, b = plain.ask(text), blended_off.ask(text)
         assert [(s.name, s.score) for s in a.speakers] == [(s.name, s.score) for s in b.speakers], text
@@ -117,3 +117,77 @@ def test_word_match_takes_each_units_best_word(seed_engine):
              if w in semantics.vocabulary.vectors]
     expected = max(float(semantics.vocabulary.vectors.vector(w) @ topic.vectors[0]) for w in words)
     assert semantics.word_match(["腐败"], np.array([unit]))[0] == pytest.approx(expected, abs=1e-5)
+
+
+def test_character_field_scores_the_units_sharing_a_character(transcripts_engine):
+    """铁道 in a question reaches passages that say 铁路 (or anything else with 铁 or 道) through their characters."""
+    import numpy as np
+
+    semantics = transcripts_engine.semantics
+    scores = semantics.character_scores(["铁道"])
+    texts = transcripts_engine.columns.texts
+    holding = np.array(["铁" in texts[i] or "道" in texts[i] for i in range(len(scores))])
+    assert np.array_equal(scores > 0, holding)
+    railway = [i for i in range(len(scores)) if "铁路" in texts[i]]
+    assert railway and min(scores[railway]) > 0
+
+
+def test_character_words_leave_out_the_questions_frame(seed_engine):
+    """Verbs of saying and function words give no characters; words the vectors lack (the segmenter's
+    guesses) do."""
+    words = seed_engine.semantics.character_words(["认为", "清廉", "因为", "嫌洋"])
+    assert words == ["清廉", "嫌洋"]
+
+
+def test_literal_question_keeps_the_bm25_order(seed_engine):
+    """A candidate holding every topic word of the question word for word: with `literal` 1 the blend
+    gives BM25's order back, whatever the semantic and character shares."""
+    semantics = engine_with(seed_engine, weight=0.5, characters=0.3, literal=1.0).semantics
+    terms = ["腐败", "群众"]
+    hits = seed_engine.index.top(terms, 30)
+    texts = seed_engine.columns.texts
+    assert any(all(t in texts[i] for t in terms) for i, _ in hits)
+    blended = semantics.blend(hits, terms)
+    best = max(s for _, s in hits)
+    assert [i for i, _ in blended] == [i for i, _ in sorted(hits, key=lambda h: (-h[1] / best, h[0]))]
+    unguarded = engine_with(seed_engine, weight=0.5, characters=0.3, literal=0.0).semantics
+    assert [i for i, _ in unguarded.blend(hits, terms)] != [i for i, _ in blended]
+
+
+def test_index_cache_stores_the_vectors_rows_and_the_character_field(cache_loaded_seed_engine, seed_engine):
+    """From a warm cache the vocabulary's rows, each unit's rows and the character field are memory-mapped
+    from the stored arrays (not rebuilt), equal to the ones built from the index, and answers agree."""
+    import numpy as np
+
+    loaded, built = cache_loaded_seed_engine.semantics, seed_engine.semantics
+    assert loaded._stored is not None and not loaded.characters.index.unit_ids.flags.owndata   # mapped
+    assert np.array_equal(loaded.vocabulary.term_ids, built.vocabulary.term_ids)
+    assert np.array_equal(loaded.vocabulary.expandable, built.vocabulary.expandable)
+    stored = loaded._stored[0]
+    assert loaded.unit_rows[0] is stored["unit_ptr"] and loaded.unit_rows[1] is stored["unit_rows"]
+    for mapped, fresh in zip(loaded.unit_rows, built.unit_rows):
+        assert np.array_equal(mapped, fresh)
+    for text in SEED_QUESTIONS:
+        a, b = cache_loaded_seed_engine.ask(text), seed_engine.ask(text)
+        assert [(s.name, round(s.score, 9)) for s in a.speakers] == [(s.name, round(s.score, 9)) for s in b.speakers]
+
+
+def test_stored_rows_for_other_vectors_are_not_used(cache_loaded_seed_engine):
+    """Rows stored for another word list (a re-converted vectors file) are ignored: built afresh instead."""
+    semantics = cache_loaded_seed_engine.semantics
+    arrays, meta = semantics._stored
+    semantics._stored = (arrays, {**meta, "stamp": [0, 0, 0]})
+    semantics._vocabulary = None
+    semantics._by_unit = None
+    assert semantics.vocabulary is not None and semantics.unit_rows[1] is not arrays["unit_rows"]
+
+
+def test_no_passages_by_characters_alone_for_words_the_corpus_lacks(seed_engine):
+    """量子计算机 is in no passage of the seed: sharing 计 or 子 with a passage is no evidence."""
+    import numpy as np
+
+    semantics = seed_engine.semantics
+    allowed = np.ones(seed_engine.index.n_units, dtype=bool)
+    assert semantics.extra(["量子", "计算机"], allowed) == []
+    assert semantics.character_scores(["量子", "计算机"]).max() > 0   # the characters are there
+    assert semantics.extra(["腐败", "量子"], allowed)                  # one word found: the pool widens
