@@ -13,7 +13,7 @@ from .columns import Columns
 from .directory import SpeakerDirectory, SpeakerRef
 from .excerpt import BoundsTable, excerpt
 from .expand import Expander, ExpansionOptions
-from .index import BM25Index, BM25Params, top_k
+from .index import BM25Index, BM25Params, best_k, top_k
 from .models import Answer, Deferred, Document, Passage, SpeakerHit
 from .options import setting
 from .phrase import Phrases, phrases, rerank
@@ -205,8 +205,8 @@ class Engine:
             scores = scores + self.options.title_weight * bonus[self.unit_doc[ids]]
         if not said or not self.options.phrase_weight and not said.quotations:
             return top_k(ids, scores, k)
-        pool = top_k(ids, scores, max(k, self.options.candidates))   # phrase evidence reorders the best
-        return rerank(pool, self.columns.texts, said, self.options.phrase_weight)[:k]
+        pool = best_k(ids, scores, max(k, self.options.candidates))   # phrase evidence reorders the best
+        return rerank(*pool, self.columns.texts, said, self.options.phrase_weight)[:k]
 
     @property
     def title_index(self) -> BM25Index:

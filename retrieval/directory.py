@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,11 +25,62 @@ class SpeakerRef:
     number: int = field(default=-1, compare=False, repr=False)   # its place in the directory, -1 if none
 
 
+class RefList(Sequence[SpeakerRef]):
+    """Directory entries by number, their `SpeakerRef`s made only when read: a role word in a question
+    (代表, 委员) may name thousands of holders, of whom an answer reads a few, or only their numbers."""
+
+    __slots__ = ("_directory", "numbers", "_items")
+
+    def __init__(self, directory: "SpeakerDirectory", numbers: np.ndarray) -> None:
+        self._directory = directory
+        self.numbers = numbers
+        self._items: tuple[SpeakerRef, ...] | None = None
+
+    @property
+    def items(self) -> tuple[SpeakerRef, ...]:
+        if self._items is None:
+            self._items = tuple(map(self._directory.ref, self.numbers.tolist()))
+        return self._items
+
+    @property
+    def docs(self) -> np.ndarray:
+        """Each entry's document."""
+        return self._directory._ref_doc[self.numbers]
+
+    def where(self, keep: np.ndarray) -> "RefList":
+        return RefList(self._directory, self.numbers[keep])
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self.items[i]
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __iter__(self) -> Iterator[SpeakerRef]:
+        return iter(self.items)
+
+    def __add__(self, other: Sequence[SpeakerRef]) -> "RefList | tuple[SpeakerRef, ...]":
+        if isinstance(other, RefList) and other._directory is self._directory:
+            return RefList(self._directory, np.concatenate((self.numbers, other.numbers)))
+        return self.items + tuple(other)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, (str, list)):
+            return self.items == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.items)
+
+    def __repr__(self) -> str:
+        return repr(self.items)
+
+
 @dataclass(frozen=True)
 class Mention:
-    named: tuple[SpeakerRef, ...]      # people a question is about, by name (陈建国说了什么)
-    context: tuple[SpeakerRef, ...]    # people named as someone's partner (和李先念座谈时, 向李鹏介绍)
-    described: tuple[SpeakerRef, ...]  # holders of a role word in the question (纪委书记)
+    named: RefList        # people a question is about, by name (陈建国说了什么)
+    context: RefList      # people named as someone's partner (和李先念座谈时, 向李鹏介绍)
+    described: RefList    # holders of a role word in the question (纪委书记)
     spans: list[tuple[int, int]]       # where those names and role words stand in the text
 
 
@@ -131,7 +182,8 @@ class SpeakerDirectory:
 
     def speaker_ids(self, refs: Sequence[SpeakerRef]) -> np.ndarray:
         """Each ref's speaker id (see Columns.unit_speaker); -1 where unknown or not one of ours."""
-        numbers = np.fromiter((r.number for r in refs), dtype=np.int64, count=len(refs))
+        numbers = refs.numbers if isinstance(refs, RefList) else \
+            np.fromiter((r.number for r in refs), dtype=np.int64, count=len(refs))
         found = np.full(len(refs), -1, dtype=np.int64)
         ours = (numbers >= 0) & (numbers < len(self._ref_key))
         found[ours] = self._ref_key[numbers[ours]]
@@ -179,14 +231,14 @@ class SpeakerDirectory:
     def find_in(self, text: str) -> Mention:
         """Speakers a question names (as subject or as partner) or describes by role, and where."""
         spans: list[tuple[int, int]] = []
-        named: list[SpeakerRef] = []
-        context: list[SpeakerRef] = []
-        described: list[SpeakerRef] = []
+        named: list[np.ndarray] = []
+        context: list[np.ndarray] = []
+        described: list[np.ndarray] = []
         for key, n in self._longest_first("names", self._longest[0], text):
             start = self._take(text, key, spans)
             if start is not None:
                 partner = text[:start].endswith(_PARTNER_BEFORE)
-                (context if partner else named).extend(self._named(n))
+                (context if partner else named).append(self._name_refs[self._name_ptr[n] : self._name_ptr[n + 1]])
         longest = 0
         for key, n in self._longest_first("roles", self._longest[1], text):
             if self._take(text, key, spans) is not None:
@@ -194,9 +246,16 @@ class SpeakerDirectory:
                 # the shorter ones are still cut from the topic.
                 longest = longest or len(key)
                 if len(key) == longest:
-                    described.extend(self._described(n))
-        unique = lambda refs: tuple(dict.fromkeys(refs))  # noqa: E731
-        return Mention(unique(named), unique(context), unique(described), spans)
+                    described.append(self._role_refs[self._role_ptr[n] : self._role_ptr[n + 1]])
+        return Mention(self._unique(named), self._unique(context), self._unique(described), spans)
+
+    def _unique(self, parts: list[np.ndarray]) -> RefList:
+        """The entries of `parts`, each once, in order of first appearance."""
+        if len(parts) < 2:   # one name's or role word's entries are distinct already
+            return RefList(self, parts[0].astype(np.int64) if parts else np.empty(0, np.int64))
+        numbers = np.concatenate(parts).astype(np.int64)
+        _, first = np.unique(numbers, return_index=True)
+        return RefList(self, numbers[np.sort(first)])
 
     def _longest_first(self, table: str, longest: int, text: str) -> list[tuple[str, int]]:
         """The keys of `table` (names, roles) in the text with their numbers, longest first, ties in table order.

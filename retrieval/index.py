@@ -140,6 +140,9 @@ class Vocabulary(Mapping[str, int]):
         found = self._terms.index_of(term)
         return default if found is None else found
 
+    def numbers(self, terms: Sequence[str]) -> list[int | None]:
+        return self._terms.find(terms)
+
     def __getitem__(self, term: str) -> int:
         found = self._terms.index_of(term)
         if found is None:
@@ -199,8 +202,8 @@ class BM25Index:
         """
         spans = [
             (self.ptr[t], self.ptr[t + 1], 1.0 if weights is None else weights[n])
-            for n, q in enumerate(query)
-            if (t := self.vocabulary.get(q)) is not None
+            for n, t in enumerate(self.term_numbers(query))
+            if t is not None
         ]
         if not spans:
             return np.empty(0, np.int32), np.empty(0, np.float64)
@@ -218,6 +221,12 @@ class BM25Index:
         held[ids] = True
         touched = np.flatnonzero(held).astype(self.unit_ids.dtype)
         return touched, totals[touched]
+
+    def term_numbers(self, terms: Sequence[str]) -> list[int | None]:
+        """Each term's number in the vocabulary (None when absent), a stored one searched in one go."""
+        if isinstance(self.vocabulary, Vocabulary):
+            return self.vocabulary.numbers(terms)
+        return [self.vocabulary.get(t) for t in terms]
 
     def top(
         self,
@@ -273,12 +282,18 @@ class BM25Index:
 
 def top_k(ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
     """The k best (id, score) pairs, best first, ties to the lower id as in a full sort."""
+    ids, scores = best_k(ids, scores, k)
+    return list(zip(ids.tolist(), scores.tolist()))
+
+
+def best_k(ids: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """`top_k` as (ids, scores) arrays."""
     if not len(ids) or k <= 0:
-        return []
+        return ids[:0], scores[:0]
     if len(ids) > k:
         # argpartition picks any of the units tied at the k-th score: keep them all first.
         kth = scores[np.argpartition(-scores, k - 1)[k - 1]]
         keep = scores >= kth
         ids, scores = ids[keep], scores[keep]
     order = np.lexsort((ids, -scores))[:k]
-    return list(zip(ids[order].tolist(), scores[order].tolist()))
+    return ids[order], scores[order]

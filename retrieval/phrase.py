@@ -89,21 +89,20 @@ class Texts:
         return found
 
 
-def rerank(hits: list[tuple[int, float]], texts: StringTable, said: Phrases, weight: float) -> list[tuple[int, float]]:
-    """Hits rescored on phrase evidence, best first: score x (1 + weight x share of the pairs found side
-    by side), and a passage quoting the question verbatim above every passage that does not."""
-    if not hits or not said:
-        return hits
-    ids = np.fromiter((i for i, _ in hits), dtype=np.int64, count=len(hits))
-    scores = np.fromiter((s for _, s in hits), dtype=np.float64, count=len(hits))
-    found = Texts(texts.joined(ids, SEP), len(ids), lambda k: texts[int(ids[k])])
-    if said.pairs:
-        share = sum(found.holding(p).astype(np.int64) for p in said.pairs) / len(said.pairs)
-        scores = scores * (1 + weight * share)
-    quoted = np.zeros(len(ids), dtype=bool)
-    for q in said.quotations:
-        quoted |= found.holding(q)
-    if quoted.any():   # a lookup: containing the quotation beats any score
-        scores = np.where(quoted, scores + scores.max(), scores)
+def rerank(ids: np.ndarray, scores: np.ndarray, texts: StringTable, said: Phrases, weight: float
+           ) -> list[tuple[int, float]]:
+    """Hits (unit ids, scores) rescored on phrase evidence, best first: score x (1 + weight x share of
+    the pairs found side by side), and a passage quoting the question verbatim above every passage
+    that does not."""
+    if len(ids) and said:
+        found = Texts(texts.joined(ids, SEP), len(ids), lambda k: texts[int(ids[k])])
+        if said.pairs:
+            share = sum(found.holding(p).astype(np.int64) for p in said.pairs) / len(said.pairs)
+            scores = scores * (1 + weight * share)
+        quoted = np.zeros(len(ids), dtype=bool)
+        for q in said.quotations:
+            quoted |= found.holding(q)
+        if quoted.any():   # a lookup: containing the quotation beats any score
+            scores = np.where(quoted, scores + scores.max(), scores)
     order = np.lexsort((ids, -scores))
     return list(zip(ids[order].tolist(), scores[order].tolist()))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .directory import SpeakerDirectory, SpeakerRef
@@ -28,12 +29,12 @@ _QUOTATION = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』")
 class Question:
     text: str                          # the normalised question
     who: bool                          # asks for speakers
-    speakers: tuple[SpeakerRef, ...]   # speaker filter from a name or role in the question
+    speakers: Sequence[SpeakerRef]     # speaker filter from a name or role in the question (RefList: made when read)
     topic: str                         # what is left to rank on
     section_hint: str = ""             # words naming a section (在作风建设一节)
     section_number: int | None = None  # 第2部分
-    mentioned: tuple[SpeakerRef, ...] = ()  # people a who-question names as context (谁向李鹏介绍…)
-    preferred: tuple[SpeakerRef, ...] = ()  # holders of a role a who-question asks among (哪位政协委员…)
+    mentioned: Sequence[SpeakerRef] = ()  # people a who-question names as context (谁向李鹏介绍…)
+    preferred: Sequence[SpeakerRef] = ()  # holders of a role a who-question asks among (哪位政协委员…)
 
 
 def normalize_question(text: str, max_chars: int) -> tuple[str, bool]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .directory import SpeakerRef
+from .directory import RefList, SpeakerRef
 
 
 _NAMING_TAGS = frozenset({"ns", "nt", "nz", "j"})
@@ -51,19 +51,24 @@ def _tag(text: str) -> list[tuple[str, str]]:
 
 @dataclass(frozen=True)
 class Scope:
-    refs: tuple[SpeakerRef, ...]   # the holders left
+    refs: Sequence[SpeakerRef]     # the holders left
     docs: tuple[int, ...]          # the articles the question was found to name (empty: none)
 
 
 def narrow(refs: Sequence[SpeakerRef], title_scores: Callable[[], np.ndarray], min_score: float) -> Scope:
     """The holders in the articles whose title and year match the question best, when they are
     spread over several articles and one of those matches at least `min_score`."""
-    docs = sorted({r.doc for r in refs})
+    listed = isinstance(refs, RefList)   # read by document number: no SpeakerRef made
+    ref_docs = refs.docs if listed else np.array([r.doc for r in refs], dtype=np.int64)
+    kept = refs if listed else tuple(refs)
+    docs = np.unique(ref_docs)
     if len(docs) < 2:
-        return Scope(tuple(refs), ())
+        return Scope(kept, ())
     scores = title_scores()
-    best = max(scores[d] for d in docs)
+    best = scores[docs].max()
     if best < min_score or best <= 0:
-        return Scope(tuple(refs), ())
-    chosen = tuple(d for d in docs if scores[d] == best)
-    return Scope(tuple(r for r in refs if r.doc in chosen), chosen)
+        return Scope(kept, ())
+    chosen = docs[scores[docs] == best]
+    keep = np.isin(ref_docs, chosen)
+    kept = refs.where(keep) if listed else tuple(r for r, k in zip(refs, keep.tolist()) if k)
+    return Scope(kept, tuple(chosen.tolist()))

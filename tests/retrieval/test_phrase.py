@@ -50,11 +50,11 @@ def test_batch_search_finds_what_squeezing_each_text_finds(transcripts_engine):
 
 def test_rerank_puts_the_passage_with_the_pairs_first_and_a_quotation_above_all():
     table = StringTable.pack(["扩大交流", "要扩大党内民主", "他说：“群众利益无小事”"])
-    hits = [(0, 3.0), (1, 2.0), (2, 1.0)]
+    ids, scores = np.array([0, 1, 2]), np.array([3.0, 2.0, 1.0])
     said = Phrases(pairs=("扩大党内", "党内民主"))
-    assert rerank(hits, table, said, 1.0) == [(1, 4.0), (0, 3.0), (2, 1.0)]
+    assert rerank(ids, scores, table, said, 1.0) == [(1, 4.0), (0, 3.0), (2, 1.0)]
     said = Phrases(pairs=("扩大党内",), quotations=("群众利益无小事",))
-    assert rerank(hits, table, said, 1.0) == [(2, 5.0), (1, 4.0), (0, 3.0)]
+    assert rerank(ids, scores, table, said, 1.0) == [(2, 5.0), (1, 4.0), (0, 3.0)]
 
 
 def _quotable(engine, step: int):

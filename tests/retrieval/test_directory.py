@@ -1,0 +1,38 @@
+"""The speaker directory: role words and names in a question resolved to entries, made when read."""
+from __future__ import annotations
+
+import numpy as np
+
+from retrieval.directory import RefList
+from retrieval.scope import narrow
+
+
+def test_a_role_word_names_its_holders_without_making_them(transcripts_engine):
+    directory = transcripts_engine.directory
+    mention = directory.find_in("哪位委员谈到了教育？")
+    holders = mention.described
+    assert isinstance(holders, RefList) and len(holders) > 50
+    assert holders._items is None                      # nothing made yet
+    assert holders == tuple(directory.lookup("委员"))   # the same entries, in the same order
+    assert holders.docs.tolist() == [r.doc for r in holders]
+
+
+def test_names_and_roles_found_together_are_listed_once_in_order(transcripts_engine):
+    directory = transcripts_engine.directory
+    mention = directory.find_in("代表委员们谈到了教育")
+    refs = list(mention.described)
+    assert refs == list(dict.fromkeys(refs)) and refs
+    joined = mention.named + mention.described
+    assert joined == tuple(mention.named) + tuple(mention.described)
+
+
+def test_narrowing_holders_by_number_equals_narrowing_their_records(transcripts_engine):
+    engine = transcripts_engine
+    holders = engine.directory.find_in("纪委书记").described
+    docs = sorted({r.doc for r in holders})
+    assert len(docs) >= 2
+    scores = np.zeros(len(engine.documents))
+    scores[docs[1]] = 2.0
+    by_number, by_record = narrow(holders, lambda: scores, 1.0), narrow(tuple(holders), lambda: scores, 1.0)
+    assert by_number.docs == by_record.docs == (docs[1],)
+    assert by_number.refs == by_record.refs and all(r.doc == docs[1] for r in by_number.refs)
