@@ -275,9 +275,8 @@ def signs(p: str, nxt: str) -> tuple[str, str | None] | None:
     """(name, role) when line `p` only names a person, bare or with a role ("张海迪", "赵勇（代表共青团中央）"),
     and the next line is a paragraph: in a digest of speeches, who speaks the paragraphs below it. (A quote
     next is a profile's heading: "孟迪" / "“该上的时候不能当逃兵”" / a story about her.)"""
-    if len(p) > 40 or not nxt.endswith(_PARAGRAPH_END) or nxt.startswith("“") or name_line(nxt):
-        return None
-    return name_line(p)
+    who = name_line(p) if len(p) <= 40 else None
+    return who if who and nxt.endswith(_PARAGRAPH_END) and not nxt.startswith("“") and not name_line(nxt) else None
 
 
 _PARAGRAPH_END = tuple("。！？：；…”")
@@ -285,7 +284,7 @@ _PARAGRAPH_END = tuple("。！？：；…”")
 
 def name_line(p: str) -> tuple[str, str | None] | None:
     """(name, role) of a line that only names a person."""
-    return (p, None) if valid_name(p) and not ordinary(p) else _listed(p)
+    return (p, None) if len(p) <= 4 and valid_name(p) and not ordinary(p) else _listed(p)
 
 
 def _add_alias(ctx: Context, before: str, alias: str) -> None:

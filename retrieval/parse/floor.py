@@ -14,6 +14,7 @@ starts with a quote: the person named right after the quote said it.
 from __future__ import annotations
 
 import re
+from itertools import chain
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 
@@ -101,7 +102,7 @@ _FOREIGN_MARK = re.compile(f"(?=[{''.join(sorted({m[0] for m in _FOREIGN_MARKS})
 _FOREIGN_PREFIXES = frozenset(m[:k] for m in _FOREIGN_MARKS for k in range(2, len(m) + 1))
 _HINT_REACH = 42
 _SURNAME_RX = re.compile(f"[{_SURNAME_CLASS}]")
-_CLAUSE_NAME = re.compile(f"[，；,;][{_SURNAME_CLASS}]")
+_CLAUSE_NAME = re.compile(f"[，；,;][{_SURNAME_CLASS}]|的[{_SURNAME_CLASS}][\u4e00-\u9fff]{{1,2}}[，,]")  # …的艾夏，
 _STOP = re.compile("[，。！？；：“”]")
 _LEAD_FIRST = frozenset(w[0] for w in _LEAD_WORDS)
 _DATELINE_RX = re.compile(DATELINE + r"[\s　]*(?:(?:本报)?记者[^，。：:]{2,16}?报道[：:])?")
@@ -258,6 +259,11 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, starts: _Hint
     if title and p[after:after + 1] not in _TITLE_BLOCK:
         holder = ctx.surname_holder(ch)
         return _Subject("title", holder, title, i, after) if holder else None
+    k = p.rfind("的", i, end) + 1  # "住了近二十天的艾夏，在微信里跟丈夫说：": a known name closing a description
+    if k and end - k == 1 and p[k] in "他她":  # "十分焦急的她，向护士长求救：“"
+        return _Subject("pronoun", None, None, k, end)
+    if k and 2 <= end - k <= 3 and valid_name(p[k:end]) and ctx.vouched(p[k:end]):
+        return _Subject("person", p[k:end], None, i, end)
     if hinted or after_quote or loose or "·" in p[i:i + 14] or "族）" in p[i:i + _SUBJECT_MAX] \
             or ch in _NAME_STARTS and _vouched_at(p, i, ctx) or _FOREIGN_MARK.search(p, i, i + 14):
         return _person(p, mask, i, min(end, i + _SUBJECT_MAX), ctx, "quote" if after_quote else "mention" if loose
@@ -306,17 +312,20 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str, hints: 
         stop = cut.start()
     this_at = p.find("的这位", i, stop)
     candidates = hints.starts(scan, stop - 1)
-    if loose:  # a bare name may also follow a modifier ("憋了一肚子话的唐顺义") or be one the article knows
-        candidates = sorted(set(candidates + [k + 1 for k in range(scan, stop - 1) if p[k] == "的"]
-                                + [k for k in range(scan, stop - 1) if p[k] in _NAME_STARTS and _vouched_at(p, k, ctx)]))
+    if loose:  # a bare name may also follow a modifier: "憋了一肚子话的唐顺义"
+        candidates = sorted(candidates + [k + 1 for k in range(scan, stop - 1) if p[k] == "的"])
     if not candidates or candidates[0] != scan:
         candidates.insert(0, scan)
+
+    def known_names():  # when nothing else will do, a name the article knows: "李大钊的长子李葆华"
+        if loose and bare is None:
+            yield from (k for k in range(scan, stop - 1) if p[k] in _NAME_STARTS and _vouched_at(p, k, ctx))
     known = next((n for n in ctx.known_foreign if p.startswith(n, i)), None)
     if known:  # "卢卡申科当天…说": a speaker the surname table does not know
         return _Subject("person", known, None, i, i + len(known))
     foreign = _FOREIGN_MARK.search(p, i, stop) is not None
     bare: _Subject | None = None   # a bare 3-character name, used when no described person follows
-    for j in candidates:
+    for j in chain(candidates, known_names()):
         if this_at >= 0 and j > this_at:
             this = _this(p, this_at + 1, stop)
             if this:

@@ -28,6 +28,7 @@ ROLE_ENDINGS = cues()["role head"]
 ROLE_SUFFIXES = tuple(sorted(cues()["role after"], key=len, reverse=True))
 
 _SUFFIX_BY_FIRST = {c: tuple(s for s in ROLE_SUFFIXES if s[0] == c) for c in {s[0] for s in ROLE_SUFFIXES}}
+_SUFFIX_BY_LAST = {c: tuple(s for s in ROLE_SUFFIXES if s[-1] == c) for c in {s[-1] for s in ROLE_SUFFIXES}}
 _TWO_CHAR_ROLES = tuple(r for r in ROLE_SUFFIXES + ROLE_ENDINGS if len(r) == 2)
 _ONE_CHAR_ENDINGS = frozenset(r for r in ROLE_ENDINGS if len(r) == 1)
 _MULTI_SET = frozenset(r for r in ROLE_ENDINGS if len(r) > 1)
@@ -90,7 +91,8 @@ def split_subject(subject: str) -> tuple[str, str, bool] | None:
     """Split "上海代表周谷城" into (name, role, has_role_evidence); None when no name ends it."""
     if subject.endswith("族）"):
         subject = _ETHNIC_TAIL.sub("", subject)
-    suffix = next((s for s in ROLE_SUFFIXES if subject.endswith(s) and len(subject) > len(s) + 1), "")
+    suffix = next((s for s in _SUFFIX_BY_LAST.get(subject[-1:], ()) if subject.endswith(s) and len(subject) > len(s) + 1),
+                  "")
     core = subject[: len(subject) - len(suffix)]
     if core.endswith("族）"):
         core = _ETHNIC_TAIL.sub("", core)

@@ -230,3 +230,10 @@ def test_a_quote_standing_as_a_clause_belongs_to_the_speaker_after_it():
                                   "进了现场，他很快调整好心态，“别忘了，你是打前锋的呀！”他暗暗提醒自己。")))[0]
     narration, said = doc.utterances[1:]
     assert narration.speaker is None and said.speaker == "丁仁彧" and said.text.startswith("“别忘了")
+
+
+def test_a_known_name_or_a_pronoun_closing_a_description_before_the_verb_clause():
+    doc = parse_text(article(body("艾夏是护士。艾夏报名。艾夏到了武汉。",
+                                  "2月5日，已经在医院隔离宿舍里住了近二十天的艾夏，在微信里跟丈夫说：“有些想念家里的饭菜了。”",
+                                  "十分焦急的她，向护士长求救：“我的护目镜起雾了，看不清血管。”")))[0]
+    assert [u.speaker for u in doc.utterances[1:]] == ["艾夏", "艾夏"]

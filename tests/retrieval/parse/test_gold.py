@@ -12,7 +12,7 @@ from .helpers import CORPUS, ROOT
 # Measured figures (precision, recall) per cue class; raise them when the parser gets better.
 FLOORS = {
     "after_quote": (1.0, 0.785),
-    "all": (0.977, 0.927),
+    "all": (0.977, 0.933),
     "bio": (1.0, 1.0),
     "bracket_label": (0.961, 0.925),
     "colon_quote": (1.0, 0.807),
@@ -30,13 +30,13 @@ FLOORS = {
     "this": (0.5, 0.5),
     "title": (1.0, 1.0),
     "unnamed": (0.0, 1.0),
-    "verb_after": (1.0, 0.933),
+    "verb_after": (1.0, 0.96),
 }
 
 
 # Over each part: dev (the articles read while the parser changed) and test (held out).
 PART_FLOORS = {
-    "dev": (0.986, 0.953),
+    "dev": (0.986, 0.961),
     "test": (0.952, 0.861),
 }
 
