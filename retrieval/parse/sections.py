@@ -33,8 +33,10 @@ def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]
     for i, line in enumerate(rest):
         broken = previous is not None and cut_off(previous)
         signed = _signed(rest, i, ctx) if digest else None
-        # a signature, a header-list line, a name alone in a digest (signing a speech or a photo)
-        aside = line.signature or bool(ctx.listed) and listed_line(line.text) or digest and bool(name_line(line.text))
+        # a signature, a header-list line; in a digest a name alone (signing a speech or a photo) or a short
+        # line that is no heading (the signer's role over the name: "湖南省十八洞村" / "第一书记" / "孙中元")
+        aside = line.signature or bool(ctx.listed) and listed_line(line.text) \
+            or digest and (bool(name_line(line.text)) or not heads[i] and heading_shape(line))
         if heads[i] and not aside and not broken \
                 and (_UNPUNCTUATED.search(line.text) is None or detect(line.text, ctx) is None):
             groups.append((line.text, []))

@@ -38,6 +38,13 @@ def test_a_digest_of_signed_speeches():
     assert {u.speaker for u in doc.utterances if u.text in ("张海迪", "郝文明")} == {None}  # the photos' names
 
 
+def test_the_signers_role_lines_end_the_speech_before():
+    doc = parse_text(article(body("编者按：新的一年。", "湖南省十八洞村", "第一书记", "孙中元",
+                                  "搭乘精准扶贫快车，十八洞村和全国其他贫困村一样，面貌焕然一新。", "云南省景东彝族自治县",
+                                  "挂职副县长", "许亚洲", "在工作中，我体会到，只有来到群众身边，才能真正了解群众。")))[0]
+    assert [u.speaker for u in doc.utterances] == [None, None, None, None, "孙中元", None, None, None, "许亚洲"]
+
+
 def test_a_profile_is_not_signed_speech():
     text = article(body("序言一段，讲述他们的故事。", "孟迪", "“该上的时候不能当逃兵”", "去年9月，孟迪进入医院工作，一直忙到深夜，病人都记住了她。",
                         "聂保旭", "“她说，我是她的英雄”", "聂保旭是河南南阳人，原本在武汉一家寿司店工作，后来报名当了志愿者。"))
