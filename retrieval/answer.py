@@ -78,6 +78,7 @@ class Engine:
         # unit -> speaker id (-1: no named speech), ids numbered in (doc, name) order
         self.unit_speaker = self.columns.unit_speaker
         self.speech_mask = self.unit_speaker >= 0
+        self._everything: np.ndarray | None = None
         self.unit_doc = self.columns.unit_doc
         self._title_cache: dict[str, set[str]] = {}
         self._title_index: BM25Index | None = title_index  # from the index cache, else built on first use
@@ -181,7 +182,8 @@ class Engine:
     def _search_sections(self, question: Question, words: Sequence[str], weights: Sequence[float],
                          allowed: np.ndarray, k: int, said: Phrases) -> list[tuple[int, float]]:
         """Search the section the question names; the whole corpus when that section has no match."""
-        hits = self._search(words, weights, allowed & self._section_mask(question), k, said)
+        section = self._section_mask(question)
+        hits = self._search(words, weights, allowed if section is self.everything else allowed & section, k, said)
         if hits or (not question.section_hint and question.section_number is None):
             return hits
         return self._search(words, weights, allowed, k, said)
@@ -194,8 +196,9 @@ class Engine:
         article a question is about (1998年 博鳌论坛 …), not who said it.
         """
         ids, scores = self.index.scores(words, weights)
-        keep = allowed[ids]
-        ids, scores = ids[keep], scores[keep]
+        if allowed is not self.everything:
+            keep = allowed[ids]
+            ids, scores = ids[keep], scores[keep]
         if self.options.title_weight and len(self.documents) > 1 and len(ids):
             # The title says which article a question names: its naming words count in full, its
             # other words (a topic that happens to be in some title) by title_topic_weight.
@@ -225,7 +228,7 @@ class Engine:
                 return self._speakers_as_answer(question, question.speakers or question.preferred)
             return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
         words, weights = self._query(terms)
-        allowed = self.speech_mask & self._mask(question.speakers)
+        allowed = self.speech_mask & self._mask(question.speakers) if question.speakers else self.speech_mask
         hits = self._search_sections(question, words, weights, allowed, self.options.candidates, said)
         hits = self._rescore(hits, terms, allowed)
         weighted = dict(zip(words, weights))
@@ -328,9 +331,18 @@ class Engine:
 
     # ------------------------------------------------------------ helpers
 
+    @property
+    def everything(self) -> np.ndarray:
+        """Every unit allowed (read-only, made once): a search given it filters nothing."""
+        if self._everything is None:
+            everything = np.ones(len(self.units), dtype=bool)
+            everything.setflags(write=False)
+            self._everything = everything
+        return self._everything
+
     def _mask(self, refs: Sequence[SpeakerRef]) -> np.ndarray:
         if not refs:
-            return np.ones(len(self.units), dtype=bool)
+            return self.everything
         mask = np.zeros(len(self.units), dtype=bool)
         mask[self.columns.turns_of_speakers(self._speaker_ids(refs))] = True
         return mask
@@ -347,10 +359,10 @@ class Engine:
     def _section_mask(self, question: Question) -> np.ndarray:
         """Units of the section the question names, or every unit when it names none it can find."""
         if not question.section_hint and question.section_number is None:
-            return np.ones(len(self.units), dtype=bool)
+            return self.everything
         wanted = set(self._sections_named(question))
         if not wanted:
-            return np.ones(len(self.units), dtype=bool)
+            return self.everything
         return self.columns.section_mask(wanted)
 
     def _sections_named(self, question: Question) -> list[tuple[int, int]]:

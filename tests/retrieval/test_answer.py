@@ -5,6 +5,7 @@ import pytest
 
 from retrieval.excerpt import plain
 from retrieval.models import Answer
+from retrieval.question import understand
 
 ARTICLE = "始终保持党同人民群众的血肉联系"
 
@@ -177,3 +178,12 @@ def test_unknown_command_names_the_known_ones(seed_engine):
     answer = seed_engine.ask("/frobnicate now")
     assert answer.kind == "empty"
     assert "/frobnicate" in answer.message and "/help" in answer.message
+
+
+def test_a_question_naming_nobody_and_no_section_searches_the_shared_all_units_mask(seed_engine):
+    everything = seed_engine.everything
+    assert everything.all() and len(everything) == len(seed_engine.units) and not everything.flags.writeable
+    question = understand("腐败", seed_engine.directory)
+    assert seed_engine._mask(question.speakers) is everything and seed_engine._section_mask(question) is everything
+    narrowed = understand("刘丰富谈腐败", seed_engine.directory)
+    assert seed_engine._mask(narrowed.speakers).sum() == len(seed_engine.turns_of(narrowed.speakers[0].doc, "刘丰富"))
