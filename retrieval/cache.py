@@ -72,19 +72,19 @@ class FileDigests:
         except (OSError, ValueError):
             return {}
 
-    def digest(self, file: Path) -> str:
+    def digest(self, file: str | Path) -> str:
         """The file's content digest; from the stat record when the file has not changed since."""
+        name = str(file)
         try:
-            st = file.stat()
+            st = os.stat(name)
         except OSError as exc:
             return f"unreadable {exc.errno}"
         stamp = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
-        name = str(file)
         record = self._known.get(name)
         if isinstance(record, list) and len(record) == 2 and record[0] == stamp:
             return record[1]
         try:
-            digest = hashlib.sha1(file.read_bytes()).hexdigest()
+            digest = hashlib.sha1(Path(name).read_bytes()).hexdigest()
         except OSError as exc:
             return f"unreadable {exc.errno}"
         if settled(st):
@@ -110,8 +110,8 @@ def corpus_fingerprint(paths: Sequence[str | Path], digests: FileDigests | None 
     """
     digests = digests or FileDigests(None)
     found: list[list[str]] = []
-    seen: set[Path] = set()
-    folders: dict[Path, Path] = {}
+    seen: set[str] = set()
+    folders: dict[str, str] = {}
     for path in map(Path, paths):
         path = path.expanduser().absolute()
         if not path.exists():
@@ -122,19 +122,22 @@ def corpus_fingerprint(paths: Sequence[str | Path], digests: FileDigests | None 
             if resolved in seen:
                 continue
             seen.add(resolved)
-            found.append([str(resolved), digests.digest(resolved)])
+            found.append([resolved, digests.digest(resolved)])
     digests.save()
     return found
 
 
-def _resolved(file: Path, folders: dict[Path, Path]) -> Path:
-    """`file.resolve()`, each folder resolved once (resolving every file of a large corpus took 0.3 s a start)."""
-    if file.is_symlink():
-        return file.resolve()
-    folder = folders.get(file.parent)
+def _resolved(file: Path, folders: dict[str, str]) -> str:
+    """`str(file.resolve())`, each folder resolved once (resolving every file of a large corpus took 0.3 s
+    a start)."""
+    name = str(file)
+    if os.path.islink(name):
+        return str(file.resolve())
+    parent, base = os.path.split(name)
+    folder = folders.get(parent)
     if folder is None:
-        folder = folders[file.parent] = file.parent.resolve()
-    return folder / file.name
+        folder = folders[parent] = str(Path(parent).resolve())
+    return os.path.join(folder, base)
 
 
 def cache_key(paths: Sequence[str | Path], segmenter: Segmenter, params: BM25Params, thesaurus: bool = True,

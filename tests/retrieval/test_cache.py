@@ -306,7 +306,7 @@ def test_qabot_index_prints_its_figures(tmp_path, corpus, capsys):
     assert main(["index", "--config", str(config), "--corpus", str(corpus)]) == 0  # always rebuilds
 
 
-def test_the_ask_path_imports_no_rank_bm25_telegram_or_tqdm(tmp_path):
+def test_the_ask_path_imports_no_rank_bm25_telegram_tqdm_or_rjiebas_own_dictionary(tmp_path):
     """With a warm cache `qabot ask` answers without the libraries it does not need."""
     config = tmp_path / "config.yaml"
     config.write_text(f"cache:\n  dir: {tmp_path / 'cache'}\n", encoding="utf-8")
@@ -315,7 +315,9 @@ def test_the_ask_path_imports_no_rank_bm25_telegram_or_tqdm(tmp_path):
         from bot.cli import main
         for _ in range(2):  # the second run is served from the cache
             assert main(["ask", "--config", {str(config)!r}, "谁谈到了腐败？"]) == 0
-        loaded = sorted(m for m in ("rank_bm25", "telegram", "tqdm", "jieba", "retrieval.parse") if m in sys.modules)
+        # rjieba: the package's module-level whole dictionary (the segmenter and tagger use the stored one)
+        loaded = sorted(m for m in ("rank_bm25", "telegram", "tqdm", "jieba", "retrieval.parse", "rjieba",
+                                    "retrieval.evaluation") if m in sys.modules)
         print("LOADED", loaded)
     """)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
@@ -382,6 +384,42 @@ def test_a_relative_and_an_absolute_corpus_path_share_one_cache(tmp_path, corpus
     for same in ("corpus", "./corpus/", "../" + corpus.parent.name + "/corpus"):
         assert open_engine(settings, [same]).from_cache, same
     assert len(index_folders(settings)) == 1
+
+
+def test_a_fresh_build_keeps_no_parsed_documents_yet_makes_the_same_ones(tmp_path, corpus):
+    from retrieval.corpus import load_corpus
+
+    parsed = load_corpus([str(corpus)]).documents
+    engine = open_engine(settings_for(tmp_path), [str(corpus)]).engine
+    assert engine.documents.made(0) is None   # dropped while the units were indexed
+    assert list(engine.documents) == parsed
+
+
+def test_a_corpus_reached_through_symlinks_shares_one_cache(tmp_path, corpus):
+    settings = settings_for(tmp_path)
+    assert not open_engine(settings, [str(corpus)]).from_cache
+    folder_link = tmp_path / "folder-link"
+    folder_link.symlink_to(corpus, target_is_directory=True)
+    assert open_engine(settings, [str(folder_link)]).from_cache
+    # a folder of links to the files: each file is keyed by the path it resolves to
+    links = tmp_path / "links"
+    links.mkdir()
+    for file in corpus.iterdir():
+        (links / file.name).symlink_to(file)
+    assert open_engine(settings, [str(links)]).from_cache
+    assert len(index_folders(settings)) == 1
+
+
+def test_a_cached_engine_tags_questions_as_rjieba_from_its_stored_dictionary(tmp_path, corpus):
+    import rjieba
+    import yaml
+
+    settings = settings_for(tmp_path)
+    open_engine(settings, [str(corpus)])
+    loaded = open_engine(settings, [str(corpus)]).engine
+    cases = yaml.safe_load((ROOT / "eval" / "transcripts.yaml").read_text(encoding="utf-8"))
+    questions = QUESTIONS + [c["question"] for c in cases][:40]
+    assert [loaded.segmenter.tag(q) for q in questions] == [rjieba.tag(q) for q in questions]
 
 
 def test_a_file_changed_with_its_size_and_mtime_kept_rebuilds(tmp_path, corpus, monkeypatch):
