@@ -319,7 +319,8 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str, hints: 
 
     def known_names():  # when nothing else will do, a name the article knows: "李大钊的长子李葆华"
         if loose and bare is None:
-            yield from (k for k in range(scan, stop - 1) if p[k] in _NAME_STARTS and _vouched_at(p, k, ctx))
+            yield from (k for k in range(scan, stop - 1) if p[k] in _NAME_STARTS and _vouched_at(p, k, ctx)
+                        and not ordinary(p[k + 1:k + 3]))  # not "巴林银行"
     known = next((n for n in ctx.known_foreign if p.startswith(n, i)), None)
     if known:  # "卢卡申科当天…说": a speaker the surname table does not know
         return _Subject("person", known, None, i, i + len(known))
@@ -341,7 +342,8 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str, hints: 
                 continue
             found = _accept(p, i, j, name, ctx, loose)  # loose: "quote" or "mention" lets a bare name in
             if found and found.kind in ("bare", "known"):  # a described person later in the clause wins
-                if bare is None or bare.kind == "bare" and found.kind == "known" or p[bare.end:bare.end + 1] == "的":
+                if bare is None or bare.kind == "bare" and found.kind == "known" \
+                        or p[bare.end:bare.end + 1] == "的" and j >= bare.end:  # "李大钊的长子李葆华": the head
                     bare = found
             elif found:
                 if foreign and not _FOLLOW_RX.match(p, found.end):  # "日本首相安倍晋三表示": 安倍晋 runs on
@@ -373,9 +375,10 @@ def _sizes(p: str, j: int, ctx) -> tuple[int, ...]:
     """Name lengths to try at p[j]: "李鹏来到" and "王铭强调" hold the 2-character names 李鹏 and 王铭."""
     if _VERB.match(p, j + 2) or p[j + 2:j + 4] in _AFTER_NAME or p[j + 2:j + 3] in _AFTER_NAME_CHARS \
             or p[j + 3:j + 4] == "着" or ordinary(p[j + 2:j + 4]) \
-            and (ctx.count(p[j:j + 3]) < ctx.count(p[j:j + 2]) or not (suffix_at(p, j + 3) or _VERB.match(p, j + 3))):
+            and (ctx.count(p[j:j + 3]) < ctx.count(p[j:j + 2])
+                 or not (suffix_at(p, j + 3) or _VERB.match(p, j + 3) or p[j + 3:j + 4] in _AFTER_NAME_CHARS)):
         # "王铭强调", "徐伟戴着口罩", "张云心里" (心里 a word, 张云 met more often than 张云心), "马林欣喜的"
-        # (欣喜 a word; not "虞中一代表", "于小文说": the word runs into a role or a verb)
+        # (欣喜 a word; not "虞中一代表", "于小文说", "褚时健在": the word runs into a role, a verb or 在)
         return 2, 3, 4
     two = p[j:j + 2]
     if ctx.alone(two) and not ctx.alone(p[j:j + 3]):
@@ -533,7 +536,7 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
             if suffix or ctx.vouched(name) and (j == lo or p[j - 1] in _MENTION_BEFORE or ends_with_role(p[lo:j])
                                                 or not _CJK_LO <= p[j - 1] <= _CJK_HI):
                 return name, suffix
-            if (size == 3 or not ordinary(name)) and after[:1] in _MENTION_AFTER and after[:2] != "的话" \
+            if (size == 3 or not ordinary(name) and j > lo) and after[:1] in _MENTION_AFTER and after[:2] != "的话" \
                     and name[-1] not in _ORG_CHARS \
                     and (j == lo or p[j - 1] in _MENTION_BEFORE) and ctx.count(name) >= 2:
                 return name, None

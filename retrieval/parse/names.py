@@ -123,7 +123,7 @@ def _shaped_name(core: str) -> tuple[str, str] | None:
     table knows it: 2-3 characters that are no ordinary word (jieba's dictionary) and no role themselves."""
     for size in (3, 2):
         name, rest = core[-size:], core[:-size]
-        if len(rest) >= 2 and rest[-2:] in _LABEL_ROLES and _name_chars(name) and not ends_with_role(name) \
+        if len(rest) >= 2 and rest[-2:] in _LABEL_ROLES and name_chars(name) and not ends_with_role(name) \
                 and not ends_with_role(rest + name[0]) and not ordinary(name) and not ordinary(name[:2]) \
                 and not ordinary(rest[-1] + name[0]) and not ordinary(rest[-2:] + name[0]):
             # (not "委员|长曾", "大使|馆联系", "代表|团时": the role runs on into the would-be name)
@@ -154,7 +154,7 @@ def label_person(label: str) -> tuple[str, str] | None:
     return (found[0], found[1]) if found and found[2] and found[1] else None
 
 
-def _name_chars(name: str) -> bool:
+def name_chars(name: str) -> bool:
     """Characters a Chinese given name may have: CJK, none of the phrase characters."""
     return all("\u4e00" <= ch <= "\u9fff" and ch not in BAD_NAME_CHARS for ch in name) and name not in NOT_NAMES
 

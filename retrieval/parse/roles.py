@@ -5,7 +5,7 @@ import re
 
 from ..models import QUESTION, SPEECH, Section, Utterance
 from .context import Context
-from .names import fullest_role, roles_from_text, split_subject
+from .names import fullest_role, name_chars, roles_from_text, split_subject
 
 
 def finish(groups: list[tuple[str, list[Utterance]]], ctx: Context, metadata: dict[str, str]) -> tuple[Section, ...]:
@@ -28,7 +28,7 @@ def _whole_names(speakers: set[str], text: str) -> dict[str, str]:
     for name in speakers:
         for tail in tails:
             k = tail.find(name, 1)
-            if k > 0 and text.count(tail[:k + len(name)]) == text.count(name):
+            if 0 < k <= 4 and name_chars(tail[:k]) and text.count(tail[:k + len(name)]) == text.count(name):
                 whole[name] = tail[:k + len(name)]
     return whole
 

@@ -20,3 +20,4 @@ def test_a_role_that_runs_on_or_an_ordinary_word_is_no_name():
 def test_dao_stands_inside_a_name_not_at_its_end():
     assert split_subject("广西壮族自治区计委主任杨道喜") == ("杨道喜", "广西壮族自治区计委主任", True)
     assert split_subject("张三说道") is None or split_subject("张三说道")[0] != "三说道"
+
