@@ -12,7 +12,7 @@ from .characters import CharacterField, han, posting_weights
 from .index import BM25Index
 from .options import setting
 from .store import DamagedStore, load_arrays, save_arrays
-from .vectors import VocabularyVectors, WordVectors, excluded_terms, shipped_vectors, stamp
+from .vectors import VocabularyVectors, WordVectors, shipped_vectors, stamp
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,9 @@ class SemanticOptions:
 
 
 EXACT = 0.99     # a cosine this high is the word itself (int8 rounding keeps it under 1)
+# Characters in more passages than this share neither find passages by themselves: a common one (国, 人) would
+# cost a pass over a third of the postings for little (0.1 and 0.2 lost a question on the tuning half).
+CHARACTER_SHARE = 0.3
 MIN_COMMON = 3   # in a small corpus, a word in this many passages is not yet common
 
 
@@ -85,7 +88,7 @@ class Semantics:
                 if stored is not None and stored[1].get("stamp") == stamp(vectors):
                     arrays = stored[0]
                     self._vocabulary = VocabularyVectors(vectors, arrays["term_ids"], arrays["rows"],
-                                                         excluded_terms(self.index.vocabulary, self._exclude()))
+                                                         arrays["expandable"].astype(bool))
                     self._by_unit = (arrays["unit_ptr"], arrays["unit_rows"])
                 else:
                     self._vocabulary = VocabularyVectors.find(vectors, self.index.vocabulary, self._exclude())
@@ -105,7 +108,8 @@ class Semantics:
         if vocabulary is None:
             return 0
         ptr, rows = self.unit_rows
-        arrays = {"term_ids": vocabulary.term_ids, "rows": vocabulary.rows, "unit_ptr": ptr, "unit_rows": rows}
+        arrays = {"term_ids": vocabulary.term_ids, "rows": vocabulary.rows, "expandable": vocabulary.expandable,
+                  "unit_ptr": ptr, "unit_rows": rows}
         size = save_arrays(folder, "semantic", arrays, {"stamp": stamp(vocabulary.vectors), "source": self.options.source})
         return size + self.characters.index.save(folder, "characters")
 
@@ -121,7 +125,7 @@ class Semantics:
             return
         if meta.get("source") != self.options.source or characters.n_units != self.index.n_units or \
                 len(arrays.get("unit_ptr", ())) != self.index.n_units + 1 or \
-                not {"term_ids", "rows", "unit_rows"} <= set(arrays):
+                not {"term_ids", "rows", "expandable", "unit_rows"} <= set(arrays):
             return
         self._stored = (arrays, meta)
         self._characters = CharacterField(characters)
@@ -294,12 +298,16 @@ class Semantics:
         return total
 
     def character_scores(self, terms: Sequence[str]) -> np.ndarray:
-        """Every unit's character-field BM25 for the question (kept for the last few questions)."""
+        """Every unit's character-field BM25 over the question's characters in at most CHARACTER_SHARE of
+        the units (kept for the last few questions)."""
         key = ("chars", *terms)
         found = self._similarities.get(key)
         if found is None:
             found = np.zeros(self.index.n_units)
-            ids, scores = self.characters.scores(self.character_words(terms))
+            field = self.characters
+            chars = [c for c in dict.fromkeys(ch for w in self.character_words(terms) for ch in han(w))
+                     if field.index.document_frequency(c) <= CHARACTER_SHARE * self.index.n_units]
+            ids, scores = field.index.scores(chars)
             found[ids] = scores
             if len(self._similarities) > 16:
                 self._similarities.clear()

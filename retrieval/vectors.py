@@ -135,18 +135,24 @@ def shipped_vectors(name: str = "vectors") -> WordVectors | None:
 class VocabularyVectors:
     """The vectors of an index's vocabulary: the words expansion may add and passages are made of.
 
-    Held as two aligned arrays, the index's term numbers and their rows in the shipped matrix, which the
-    index cache stores (`find` walks the whole vocabulary to make them: seconds at a million passages)."""
+    Held as aligned arrays, the index's term numbers, their rows in the shipped matrix and whether
+    expansion may add them, which the index cache stores (`find` walks the whole vocabulary and looks up
+    every speaker's name to make them: seconds at 100k passages)."""
 
-    def __init__(self, vectors: WordVectors, term_ids: np.ndarray, rows: np.ndarray, skip: np.ndarray) -> None:
+    def __init__(self, vectors: WordVectors, term_ids: np.ndarray, rows: np.ndarray, expandable: np.ndarray) -> None:
         self.vectors = vectors
-        self.term_ids = np.asarray(term_ids, np.int64)
-        self.rows = np.asarray(rows, np.int64)
-        self.matrix = (vectors.matrix[self.rows].astype(np.float32) / SCALE) if len(self.rows) else \
-            np.zeros((0, vectors.dimensions), np.float32)
-        # Names never come in through expansion: neither people's names (by part of speech) nor
-        # the speakers and roles of this corpus (`skip`, term numbers).
-        self.expandable = vectors.topic_rows[self.rows] & ~vectors.name_rows(self.rows) & ~np.isin(self.term_ids, skip)
+        self.term_ids = term_ids
+        self.rows = rows
+        self.expandable = expandable   # which of them expansion may add
+        self._matrix: np.ndarray | None = None
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """The words' unit vectors (float32), gathered from the shipped matrix when first needed."""
+        if self._matrix is None:
+            self._matrix = (self.vectors.matrix[self.rows].astype(np.float32) / SCALE) if len(self.rows) else \
+                np.zeros((0, self.vectors.dimensions), np.float32)
+        return self._matrix
 
     @classmethod
     def find(cls, vectors: WordVectors, vocabulary: Mapping[str, int], exclude: Iterable[str] = ()) -> "VocabularyVectors":
@@ -154,7 +160,11 @@ class VocabularyVectors:
         words = [t for t in vocabulary if t in vectors.row]
         term_ids = np.fromiter((vocabulary[t] for t in words), np.int64, len(words))
         rows = np.fromiter((vectors.row[t] for t in words), np.int64, len(words))
-        return cls(vectors, term_ids, rows, excluded_terms(vocabulary, exclude))
+        # Names never come in through expansion: neither people's names (by part of speech) nor
+        # the speakers and roles of this corpus.
+        skip = np.fromiter({n for t in exclude if (n := vocabulary.get(t)) is not None}, np.int64)
+        expandable = vectors.topic_rows[rows] & ~vectors.name_rows(rows) & ~np.isin(term_ids, skip)
+        return cls(vectors, term_ids, rows, expandable)
 
     def word(self, n: int) -> str:
         """The word of the n-th row of `matrix`."""
@@ -165,11 +175,6 @@ class VocabularyVectors:
         full = np.zeros((n_terms, self.vectors.dimensions), np.float32)
         full[self.term_ids] = self.matrix
         return full
-
-
-def excluded_terms(vocabulary: Mapping[str, int], exclude: Iterable[str]) -> np.ndarray:
-    """The term numbers of the words to keep out of expansion (the corpus' names and role words)."""
-    return np.fromiter({n for t in exclude if (n := vocabulary.get(t)) is not None}, np.int64)
 
 
 def stamp(vectors: WordVectors) -> list[int]:
