@@ -732,7 +732,8 @@ def _sentence_claims(p, mask, s, e, starts, verbs, ctx, state: _State, claims: l
         k = bisect_left(starts, a)
         if k < len(starts) and starts[k] < b:
             wanted[n] = True
-            if n and not _adverbial(p, *clauses[n - 1]):
+            a, b = clauses[n - 1] if n else (0, 0)
+            if n and (_ANAPHOR.search(p, a, b) or name_ends_at(p, b) and not _adverbial(p, a, b)):
                 wanted[n - 1] = True  # "了解全局的这位国务委员，以…说：“", "…副委员长陈慕华，对…作出这样的概括：“"
     found: dict[int, _Subject | None] = {}
 
