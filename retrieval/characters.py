@@ -23,7 +23,7 @@ class CharacterField:
 
     @classmethod
     def build(cls, texts: Iterable[str], params: BM25Params = BM25Params()) -> "CharacterField":
-        return cls(BM25Index.build([han(t) for t in texts], params))
+        return cls(BM25Index.build((han(t) for t in texts), params))   # counted a batch at a time
 
     def scores(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(unit ids, BM25 of the words' distinct characters) for every unit holding one; each character

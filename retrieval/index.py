@@ -14,6 +14,7 @@ from .store import DamagedStore, load_arrays, save_arrays
 # Where rank-bm25 would give an idf of zero or below and the epsilon floor is not positive
 # either (a corpus of one or two units), a word that matches must still count for something.
 MIN_IDF = 1e-3
+BATCH = 2000   # units counted at once by BM25Index.build
 
 
 @dataclass(frozen=True)
@@ -184,9 +185,20 @@ class BM25Index:
         self.params = params
 
     @classmethod
-    def build(cls, units: Sequence[Sequence[str]], params: BM25Params = BM25Params()) -> "BM25Index":
-        """Index tokenized units; an empty corpus gives an index that finds nothing."""
-        return cls.from_counts(count_postings(units), params)
+    def build(cls, units: Iterable[Sequence[str]], params: BM25Params = BM25Params()) -> "BM25Index":
+        """Index tokenized units; an empty corpus gives an index that finds nothing.
+
+        Counted BATCH units at a time, so a generator of token lists is never held whole (the character
+        field's lists of one-character strings were ~1 GB per 100k passages)."""
+        builder, batch = PostingsBuilder(), []
+        for tokens in units:
+            batch.append(tokens)
+            if len(batch) == BATCH:
+                builder.add(count_postings(batch))
+                batch = []
+        if batch or not builder.vocabulary:
+            builder.add(count_postings(batch))
+        return builder.index(params)
 
     @classmethod
     def from_counts(cls, postings: Postings, params: BM25Params = BM25Params()) -> "BM25Index":
