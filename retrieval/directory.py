@@ -129,6 +129,7 @@ class SpeakerDirectory:
         self._longest = (int(arrays["longest"][0]), int(arrays["longest"][1]))
         self._all_names: list[str] | None = None
         self._starts = {table: StringTable.from_arrays(arrays, f"{table}_starts") for table in ("names", "roles")}
+        self._held: dict[str, dict[str, bool]] = {"names": {}, "roles": {}}   # bisected before: remembered
         self.refs = RefView(self)
 
     @classmethod
@@ -264,9 +265,19 @@ class SpeakerDirectory:
         role key has two or more) are looked up, in one hashed search: trying every key (tens of
         thousands over a large corpus) cost ~50 ms a question.
         """
-        starts = self._starts[table]   # sorted: bisected, none of its thousands of strings decoded but those met
+        starts, held = self._starts[table], self._held[table]
+        if len(held) > _HELD_LIMIT:
+            held.clear()
         n = len(text)
-        present = list({text[i:j] for i in range(n - 1) if _holds(starts, text[i : i + 2])
+        known: dict[str, bool] = {}
+        for pair in {text[i : i + 2] for i in range(n - 1)}:
+            # sorted: bisected, none of its thousands of strings decoded but those met (each pair once:
+            # a bisection decodes a dozen, and questions repeat their pairs: 谁谈到了)
+            hit = held.get(pair)
+            if hit is None:
+                hit = held[pair] = _holds(starts, pair)
+            known[pair] = hit
+        present = list({text[i:j] for i in range(n - 1) if known[text[i : i + 2]]
                         for j in range(i + 2, min(n, i + longest) + 1)})
         keys = self._names if table == "names" else self._roles
         found = [(key, k) for key, k in zip(present, keys.find(present)) if k is not None]
@@ -283,6 +294,9 @@ class SpeakerDirectory:
                 return start
             start = text.find(key, start + 1)
         return None
+
+
+_HELD_LIMIT = 1 << 16   # two-character pieces remembered per table
 
 
 def _holds(table: StringTable, string: str) -> bool:

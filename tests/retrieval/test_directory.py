@@ -36,3 +36,16 @@ def test_narrowing_holders_by_number_equals_narrowing_their_records(transcripts_
     by_number, by_record = narrow(holders, lambda: scores, 1.0), narrow(tuple(holders), lambda: scores, 1.0)
     assert by_number.docs == by_record.docs == (docs[1],)
     assert by_number.refs == by_record.refs and all(r.doc == docs[1] for r in by_number.refs)
+
+
+def test_names_are_found_alike_with_the_remembered_starts_and_afresh(transcripts_engine):
+    directory = transcripts_engine.directory
+    name = next(n for n in directory.names if len(n) == 3)
+    question = f"{name}谈到了哪些问题？"
+    first = directory.find_in(question)
+    assert name in {r.name for r in first.named}
+    assert directory._held["names"]                      # its two-character pieces remembered
+    again = directory.find_in(question)
+    directory._held["names"].clear()
+    afresh = directory.find_in(question)
+    assert first.named == again.named == afresh.named and first.spans == again.spans == afresh.spans
