@@ -26,7 +26,7 @@ DATELINE_HEADS = ("据", "新华社", "本报", "中新社")
 _CLAUSE_HEADS = ("在", "关于", "对于", "谈到", "谈及", "针对", "就", "对")
 _SOLO_CLAUSES = ("会后，", "会上，", "随后，", "接着，", "最后，", "此外，", "同时，")
 _DATE_CLAUSE = re.compile(r"[\d０-９]{1,2}月[\d０-９]{1,2}日(?:[上下]午|晚)?，")
-_CLAUSE_END = re.compile(r"[，。“”！？：；]")
+CLAUSE_STOP = re.compile(r"[，。！？；：“”]")  # where a clause (and a subject) ends
 _SEGMENT_END = re.compile(r"[，。！？；：“”\s]")
 _SUBJECT_MAX = 40
 # A new reported turn inside a paragraph: "…。刘达代表还说：…", "…。西安仪表厂幼儿园主任于小文说，…".
@@ -96,7 +96,7 @@ def _lead(p: str) -> tuple[int, str]:
     if date:
         return date.end(), date.group()
     if p.startswith(_CLAUSE_HEADS, start):
-        m = _CLAUSE_END.search(p, start, start + 32)
+        m = CLAUSE_STOP.search(p, start, start + 32)
         if m and m.group() == "，":
             clause_end = m.end()
             if _VERB.search(p, clause_end, _segment_end(p, clause_end)):

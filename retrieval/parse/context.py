@@ -219,11 +219,11 @@ def new_context(title: str, paragraphs: list[str]) -> Context:
             found = label_person(m["label"]) if m and len(m["label"]) > 4 else None
             if found and not find_attribution(p):
                 ctx.labels[found[0]] += 1
-        elif listed := _listed(p):
-            ctx.listed.setdefault(*listed)
+        elif found := listed(p):
+            ctx.listed.setdefault(*found)
         if asks(p) and QUESTION_LABEL.match(p):
             ctx.has_questions = True
-        if usable_bare_label(match_bare(p)) or usable_bare_label(match_trailing(p)):
+        if bare_label(p) or trailing_label(p):
             ctx.bare_labels += 1
         if "以下简称" in p:
             for alias in _ALIAS.finditer(p):
@@ -246,23 +246,19 @@ def asks(p: str) -> bool:
     return p[:1] in "问答●" or "记者" in p[:18]
 
 
-def match_bare(p: str) -> re.Match[str] | None:
-    """Name（role）text: the bracket comes right after a 2-4 character name."""
-    return BARE_LABEL.match(p) if "（" in p[2:5] else None
+def bare_label(p: str) -> re.Match[str] | None:
+    """A usable Name（role）text: the bracket comes right after a 2-4 character name."""
+    return _usable(BARE_LABEL.match(p)) if "（" in p[2:5] else None
 
 
-def match_trailing(p: str) -> re.Match[str] | None:
-    """text…Name（role）: the paragraph ends with a bracket."""
-    return TRAILING_LABEL.match(p) if p.endswith("）") and "（" in p[-33:] else None
+def trailing_label(p: str) -> re.Match[str] | None:
+    """A usable text…Name（role）: the paragraph ends with a bracket."""
+    return _usable(TRAILING_LABEL.match(p)) if p.endswith("）") and "（" in p[-33:] else None
 
 
-def listed_line(p: str) -> bool:
-    """True for a header-list line ("叶海林（…副院长）", "国家统计局总经济师    姚景源"): narration, not a heading."""
-    return _listed(p) is not None
-
-
-def _listed(p: str) -> tuple[str, str] | None:
-    """(name, role) of a header-list line, or None ("江家福  郝文明" is two names, not a role and a name)."""
+def listed(p: str) -> tuple[str, str] | None:
+    """(name, role) of a header-list line ("叶海林（…副院长）", "国家统计局总经济师    姚景源"): narration, not a
+    heading; None otherwise ("江家福  郝文明" is two names, not a role and a name)."""
     m = _LISTED.match(p) if len(p) <= 60 and ("（" in p or "  " in p or "\u3000" in p) else None
     if not m:
         return None
@@ -284,7 +280,7 @@ _PARAGRAPH_END = tuple("。！？：；…”")
 
 def name_line(p: str) -> tuple[str, str | None] | None:
     """(name, role) of a line that only names a person."""
-    return (p, None) if len(p) <= 4 and valid_name(p) and not ordinary(p) else _listed(p)
+    return (p, None) if len(p) <= 4 and valid_name(p) and not ordinary(p) else listed(p)
 
 
 def _add_alias(ctx: Context, before: str, alias: str) -> None:
@@ -295,12 +291,11 @@ def _add_alias(ctx: Context, before: str, alias: str) -> None:
         ctx.aliases[alias] = name
 
 
-def usable_bare_label(m: re.Match[str] | None) -> bool:
-    """True for a usable "Name（role）" without colon (2003-11-05 beijing-traffic-voices)."""
-    if not m or not valid_name(m["name"]):
-        return False
-    role = m["role"]
-    return not re.search(r"[\d０-９摄左右图化族女男]|记者|以下简称", role)
+def _usable(m: re.Match[str] | None) -> re.Match[str] | None:
+    """`m` when it is a usable "Name（role）" without colon (2003-11-05 beijing-traffic-voices), else None."""
+    if not m or not valid_name(m["name"]) or re.search(r"[\d０-９摄左右图化族女男]|记者|以下简称", m["role"]):
+        return None
+    return m
 
 
 _INTERVIEW_TITLE = (

@@ -20,11 +20,12 @@ from dataclasses import dataclass, replace
 
 from ..models import QUESTION, SPEECH
 from ..tables import cues
-from .attrib import ADV_ATOMS, DATELINE, DATELINE_HEADS
+from .attrib import ADV_ATOMS, CLAUSE_STOP, DATELINE, DATELINE_HEADS
 from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, JOINER, NOT_NAMES, REPORTERS, ROLE_ENDINGS, ROLE_SUFFIXES,
                     SURNAMES, clean_role, ends_with_role, name_ends_at, occurrences, split_subject, suffix_at,
                     trim_role, valid_name)
 from .dictionary import ordinary
+from .lines import SENTENCE_END
 from .pronoun import resolve
 
 # ---------------------------------------------------------------- verbs and words
@@ -103,7 +104,6 @@ _FOREIGN_PREFIXES = frozenset(m[:k] for m in _FOREIGN_MARKS for k in range(2, le
 _HINT_REACH = 42
 _SURNAME_RX = re.compile(f"[{_SURNAME_CLASS}]")
 _CLAUSE_NAME = re.compile(f"[，；,;][{_SURNAME_CLASS}]|的[{_SURNAME_CLASS}][\u4e00-\u9fff]{{1,2}}[，,]")  # …的艾夏，
-_STOP = re.compile("[，。！？；：“”]")
 _LEAD_FIRST = frozenset(w[0] for w in _LEAD_WORDS)
 _DATELINE_RX = re.compile(DATELINE + r"[\s　]*(?:(?:本报)?记者[^，。：:]{2,16}?报道[：:])?")
 _TITLE_FIRST = frozenset(t[0] for t in _TITLES)
@@ -111,7 +111,6 @@ _TITLES_BY_FIRST = {c: tuple(t for t in _TITLES if t[0] == c) for c in _TITLE_FI
 _QUOTE_MARK = re.compile("[“”]")
 _PLAIN_SENTENCE = re.compile("[^。！？]*[。！？]|[^。！？]+$")
 _SENTENCE_END_RX = re.compile("[。！？“]")
-_SENTENCE_STOP = re.compile("[。！？]")
 _SENTENCE_MARK = re.compile("[。！？”]")
 _CLAUSE_MARK = re.compile("[，,；;]")
 _VERB_WINDOW = 60
@@ -302,12 +301,12 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str, hints: 
         close = p.find("”", i)
         if 0 < close - i <= 14 and p[close + 1:close + 2] not in ("", "，", "。", "、", "：", "；"):
             scan = close + 1
-    cut = _STOP.search(p, scan, stop)
+    cut = CLAUSE_STOP.search(p, scan, stop)
     while cut and cut.group() == "“":  # "善于创造“改革者”形象的作家蒋子龙说": a short quote inside a description
         close = p.find("”", cut.start())
         if not 0 < close - cut.start() <= 14:
             break
-        cut = _STOP.search(p, close + 1, stop)
+        cut = CLAUSE_STOP.search(p, close + 1, stop)
     if cut:
         stop = cut.start()
     this_at = p.find("的这位", i, stop)
@@ -453,7 +452,7 @@ _FRAME = re.compile(r"(?:同志|总书记|主席|书记)?为(?:核心|首|代表
 
 def _joined(p: str, lo: int, j: int) -> bool:
     """True when another name ends at a 和/与/及/、 shortly before p[j] ("罗植龄和保定地区专员丁文斌")."""
-    return any(not _STOP.search(p, m.start(), j) and name_ends_at(p, m.start()) for m in JOINER.finditer(p, lo, j))
+    return any(not CLAUSE_STOP.search(p, m.start(), j) and name_ends_at(p, m.start()) for m in JOINER.finditer(p, lo, j))
 
 
 def _sentence_end(p: str, k: int) -> int:
@@ -472,7 +471,7 @@ def _name_at(p: str, k: int) -> bool:
 
 def _name_follows(p: str, k: int) -> bool:
     """True when another person's name (perhaps after a role) starts within a few characters of k."""
-    stop = _STOP.search(p, k, k + 16)
+    stop = CLAUSE_STOP.search(p, k, k + 16)
     return any(p[j] in _NAME_STARTS and (valid_name(p[j:j + 3]) or valid_name(p[j:j + 2]))
                for j in range(k, stop.start() if stop else min(len(p), k + 16)))
 
@@ -656,7 +655,7 @@ def _name_before_verb(p: str, hints: "_Hints", starts: list[int]) -> bool:
     at = hints._positions()
     for v in starts:
         k = bisect_left(at, v) - 1
-        if k >= 0 and at[k] >= v - _VERB_WINDOW - _SUBJECT_MAX // 2 and not _SENTENCE_STOP.search(p, at[k], v):
+        if k >= 0 and at[k] >= v - _VERB_WINDOW - _SUBJECT_MAX // 2 and not SENTENCE_END.search(p, at[k], v):
             return True
     return False
 

@@ -12,7 +12,7 @@ _END_PUNCT = tuple("。！？!?…；;，,：:、")
 _CREDIT = re.compile(r"摄$|电$|讯$|^(?:本报|新华社)?记者|(?:照片|图片|附图)）?$")
 _NOT_HEADING = re.compile(r"^[（(\d０-９]|^——|摄）?$|^(?:本报|新华社|据)|整理）?$")
 _DIGITS = re.compile(r"[\d０-９．.%％]")
-_SENTENCE_END = re.compile(r"[。！？]")
+SENTENCE_END = re.compile(r"[。！？]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ def heading_shape(line: Line) -> bool:
         return False
     if len(_DIGITS.findall(text)) * 3 > len(text):  # a table row, not a heading
         return False
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    ends = [m.end() for m in SENTENCE_END.finditer(text)]
     return not ends or len(text) - ends[-1] >= _HEADING_TAIL
 
 

@@ -5,7 +5,7 @@ import re
 from itertools import groupby
 
 from ..models import NARRATION, SPEECH, Section, Utterance
-from .context import Turn, listed_line, name_line, new_context, signs
+from .context import Turn, listed, name_line, new_context, signs
 from .front import front
 from .lines import Line, cut_off, heading_shape
 from .roles import finish
@@ -35,7 +35,7 @@ def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]
         signed = _signed(rest, i, ctx) if digest else None
         # a signature, a header-list line; in a digest a name alone (signing a speech or a photo) or a short
         # line that is no heading (the signer's role over the name: "湖南省十八洞村" / "第一书记" / "孙中元")
-        aside = line.signature or bool(ctx.listed) and listed_line(line.text) \
+        aside = line.signature or bool(ctx.listed) and listed(line.text) is not None \
             or digest and (bool(name_line(line.text)) or not heads[i] and heading_shape(line))
         if heads[i] and not aside and not broken \
                 and (_UNPUNCTUATED.search(line.text) is None or detect(line.text, ctx) is None):

@@ -8,8 +8,8 @@ from ..models import NARRATION, QUESTION, SPEECH
 from ..tables import cues
 from .attrib import (ADV_ATOMS, DATELINE, DATELINE_HEADS, VERB_F, VERB_P, find_attribution,
                      inner_attributions)
-from .context import (BIO, LABEL, QUESTION_LABEL, ROLE_LABEL, Context, Turn, asks, has_label_colon, match_bare,
-                            match_trailing, usable_bare_label)
+from .context import (BIO, LABEL, QUESTION_LABEL, ROLE_LABEL, Context, Turn, asks, bare_label, has_label_colon,
+                      trailing_label)
 from .floor import find_claims
 from .names import REPORTERS, ROLE_ENDINGS, label_person, split_subject, valid_name
 from .pronoun import paragraph_pronoun
@@ -232,16 +232,14 @@ def _label_ok(name: str, role: str | None, ctx: Context) -> bool:
 
 def _bare(p: str, ctx: Context) -> Step | None:
     """Name（role）text without colon, when the document uses that style at least twice."""
-    m = match_bare(p)
-    if not usable_bare_label(m):
-        return None
-    return Step(Turn(m["name"], m["role"], m["rest"].strip(), SPEECH), True)
+    m = bare_label(p)
+    return Step(Turn(m["name"], m["role"], m["rest"].strip(), SPEECH), True) if m else None
 
 
 def _trailing(p: str, ctx: Context) -> Step | None:
     """text…Name（role）: the text continues the open turn; Name speaks the next paragraphs."""
-    m = match_trailing(p)
-    if not usable_bare_label(m):
+    m = trailing_label(p)
+    if not m:
         return None
     cur = ctx.current
     text = m["rest"].strip()
