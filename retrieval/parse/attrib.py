@@ -28,7 +28,7 @@ _SOLO_CLAUSES = ("会后，", "会上，", "随后，", "接着，", "最后，"
 _DATE_CLAUSE = re.compile(r"[\d０-９]{1,2}月[\d０-９]{1,2}日(?:[上下]午|晚)?，")
 CLAUSE_STOP = re.compile(r"[，。！？；：“”]")  # where a clause (and a subject) ends
 _SEGMENT_END = re.compile(r"[，。！？；：“”\s]")
-_SUBJECT_MAX = 40
+SUBJECT_MAX = 40  # the longest subject (a role phrase and a name) before its verb
 # A new reported turn inside a paragraph: "…。刘达代表还说：…", "…。西安仪表厂幼儿园主任于小文说，…".
 _INNER_VERB = re.compile(r"(?:说|表示|认为|指出|强调)[：:，,]")
 _INNER_SUBJECT_MAX = 30
@@ -106,8 +106,8 @@ def _lead(p: str) -> tuple[int, str]:
 
 def _segment_end(p: str, start: int) -> int:
     """Index of the first clause-ending character after `start`."""
-    m = _SEGMENT_END.search(p, start, start + _SUBJECT_MAX + 30)
-    return m.start() if m else min(len(p), start + _SUBJECT_MAX + 30)
+    m = _SEGMENT_END.search(p, start, start + SUBJECT_MAX + 30)
+    return m.start() if m else min(len(p), start + SUBJECT_MAX + 30)
 
 
 def _split_adverb(p: str, start: int, verb: int) -> tuple[str, str]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from ..models import QUESTION, SPEECH
 from ..tables import cues
-from .attrib import ADV_ATOMS, CLAUSE_STOP, DATELINE, DATELINE_HEADS
+from .attrib import ADV_ATOMS, CLAUSE_STOP, DATELINE, DATELINE_HEADS, SUBJECT_MAX
 from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, JOINER, NOT_NAMES, REPORTERS, ROLE_ENDINGS, ROLE_SUFFIXES,
                     SURNAMES, clean_role, ends_with_role, name_ends_at, occurrences, split_subject, suffix_at,
                     trim_role, valid_name)
@@ -114,7 +114,6 @@ _SENTENCE_END_RX = re.compile("[。！？“]")
 _SENTENCE_MARK = re.compile("[。！？”]")
 _CLAUSE_MARK = re.compile("[，,；;]")
 _VERB_WINDOW = 60
-_SUBJECT_MAX = 40
 _THIS_MAX = 26
 
 
@@ -263,9 +262,9 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, starts: _Hint
         return _Subject("pronoun", None, None, k, end)
     if k and 2 <= end - k <= 3 and valid_name(p[k:end]) and ctx.vouched(p[k:end]):
         return _Subject("person", p[k:end], None, i, end)
-    if hinted or after_quote or loose or "·" in p[i:i + 14] or "族）" in p[i:i + _SUBJECT_MAX] \
+    if hinted or after_quote or loose or "·" in p[i:i + 14] or "族）" in p[i:i + SUBJECT_MAX] \
             or ch in _NAME_STARTS and _vouched_at(p, i, ctx) or _FOREIGN_MARK.search(p, i, i + 14):
-        return _person(p, mask, i, min(end, i + _SUBJECT_MAX), ctx, "quote" if after_quote else "mention" if loose
+        return _person(p, mask, i, min(end, i + SUBJECT_MAX), ctx, "quote" if after_quote else "mention" if loose
                        else "", starts)
     return None
 
@@ -329,7 +328,7 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str, hints: 
         if this_at >= 0 and j > this_at:
             this = _this(p, this_at + 1, stop)
             if this:
-                return _Subject("this", None, this.role, i, this.end)
+                return replace(this, start=i)  # the description runs from the clause's start
             this_at = -1
         if p[j] not in _NAME_STARTS:
             continue
@@ -348,12 +347,11 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str, hints: 
                 if foreign and not _FOLLOW_RX.match(p, found.end):  # "日本首相安倍晋三表示": 安倍晋 runs on
                     return _foreign(p, i, stop, ctx) or found
                 return found
-    if this_at >= 0:
-        this = _this(p, this_at + 1, stop)
-        if this:
-            return _Subject("this", None, this.role, i, this.end)
+    this = _this(p, this_at + 1, stop) if this_at >= 0 else None
+    if this:
+        return replace(this, start=i)
     if bare is not None:
-        return _Subject("person", bare.name, bare.role, bare.start, bare.end)
+        return replace(bare, kind="person")
     return _foreign(p, i, stop, ctx) or _placed(p, i, stop)
 
 
@@ -655,7 +653,7 @@ def _name_before_verb(p: str, hints: "_Hints", starts: list[int]) -> bool:
     at = hints._positions()
     for v in starts:
         k = bisect_left(at, v) - 1
-        if k >= 0 and at[k] >= v - _VERB_WINDOW - _SUBJECT_MAX // 2 and not SENTENCE_END.search(p, at[k], v):
+        if k >= 0 and at[k] >= v - _VERB_WINDOW - SUBJECT_MAX // 2 and not SENTENCE_END.search(p, at[k], v):
             return True
     return False
 
