@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..models import QUESTION, SPEECH
+from ..tables import cues
 from .attrib import find_attribution
 from .dictionary import ordinary
 from .floor import last_mention
@@ -39,8 +40,7 @@ _TITLE_PERSON = re.compile(rf"([{_C}]{{2,3}})(?=(?:{'|'.join(ROLE_SUFFIXES)})?(?
 _TITLE_START = re.compile(rf"(?:^|(?<=[《“——：:，、]))([{_C}]{{3}})")
 # After a name standing alone: punctuation, a role word, a speech verb or a function word.
 _ALONE_CHARS = frozenset("，。！？；：、“”（）\n 说在对的和与等也还")
-_ALONE_WORDS = ("代表", "委员", "总理", "主席", "书记", "部长", "省长", "市长", "同志", "先生", "女士", "认为", "表示", "指出",
-                "强调")
+_ALONE_WORDS = cues()["alone after name"]
 _RECURS = 3  # a name met this often is the article's person, role or not
 TITLE_PREFIX = frozenset("副代总前原老新")
 
@@ -154,8 +154,7 @@ class Context:
             return self._holders[title]
         names: set[str] = set()
         text = self.text
-        start = text.find(title)
-        while start >= 0:
+        for start in occurrences(text, title):  # (no title in cues.tsv overlaps itself)
             end = start + len(title)
             if text[start - 1:start] not in TITLE_PREFIX and text[end:end + 1] not in ROLE_FOLLOW:
                 for size in (3, 2):
@@ -165,7 +164,6 @@ class Context:
                     after = text[end:end + size]
                     if valid_name(after):
                         names.add(after)
-            start = text.find(title, end)
         # "总理李鹏来到…" offers 李鹏 and 李鹏来: the 3-character name only when every 李鹏 is part of it;
         # a name met once ("总理左侧第三排") is no holder
         names = {n if len(n) == 2 or text.count(n) == text.count(n[:2]) else n[:2] for n in names}

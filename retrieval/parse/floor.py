@@ -44,7 +44,7 @@ _OWN_WORDS = re.compile("的(?:发言|讲话|介绍|建议|分析|回答|演讲|
 _QUOTING = re.compile(r"(?:[\d０-９]+日)?在[^，。“”]{0,20}?(?:报告|讲话|批示|指示|文章|信|决定|讲演|贺词|致辞)[中里上]"
                       r"|的(?:报告|讲话|批示|指示)")
 # Groups: their words are narration, and they end the previous speaker's turn.
-_GROUP_ALONE = ("一些", "许多", "不少", "很多", "部分", "有的", "多位", "几位")
+_GROUP_ALONE = cues()["group"]
 _GROUP = re.compile(rf"(?:{'|'.join(_GROUP_ALONE)}|与会|[^，。“”]{{0,12}}?(?:代表|委员|专家|学者)们|[^，。“”]{{0,8}}?代表、委员)")
 _GROUP_WORDS = ("们", "与会", "代表、委员")
 _GROUP_FIRST = frozenset(w[0] for w in _GROUP_ALONE) | {"与"}
@@ -52,9 +52,7 @@ _TITLES = cues()["title"]
 _TITLE_BLOCK = frozenset("们团会部处级的长署办室院组")
 _LEAD_WORDS = cues()["lead"]
 _ADVERBIAL_HEAD = cues()["adverbial"]
-_PLACE_HEAD = ("在", "当", "从", "自从", "经过", "通过", "按照", "根据")
-_PLACE_TAIL = ("上", "中", "里", "时", "后", "前", "间", "下", "内", "外", "时候", "之际", "以来", "期间", "方面")
-_ADVERBIAL_TAIL = ("时", "时候", "之际", "后", "来", "今天")  # 连日来, 平复心情后, 62年后的今天
+_PLACE_HEAD, _PLACE_TAIL, _ADVERBIAL_TAIL = cues()["place head"], cues()["place tail"], cues()["adverbial tail"]
 _FOREIGN_MARKS = cues()["foreign"]
 _FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总馆局厅部致电信")
 # What follows a subject's name in both scans below: a speech verb, an adverb of time or manner
@@ -85,9 +83,9 @@ _KIN = frozenset("哥姐爷叔婶嫂老")  # "华哥张罗…", "韩老语重心
 # A role's last character and a name's first that make a word: "上海长江口", "人文交流", "人民联盟"
 _START_SPAN = frozenset(cues()["span before name"])
 _SPAN_WORDS = frozenset(cues()["span after name"])
-# 我/我们/你 at a clause's start: the words after it are that speaker's, not the named person's
-_SELF = ("我们", "咱们", "我", "你们", "您", "你")
-_CROWD = ("大家", "人们", "众人", "各方", "双方", "群众", "网友", "专家们", "有人")
+# 我/我们/你/大家 at a clause's start: the words after it are that speaker's or the crowd's, not a named person's
+_CROWD = cues()["crowd"]
+_CROWD_FIRST = frozenset(w[0] for w in _CROWD)
 _MENTION_AFTER = frozenset("，。！？；：的是")
 _MENTION_BEFORE = frozenset("，。！？；：“”的到见访别")
 _ORG_CHARS = frozenset("部局厅委院省市县区乡村镇厂矿站所校处科组队团社党军司馆店园场业界系办山河湖街路港岛州")
@@ -242,7 +240,7 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, starts: _Hint
         return _this(p, i, end)
     if after_quote and (ch == "我" or p.startswith(("记者", "笔者"), i)):
         return _Subject("reporter", "记者", None, i, i + (1 if ch == "我" else 2))
-    if ch in "我咱你您大人众各双群网专有" and p.startswith(_SELF + _CROWD, i):
+    if ch in _CROWD_FIRST and p.startswith(_CROWD, i):
         return _Subject("crowd", None, None, i, i + 1)  # they hold the words that follow, no claim
     m = _GROUP.match(p, i, end) if ch in _GROUP_FIRST or "们" in p[i:i + 14] or "代表、委员" in p[i:i + 14] else None
     if m and (m.group().endswith(_GROUP_WORDS) or m.group() in _GROUP_ALONE):

@@ -278,8 +278,7 @@ def _continue(p: str, ctx: Context) -> Turn:
     if cur is None or _NARRATION_MARK.search(p) or _CAPTION.match(p) or _quotes_someone_else(p, ctx) \
             or cur.kind == SPEECH and cur.speaker and len(cur.speaker) > 1 and cur.speaker in p:
         return ctx.close(Turn(None, None, p, NARRATION))
-    turn = Turn(cur.speaker, cur.role, p, cur.kind)
-    ctx.last = turn
+    ctx.last = turn = Turn(cur.speaker, cur.role, p, cur.kind)
     return turn
 
 
@@ -288,11 +287,8 @@ def _quotes_someone_else(p: str, ctx: Context) -> bool:
     close = p.find("”") if p.startswith("“") else -1
     if close < 0 or ctx.current is None:
         return False
-    for size in (3, 2):
-        name = p[close + 1:close + 1 + size]
-        if name != ctx.current.speaker and valid_name(name) and (name == ctx.asker or ctx.vouched(name)):
-            return True
-    return False
+    names = (p[close + 1:close + 1 + size] for size in (3, 2))
+    return any(n != ctx.current.speaker and valid_name(n) and (n == ctx.asker or ctx.vouched(n)) for n in names)
 
 
 def _split_inner(first: Turn, ctx: Context, only_markers: bool = False) -> list[Turn]:

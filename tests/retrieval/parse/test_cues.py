@@ -6,7 +6,8 @@ from importlib import resources
 from retrieval.tables import cues
 
 CLASSES = {"speech verb", "role head", "role after", "title", "not role", "not name", "compound surname", "surname",
-           "label stop", "adverbial", "lead", "foreign", "after name", "predicate", "span before name", "span after name"}
+           "label stop", "adverbial", "lead", "foreign", "after name", "predicate", "span before name", "span after name",
+           "crowd", "place head", "place tail", "adverbial tail", "group", "alone after name"}
 
 
 def test_every_class_the_parser_reads_is_in_the_table():
