@@ -73,7 +73,7 @@ class Semantics:
         self._by_unit: tuple[np.ndarray, np.ndarray] | None = None
         self._expansion: np.ndarray | None = None
         self._topics: dict[tuple[str, ...], Topic] = {}
-        self._similarities: dict[tuple[str, ...], np.ndarray] = {}
+        self._similarities: dict[tuple[str, ...], np.ndarray | tuple[np.ndarray, np.ndarray]] = {}
 
     @property
     def available(self) -> bool:
@@ -267,7 +267,7 @@ class Semantics:
             chars = self.character_match(terms, ids)
             scores += c * chars / max(float(chars.max()), 1e-9)
         order = np.lexsort((ids, -scores))
-        return [(int(ids[i]), float(scores[i])) for i in order]
+        return list(zip(ids[order].tolist(), scores[order].tolist()))
 
     def extra(self, terms: Sequence[str], allowed: np.ndarray) -> list[int]:
         """Passages to add to the BM25 candidates: the nearest by meaning (`pool`) and the best by the
@@ -275,9 +275,9 @@ class Semantics:
         found = self.nearest(terms, allowed, self.options.pool)
         k = self.options.character_pool if self.options.characters and self.grounded(terms) else 0
         if k:
-            chars = np.where(allowed, self.character_scores(terms), 0.0)
-            best = np.argsort(-chars, kind="stable")[:k]
-            found += [int(i) for i in best if chars[i] > 0]
+            ids, chars = self.character_hits(terms)
+            keep = allowed[ids] & (chars > 0)   # sorting the units holding a character only, not every unit
+            found += ids[keep][best_first(chars[keep], k)].tolist()
         return list(dict.fromkeys(found))
 
     def character_words(self, terms: Sequence[str]) -> list[str]:
@@ -297,18 +297,16 @@ class Semantics:
             total += np.where(lacking, self.characters.weights(char, ids), 0.0)
         return total
 
-    def character_scores(self, terms: Sequence[str]) -> np.ndarray:
-        """Every unit's character-field BM25 over the question's characters in at most CHARACTER_SHARE of
-        the units (kept for the last few questions)."""
+    def character_hits(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(unit ids in ascending order, their character-field BM25) for the units holding one of the
+        question's characters in at most CHARACTER_SHARE of the units (kept for the last few questions)."""
         key = ("chars", *terms)
         found = self._similarities.get(key)
         if found is None:
-            found = np.zeros(self.index.n_units)
             field = self.characters
             chars = [c for c in dict.fromkeys(ch for w in self.character_words(terms) for ch in han(w))
                      if field.index.document_frequency(c) <= CHARACTER_SHARE * self.index.n_units]
-            ids, scores = field.index.scores(chars)
-            found[ids] = scores
+            found = field.index.scores(chars)
             if len(self._similarities) > 16:
                 self._similarities.clear()
             self._similarities[key] = found
@@ -379,6 +377,18 @@ class Semantics:
         cosine = self.passages[ids].astype(np.float32) @ q
         best = np.argsort(-cosine, kind="stable")[:k]
         return [int(i) for i in ids[best]]
+
+
+def best_first(values: np.ndarray, k: int) -> np.ndarray:
+    """The positions of the k highest values, highest first and ties in position order: the first k of a
+    stable sort of all of them, found with one partition and a sort of those reaching the k-th value."""
+    if k <= 0:
+        return np.empty(0, np.int64)
+    if len(values) <= k:
+        return np.argsort(-values, kind="stable")
+    kth = -np.partition(-values, k - 1)[k - 1]
+    reaching = np.flatnonzero(values >= kth)
+    return reaching[np.argsort(-values[reaching], kind="stable")[:k]]
 
 
 BLOCK = 1024   # rows per product: small enough that OpenBLAS runs it on one thread

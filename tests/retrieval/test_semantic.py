@@ -124,8 +124,10 @@ def test_character_field_scores_the_units_sharing_a_character(transcripts_engine
     import numpy as np
 
     semantics = transcripts_engine.semantics
-    scores = semantics.character_scores(["铁道"])
+    ids, hits = semantics.character_hits(["铁道"])
     texts = transcripts_engine.columns.texts
+    scores = np.zeros(len(texts))
+    scores[ids] = hits
     holding = np.array(["铁" in texts[i] or "道" in texts[i] for i in range(len(scores))])
     assert np.array_equal(scores > 0, holding)
     railway = [i for i in range(len(scores)) if "铁路" in texts[i]]
@@ -189,5 +191,18 @@ def test_no_passages_by_characters_alone_for_words_the_corpus_lacks(seed_engine)
     semantics = seed_engine.semantics
     allowed = np.ones(seed_engine.index.n_units, dtype=bool)
     assert semantics.extra(["量子", "计算机"], allowed) == []
-    assert semantics.character_scores(["量子", "计算机"]).max() > 0   # the characters are there
+    assert semantics.character_hits(["量子", "计算机"])[1].max() > 0   # the characters are there
     assert semantics.extra(["腐败", "量子"], allowed)                  # one word found: the pool widens
+
+
+def test_best_first_is_the_head_of_a_stable_sort():
+    """The character pool's top k (one partition) picks what a stable sort of every score would, ties included."""
+    import numpy as np
+
+    from retrieval.semantic import best_first
+
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        values = rng.integers(0, 5, int(rng.integers(0, 200))).astype(float)   # many ties
+        k = int(rng.integers(0, 40))
+        assert np.array_equal(best_first(values, k), np.argsort(-values, kind="stable")[:k])
