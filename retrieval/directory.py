@@ -4,13 +4,13 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .columns import LazyRows, StringTable, csr
-from .models import Document
+from .models import Deferred, Document
 
 _ROLE_SPLIT = re.compile(r"[、，,；;/\s]+|和|兼")
 # Common shortenings of role words, so 宣传部长 finds 宣传部部长 and 政法委书记 finds itself.
@@ -25,22 +25,16 @@ class SpeakerRef:
     number: int = field(default=-1, compare=False, repr=False)   # its place in the directory, -1 if none
 
 
-class RefList(Sequence[SpeakerRef]):
+class RefList(Deferred[SpeakerRef]):
     """Directory entries by number, their `SpeakerRef`s made only when read: a role word in a question
     (代表, 委员) may name thousands of holders, of whom an answer reads a few, or only their numbers."""
 
-    __slots__ = ("_directory", "numbers", "_items")
+    __slots__ = ("_directory", "numbers")
 
     def __init__(self, directory: "SpeakerDirectory", numbers: np.ndarray) -> None:
+        super().__init__(lambda: tuple(map(directory.ref, numbers.tolist())))
         self._directory = directory
         self.numbers = numbers
-        self._items: tuple[SpeakerRef, ...] | None = None
-
-    @property
-    def items(self) -> tuple[SpeakerRef, ...]:
-        if self._items is None:
-            self._items = tuple(map(self._directory.ref, self.numbers.tolist()))
-        return self._items
 
     @property
     def docs(self) -> np.ndarray:
@@ -50,30 +44,13 @@ class RefList(Sequence[SpeakerRef]):
     def where(self, keep: np.ndarray) -> "RefList":
         return RefList(self._directory, self.numbers[keep])
 
-    def __getitem__(self, i):  # type: ignore[override]
-        return self.items[i]
-
     def __len__(self) -> int:
         return len(self.numbers)
-
-    def __iter__(self) -> Iterator[SpeakerRef]:
-        return iter(self.items)
 
     def __add__(self, other: Sequence[SpeakerRef]) -> "RefList | tuple[SpeakerRef, ...]":
         if isinstance(other, RefList) and other._directory is self._directory:
             return RefList(self._directory, np.concatenate((self.numbers, other.numbers)))
         return self.items + tuple(other)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence) and not isinstance(other, (str, list)):
-            return self.items == tuple(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.items)
-
-    def __repr__(self) -> str:
-        return repr(self.items)
 
 
 @dataclass(frozen=True)
