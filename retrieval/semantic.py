@@ -12,7 +12,7 @@ from .characters import CharacterField, han, posting_weights
 from .index import BM25Index
 from .options import setting
 from .store import DamagedStore, load_arrays, save_arrays
-from .vectors import VocabularyVectors, WordVectors, shipped_vectors, stamp
+from .vectors import SCALE, VocabularyVectors, WordVectors, shipped_vectors, stamp
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ EXACT = 0.99     # a cosine this high is the word itself (int8 rounding keeps it
 # cost a pass over a third of the postings for little (0.1 and 0.2 lost a question on the tuning half).
 CHARACTER_SHARE = 0.3
 MIN_COMMON = 3   # in a small corpus, a word in this many passages is not yet common
+KEPT = 100_000   # words whose neighbours are kept (a few hundred bytes each); all forgotten past it
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class Topic:
 
     words: tuple[str, ...]
     idf: np.ndarray          # each word's idf (the highest one for a word no passage holds)
-    vectors: np.ndarray      # words x dimensions
+    integers: np.ndarray     # words x dimensions: their stored int8 values as float32 (see `cosines`)
 
 
 class Semantics:
@@ -72,8 +73,10 @@ class Semantics:
         self._passages: np.ndarray | None = None
         self._by_unit: tuple[np.ndarray, np.ndarray] | None = None
         self._expansion: np.ndarray | None = None
+        self._expansion_integers: np.ndarray | None = None
         self._topics: dict[tuple[str, ...], Topic] = {}
-        self._similarities: dict[tuple[str, ...], np.ndarray | tuple[np.ndarray, np.ndarray]] = {}
+        self._neighbours: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._character_hits: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
 
     @property
     def available(self) -> bool:
@@ -150,7 +153,7 @@ class Semantics:
             words = tuple(t for t in dict.fromkeys(terms) if vocabulary.vectors.is_topic(t))
             if not words:
                 return None
-            question = np.stack([vocabulary.vectors.vector(t) for t in words])
+            question = np.stack([vocabulary.vectors.integers(t) for t in words])
             top_idf = float(self.index.idfs.max()) if len(self.index.idfs) else 1.0
             idf = np.array([self.index.idfs[n] if (n := self.index.vocabulary.get(t)) is not None else top_idf
                             for t in words])
@@ -160,16 +163,26 @@ class Semantics:
             self._topics[key] = found
         return found
 
-    def similarities(self, topic: Topic) -> np.ndarray:
-        """Cosines of every vocabulary word (rows) with each topic word (columns): one matrix product
-        per question, shared by the expansion and the semantic score."""
-        found = self._similarities.get(topic.words)
-        if found is None:
-            found = blocked_product(self.vocabulary.matrix, topic.vectors.T)
-            if len(self._similarities) > 16:
-                self._similarities.clear()
-            self._similarities[topic.words] = found
-        return found
+    def neighbours(self, topic: Topic, wanted: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each topic word at `wanted`: the positions in `expansion_rows` of the words at
+        min_similarity or more, best first (ties by position), and their cosines. Kept per word (for a
+        loaded index they never change), so only the words not seen before cost a product, one for all."""
+        found = {j: self._neighbours.get(topic.words[j]) for j in wanted}
+        missing = [j for j, kept in found.items() if kept is None]
+        if missing:
+            sims = cosines(self.expansion_integers, topic.integers[missing].T)
+            for column, j in enumerate(missing):
+                s = sims[:, column]
+                near = np.flatnonzero(s >= self.options.min_similarity)
+                near = near[np.lexsort((near, -s[near]))]
+                kept = (near, s[near])
+                for array in kept:
+                    array.setflags(write=False)   # shared by every thread asking with this word
+                found[j] = kept
+                if len(self._neighbours) >= KEPT:
+                    self._neighbours.clear()
+                self._neighbours[topic.words[j]] = kept
+        return [found[j] for j in wanted]
 
     # ------------------------------------------------------------ expansion
 
@@ -179,17 +192,14 @@ class Semantics:
         if topic is None:
             return
         vocabulary = self.vocabulary
-        common = self.common
         rows = self.expansion_rows
-        similarities = self.similarities(topic)
+        # A common word matches enough by itself; its neighbours would match everything.
+        rare = [j for j, term in enumerate(topic.words) if self.index.document_frequency(term) <= self.common]
         seen = set(words)
-        for j, term in enumerate(topic.words):
-            if self.index.document_frequency(term) > common:
-                continue  # a common word matches enough by itself; its neighbours would match everything
-            sims = similarities[rows, j]
-            candidates = np.flatnonzero(sims >= self.options.min_similarity)
+        for j, (near, sims) in zip(rare, self.neighbours(topic, rare)):
+            term = topic.words[j]
             added = 0
-            for c in candidates[np.lexsort((candidates, -sims[candidates]))]:
+            for c, sim in zip(near.tolist(), sims.tolist()):
                 word = vocabulary.word(rows[c])
                 if added >= self.options.neighbours:
                     break
@@ -197,7 +207,7 @@ class Semantics:
                     continue
                 seen.add(word)
                 words.append(word)
-                weights.append(self.options.neighbour_weight * float(sims[c]))
+                weights.append(self.options.neighbour_weight * sim)
                 added += 1
 
     def grounded(self, terms: Sequence[str]) -> bool:
@@ -219,6 +229,13 @@ class Semantics:
             df = np.diff(self.index.ptr)[vocabulary.term_ids]
             self._expansion = np.flatnonzero(vocabulary.expandable & (df <= self.common))
         return self._expansion
+
+    @property
+    def expansion_integers(self) -> np.ndarray:
+        """The stored values of the words expansion may add (`expansion_rows`), as float32."""
+        if self._expansion_integers is None:
+            self._expansion_integers = self.vocabulary.integers(self.expansion_rows)
+        return self._expansion_integers
 
     # ------------------------------------------------------------ scoring
 
@@ -301,15 +318,15 @@ class Semantics:
         """(unit ids in ascending order, their character-field BM25) for the units holding one of the
         question's characters in at most CHARACTER_SHARE of the units (kept for the last few questions)."""
         key = ("chars", *terms)
-        found = self._similarities.get(key)
+        found = self._character_hits.get(key)
         if found is None:
             field = self.characters
             chars = [c for c in dict.fromkeys(ch for w in self.character_words(terms) for ch in han(w))
                      if field.index.document_frequency(c) <= CHARACTER_SHARE * self.index.n_units]
             found = field.index.scores(chars)
-            if len(self._similarities) > 16:
-                self._similarities.clear()
-            self._similarities[key] = found
+            if len(self._character_hits) > 16:
+                self._character_hits.clear()
+            self._character_hits[key] = found
         return found
 
     @property
@@ -345,7 +362,9 @@ class Semantics:
         if held.any():
             offsets = np.concatenate(([0], np.cumsum(lengths[held])[:-1]))
             picked = rows[np.repeat(starts[held] - offsets, lengths[held]) + np.arange(int(lengths.sum()))]
-            best[held] = np.maximum.reduceat(self.similarities(topic)[picked], offsets, axis=0)
+            # Only the candidates' words are multiplied: `cosines` gives them the values of a whole product.
+            sims = cosines(self.vocabulary.integers(picked), topic.integers.T)
+            best[held] = np.maximum.reduceat(sims, offsets, axis=0)
         return best
 
     @property
@@ -401,6 +420,13 @@ def blocked_product(matrix: np.ndarray, columns: np.ndarray) -> np.ndarray:
     for start in range(0, len(matrix), BLOCK):
         np.matmul(matrix[start:start + BLOCK], columns, out=out[start:start + BLOCK])
     return out
+
+
+def cosines(integers: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Cosines from stored int8 values (as float32): each product is an exact integer sum (at most
+    dimensions x 127² < 2^24), so each cosine is the same whichever rows are multiplied together and
+    whichever kernel BLAS picks for the shape; only then scaled."""
+    return blocked_product(integers, columns) / np.float32(SCALE * SCALE)
 
 
 def passage_vectors(index: BM25Index, vocabulary: VocabularyVectors | None) -> np.ndarray:

@@ -54,8 +54,13 @@ class WordVectors:
 
     def vector(self, word: str) -> np.ndarray | None:
         """The word's unit vector (float32), None when the word has none."""
+        v = self.integers(word)
+        return None if v is None else v / SCALE
+
+    def integers(self, word: str) -> np.ndarray | None:
+        """The word's stored int8 values (its unit vector x SCALE) as float32, None when it has none."""
         n = self.row.get(word)
-        return None if n is None else self.matrix[n].astype(np.float32) / SCALE
+        return None if n is None else self.matrix[n].astype(np.float32)
 
     def is_name(self, word: str) -> bool:
         """A person's or place's name by jieba's part of speech (nr…, ns): never added by expansion."""
@@ -144,15 +149,11 @@ class VocabularyVectors:
         self.term_ids = term_ids
         self.rows = rows
         self.expandable = expandable   # which of them expansion may add
-        self._matrix: np.ndarray | None = None
 
-    @property
-    def matrix(self) -> np.ndarray:
-        """The words' unit vectors (float32), gathered from the shipped matrix when first needed."""
-        if self._matrix is None:
-            self._matrix = (self.vectors.matrix[self.rows].astype(np.float32) / SCALE) if len(self.rows) else \
-                np.zeros((0, self.vectors.dimensions), np.float32)
-        return self._matrix
+    def integers(self, positions: np.ndarray) -> np.ndarray:
+        """The stored int8 values of the given words (positions in `rows`) as float32, gathered from the
+        shipped matrix."""
+        return self.vectors.matrix[self.rows[positions]].astype(np.float32)
 
     @classmethod
     def find(cls, vectors: WordVectors, vocabulary: Mapping[str, int], exclude: Iterable[str] = ()) -> "VocabularyVectors":
@@ -167,13 +168,13 @@ class VocabularyVectors:
         return cls(vectors, term_ids, rows, expandable)
 
     def word(self, n: int) -> str:
-        """The word of the n-th row of `matrix`."""
+        """The word at position n of `rows`."""
         return self.vectors.words[int(self.rows[n])]
 
     def by_term_id(self, n_terms: int) -> np.ndarray:
         """Vectors indexed by the index's term numbers (zero rows for words without a vector)."""
         full = np.zeros((n_terms, self.vectors.dimensions), np.float32)
-        full[self.term_ids] = self.matrix
+        full[self.term_ids] = self.vectors.matrix[self.rows].astype(np.float32) / SCALE
         return full
 
 

@@ -106,6 +106,23 @@ def test_blocked_product_gives_the_plain_products_values():
     assert np.array_equal(blocked_product(matrix, columns), matrix @ columns)
 
 
+def test_cosines_of_some_rows_are_those_of_the_whole_product():
+    """Cosines from the stored int8 values do not depend on which rows are multiplied together, so the
+    candidates' words alone (and a word's kept neighbours) give the whole product's values, bit for bit."""
+    import numpy as np
+
+    from retrieval.semantic import BLOCK, cosines
+
+    vectors = shipped_vectors()
+    integers = vectors.matrix[: 5 * BLOCK + 17].astype(np.float32)
+    columns = np.stack([vectors.integers(w) for w in ("腐败", "军队", "农民")]).T
+    whole = cosines(integers, columns)
+    some = np.random.default_rng(0).choice(len(integers), 300)
+    assert np.array_equal(cosines(integers[some], columns), whole[some])
+    assert np.array_equal(cosines(integers[7:8], columns[:, 1:2]), whole[7:8, 1:2])
+    assert np.allclose(whole, (integers / 127) @ (columns / 127), atol=1e-6)
+
+
 def test_word_match_takes_each_units_best_word(seed_engine):
     """The by-unit word rows hold each unit's own words: a unit's score for one topic word is its best cosine."""
     import numpy as np
@@ -115,7 +132,7 @@ def test_word_match_takes_each_units_best_word(seed_engine):
     unit = next(i for i in range(len(seed_engine.units)) if "腐败" in seed_engine.units[i].utterance.text)
     words = [w for w in dict.fromkeys(seed_engine.segmenter.terms(seed_engine.units[unit].utterance.text))
              if w in semantics.vocabulary.vectors]
-    expected = max(float(semantics.vocabulary.vectors.vector(w) @ topic.vectors[0]) for w in words)
+    expected = max(float(semantics.vocabulary.vectors.vector(w) @ topic.integers[0] / 127) for w in words)
     assert semantics.word_match(["腐败"], np.array([unit]))[0] == pytest.approx(expected, abs=1e-5)
 
 
