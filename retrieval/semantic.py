@@ -2,6 +2,10 @@
 semantic score (cosine between question and passage vectors) blended with BM25 over the candidates."""
 from __future__ import annotations
 
+import logging
+import os
+import shutil
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +17,8 @@ from .index import BM25Index
 from .options import setting
 from .store import DamagedStore, load_arrays, save_arrays
 from .vectors import SCALE, VocabularyVectors, WordVectors, shipped_vectors, stamp
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,8 @@ class Semantics:
         self._texts = texts
         self._characters: CharacterField | None = None
         self._stored: tuple[dict[str, np.ndarray], dict] | None = None
+        self._folder: Path | None = None   # the index cache folder to store what is built on demand in
+        self._storing = threading.Lock()
         self._exclude = exclude   # the words never added (names, roles), asked for when first needed
         self._vectors = vectors
         self._vocabulary: VocabularyVectors | None = None
@@ -95,6 +103,7 @@ class Semantics:
                     self._by_unit = (arrays["unit_ptr"], arrays["unit_rows"])
                 else:
                     self._vocabulary = VocabularyVectors.find(vectors, self.index.vocabulary, self._exclude())
+                    self._store_beside()
         return self._vocabulary
 
     @property
@@ -118,7 +127,9 @@ class Semantics:
 
     def load(self, folder: Path) -> None:
         """Use what `save` stored, memory-mapped (checked against the shipped vectors when first needed);
-        nothing when it is missing, damaged or for other vectors: then it is built on first use."""
+        nothing when it is missing, damaged or for other vectors: then it is built on first use and
+        stored there (`_store_beside`)."""
+        self._folder = folder
         if not (folder / "semantic.json").is_file():
             return
         try:
@@ -132,6 +143,26 @@ class Semantics:
             return
         self._stored = (arrays, meta)
         self._characters = CharacterField(characters)
+
+    def _store_beside(self) -> None:
+        """Store what was just built on demand in the index cache it came from (one built with the vectors
+        off has none), so that the next start maps it: written to a temporary folder, then each file moved
+        in, the manifests last (`load` looks for semantic.json first). A failed write only costs the
+        next start the build again."""
+        with self._storing:
+            folder, self._folder = self._folder, None
+        if folder is None or not folder.is_dir():
+            return
+        temp = folder / f".semantic-{os.getpid()}-{os.urandom(4).hex()}"
+        try:
+            temp.mkdir()
+            self.save(temp)
+            for path in sorted(temp.iterdir(), key=lambda p: (p.suffix == ".json", p.name == "semantic.json")):
+                os.replace(path, folder / path.name)
+        except OSError as exc:
+            log.warning("could not store the word vectors' rows in %s (%s)", folder, exc)
+        finally:
+            shutil.rmtree(temp, ignore_errors=True)
 
     @property
     def passages(self) -> np.ndarray:

@@ -470,3 +470,25 @@ def test_a_cache_file_damaged_after_it_was_checked_is_caught(tmp_path, corpus, m
     target.write_bytes(data[:-1] + bytes([data[-1] ^ 0x01]))
     os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert not open_engine(settings, [str(corpus)]).from_cache
+
+
+def test_vectors_built_over_a_cache_without_them_are_stored_and_mapped_next_start(tmp_path, corpus):
+    """A cache built with the vectors off has none of their rows: the first vectors-on start builds them
+    and stores them beside the index, so the next one maps them and answers the same."""
+    off = settings_for(tmp_path)
+    off = dataclasses.replace(off, engine=dataclasses.replace(
+        off.engine, semantic=dataclasses.replace(off.engine.semantic, vectors=False)))
+    on = settings_for(tmp_path)
+    open_engine(off, [str(corpus)])
+    (folder,) = index_folders(on)
+    assert not (folder / "semantic.json").exists()
+    first = open_engine(on, [str(corpus)])
+    assert first.from_cache and first.engine.semantics._stored is None
+    built = answers(first.engine)
+    assert (folder / "semantic.json").is_file() and (folder / "characters.json").is_file()
+    assert not list(folder.glob(".semantic-*"))
+    again = open_engine(on, [str(corpus)])
+    assert again.from_cache and again.engine.semantics._stored is not None
+    assert answers(again.engine) == built
+    vocabulary = again.engine.semantics.vocabulary
+    assert list(vocabulary.rows) == list(first.engine.semantics.vocabulary.rows)
