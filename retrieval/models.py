@@ -95,6 +95,11 @@ class Deferred(Sequence[T]):
             self._make = None
         return self._items
 
+    @property
+    def made(self) -> bool:
+        """Whether the items have been made yet."""
+        return self._make is None
+
     def __getitem__(self, i):  # type: ignore[override]
         return self.items[i]
 

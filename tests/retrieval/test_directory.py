@@ -12,8 +12,9 @@ def test_a_role_word_names_its_holders_without_making_them(transcripts_engine):
     mention = directory.find_in("哪位委员谈到了教育？")
     holders = mention.described
     assert isinstance(holders, RefList) and len(holders) > 50
-    assert holders._items is None                      # nothing made yet
+    assert not holders.made                            # nothing made yet
     assert holders == tuple(directory.lookup("委员"))   # the same entries, in the same order
+    assert holders.made
     assert holders.docs.tolist() == [r.doc for r in holders]
 
 
