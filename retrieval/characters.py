@@ -3,7 +3,7 @@
 right characters. BM25 over each passage's Han characters, built when first needed."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -15,6 +15,11 @@ def han(text: str) -> list[str]:
     return [c for c in text if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf"]
 
 
+def distinct(words: Iterable[str]) -> list[str]:
+    """The words' Han characters, each once, in order of first use."""
+    return list(dict.fromkeys(c for w in words for c in han(w)))
+
+
 class CharacterField:
     """BM25 over the Han characters of each unit."""
 
@@ -24,12 +29,6 @@ class CharacterField:
     @classmethod
     def build(cls, texts: Iterable[str], params: BM25Params = BM25Params()) -> "CharacterField":
         return cls(BM25Index.build((han(t) for t in texts), params))   # counted a batch at a time
-
-    def scores(self, words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(unit ids, BM25 of the words' distinct characters) for every unit holding one; each character
-        counts once however many of the words hold it."""
-        chars = list(dict.fromkeys(c for w in words for c in han(w)))
-        return self.index.scores(chars)
 
     def weights(self, char: str, ids: np.ndarray) -> np.ndarray:
         """The character's BM25 part in each of the given units (0 where a unit lacks it)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .characters import CharacterField, han, posting_weights
+from .characters import CharacterField, distinct, posting_weights
 from .index import BM25Index
 from .options import setting
 from .store import DamagedStore, load_arrays, save_arrays
@@ -305,7 +305,7 @@ class Semantics:
             if self.options.score == "mean":
                 cosine = self.mean_match(terms, ids)
             else:
-                cosine = None if best is None else best @ idf / idf.sum()
+                cosine = None if best is None else idf_mean(best, idf)
             if cosine is not None:
                 # Both parts spread over 0..1 within the candidates: the cosines of one corpus' passages
                 # crowd into a narrow band that a raw blend would hardly let count.
@@ -340,7 +340,7 @@ class Semantics:
         words = self.character_words(terms)
         held = {w: posting_weights(self.index, w, ids) > 0 for w in words}
         total = np.zeros(len(ids))
-        for char in dict.fromkeys(ch for w in words for ch in han(w)):
+        for char in distinct(words):
             lacking = ~np.logical_and.reduce([held[w] for w in words if char in w])
             total += np.where(lacking, self.characters.weights(char, ids), 0.0)
         return total
@@ -348,11 +348,11 @@ class Semantics:
     def character_hits(self, terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(unit ids in ascending order, their character-field BM25) for the units holding one of the
         question's characters in at most CHARACTER_SHARE of the units (kept for the last few questions)."""
-        key = ("chars", *terms)
+        key = tuple(terms)
         found = self._character_hits.get(key)
         if found is None:
             field = self.characters
-            chars = [c for c in dict.fromkeys(ch for w in self.character_words(terms) for ch in han(w))
+            chars = [c for c in distinct(self.character_words(terms))
                      if field.index.document_frequency(c) <= CHARACTER_SHARE * self.index.n_units]
             found = field.index.scores(chars)
             if len(self._character_hits) > 16:
@@ -378,8 +378,7 @@ class Semantics:
         best = self.best_cosines(terms, ids)
         if best is None:
             return None
-        idf = self.topic(terms).idf
-        return best @ idf / idf.sum()
+        return idf_mean(best, self.topic(terms).idf)
 
     def best_cosines(self, terms: Sequence[str], ids: np.ndarray) -> np.ndarray | None:
         """Units x topic words: each topic word's best cosine with one of the unit's words (1: the word itself)."""
@@ -427,6 +426,11 @@ class Semantics:
         cosine = self.passages[ids].astype(np.float32) @ q
         best = np.argsort(-cosine, kind="stable")[:k]
         return [int(i) for i in ids[best]]
+
+
+def idf_mean(best: np.ndarray, idf: np.ndarray) -> np.ndarray:
+    """Each unit's idf-weighted mean of its best cosines (units x topic words)."""
+    return best @ idf / idf.sum()
 
 
 def best_first(values: np.ndarray, k: int) -> np.ndarray:
