@@ -1,14 +1,15 @@
 """The parser alone on a gold set of paragraph → speaker attributions: precision and recall per cue class.
 
     .venv/bin/python benchmarks/attributions.py [--gold eval/attributions.yaml] [--corpus ../shared/corpus]
-                                                [--part dev|test] [-v]
+                                                [--part dev|test|test2] [-v]
 
 The gold set (eval/attributions.yaml) was written by reading the articles: each item names an article
 (a corpus file and a title substring) and, per turn, the speaker (~ for narration or an unnamed
 speaker), the cue class and a snippet of the words said. A snippet is looked up in the parsed article's
 utterances; the utterance holding its middle character is the parser's answer (its speaker when it is
 speech or a question, else none). A right name is a hit; a wrong name counts against precision and
-recall; no name against recall only; a name for a narration item against precision only.
+recall; no name against recall only; a name for a narration item against precision only. Below the
+table by cue class, one row per part (dev, test, test2: see the gold file's header).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from retrieval.parse import parse_text  # noqa: E402
 
 GOLD = ROOT / "eval" / "attributions.yaml"
 CORPUS = ROOT.parent / "shared" / "corpus"
+PARTS = ("dev", "test", "test2")
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class Tally:
 
 
 def load(path: Path = GOLD, part: str | None = None) -> list[Item]:
-    """The gold items (of one part: dev or test), in file order; ValueError on a malformed entry."""
+    """The gold items (of one part: dev, test or test2), in file order; ValueError on a malformed entry."""
     items: list[Item] = []
     for entry in read_yaml(path, "gold set"):
         for turn in entry["turns"]:
@@ -107,8 +109,8 @@ def predicted(doc: Document, snippet: str) -> str | None:
     return None
 
 
-def score(items: list[Item], corpus: Path = CORPUS) -> dict[str, Tally]:
-    """Tallies per cue class and over all items ("all")."""
+def score(items: list[Item], corpus: Path = CORPUS, by: str = "cue") -> dict[str, Tally]:
+    """Tallies per cue class (or per part, with `by="part"`) and over all items ("all")."""
     tallies: dict[str, Tally] = defaultdict(Tally)
     parsed: dict[str, list[Document]] = {}
     for item in items:
@@ -119,7 +121,7 @@ def score(items: list[Item], corpus: Path = CORPUS) -> dict[str, Tally]:
         except LookupError as exc:  # not in the body: the parser took the line for header or metadata
             guess = None
             tallies["all"].unfound.append(f"{item.file}: {exc}")
-        for key in (item.cue, "all"):
+        for key in (getattr(item, by), "all"):
             tally = tallies[key]
             if item.speaker is None:
                 tally.silent += guess is None
@@ -137,12 +139,20 @@ def score(items: list[Item], corpus: Path = CORPUS) -> dict[str, Tally]:
     return dict(tallies)
 
 
-def report(tallies: dict[str, Tally], verbose: bool = False) -> str:
-    """A table: items, precision and recall per cue class, all last; with `verbose` the misses."""
-    lines = [f"{'cue':<16}{'n':>5}{'prec':>8}{'recall':>8}"]
-    for key in sorted(k for k in tallies if k != "all") + ["all"]:
+def _rows(tallies: dict[str, Tally], head: str, keys: list[str]) -> list[str]:
+    lines = [f"{head:<16}{'n':>5}{'prec':>8}{'recall':>8}"]
+    for key in keys:
         t = tallies[key]
         lines.append(f"{key:<16}{t.n:>5}{t.precision:>8.3f}{t.recall:>8.3f}")
+    return lines
+
+
+def report(tallies: dict[str, Tally], verbose: bool = False, parts: dict[str, Tally] | None = None) -> str:
+    """A table: items, precision and recall per cue class, all last; then one row per part, if given;
+    with `verbose` the misses."""
+    lines = _rows(tallies, "cue", sorted(k for k in tallies if k != "all") + ["all"])
+    if parts:
+        lines += [""] + _rows(parts, "part", [p for p in PARTS if p in parts])
     if verbose:
         lines += ["", "misses:"] + [f"  {m}" for m in tallies["all"].misses]
         lines += ["", "snippets not in any utterance:"] + [f"  {m}" for m in tallies["all"].unfound]
@@ -153,10 +163,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=GOLD)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
-    parser.add_argument("--part", choices=("dev", "test"), help="score one part only")
+    parser.add_argument("--part", choices=PARTS, help="score one part only")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
     args = parser.parse_args(argv)
-    print(report(score(load(args.gold, args.part), args.corpus), args.verbose))
+    items = load(args.gold, args.part)
+    parts = score(items, args.corpus, by="part")
+    print(report(score(items, args.corpus), args.verbose, parts))
     return 0
 
 

@@ -1,5 +1,6 @@
 """The parser on the gold set of attributions (eval/attributions.yaml): no cue class may fall below the
-precision and recall measured when it last improved (benchmarks/attributions.py prints them)."""
+precision and recall measured when it last improved (benchmarks/attributions.py prints them). The
+floors per cue class are over the parts they were measured on (dev and test); each part has its own."""
 from __future__ import annotations
 
 import importlib.util
@@ -9,7 +10,9 @@ import pytest
 
 from .helpers import CORPUS, ROOT
 
-# Measured figures (precision, recall) per cue class; raise them when the parser gets better.
+# Measured figures (precision, recall) per cue class over dev and test; raise them when the parser gets
+# better.
+CLASS_PARTS = ("dev", "test")
 FLOORS = {
     "after_quote": (1.0, 0.785),
     "all": (0.977, 0.933),
@@ -59,7 +62,7 @@ def scorer():
 
 @pytest.fixture(scope="module")
 def tallies(scorer):
-    return scorer.score(scorer.load())
+    return scorer.score([i for i in scorer.load() if i.part in CLASS_PARTS])
 
 
 def test_every_gold_article_and_cue_class_is_scored(tallies):
