@@ -12,7 +12,6 @@ from .sections import sections
 _HEADER = re.compile(r"(?m)^### ")
 _DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _PAGE = re.compile(r"^(第[^()（）]{0,8}?版)\s*[(（](.*?)[)）]\s*$")
-_COLUMN = re.compile(r"^专栏[：:](.*)$")
 
 
 def parse_text(text: str, source: str = "") -> list[Document]:
@@ -73,10 +72,10 @@ def _header(lines: list[str], title: str) -> tuple[str, str, str, str, dict[str,
     page, column = m[1], m[2].strip()
     i += 1
     metadata: dict[str, str] = {}
-    col = _COLUMN.match(lines[i].strip()) if i < len(lines) else None
-    if col:
-        if col[1].strip():
-            metadata["专栏"] = col[1].strip()
+    line = lines[i].strip() if i < len(lines) else ""
+    if line.startswith(("专栏：", "专栏:")):
+        if line[3:].strip():
+            metadata["专栏"] = line[3:].strip()
         i += 1
     return byline, date, page, column, metadata, i
 

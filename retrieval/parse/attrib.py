@@ -24,14 +24,14 @@ DATELINE = r"(?:据)?(?:新华社|本报|中新社)[^，。\s]{0,20}?(?:电|讯)
 _DATELINE = re.compile(DATELINE)
 DATELINE_HEADS = ("据", "新华社", "本报", "中新社")
 _CLAUSE_HEADS = ("在", "关于", "对于", "谈到", "谈及", "针对", "就", "对")
-_SOLO_CLAUSES = ("会后，", "会上，", "随后，", "接着，", "最后，", "此外，", "同时，")
-_DATE_CLAUSE = re.compile(r"[\d０-９]{1,2}月[\d０-９]{1,2}日(?:[上下]午|晚)?，")
+# A clause of time or sequence before the subject: "会后，", "3月5日上午，".
+_OPENING_CLAUSE = re.compile(r"(?:会后|会上|随后|接着|最后|此外|同时)，|[\d０-９]{1,2}月[\d０-９]{1,2}日(?:[上下]午|晚)?，")
 CLAUSE_STOP = re.compile(r"[，。！？；：“”]")  # where a clause (and a subject) ends
 _SEGMENT_END = re.compile(r"[，。！？；：“”\s]")
 SUBJECT_MAX = 40  # the longest subject (a role phrase and a name) before its verb
-# A new reported turn inside a paragraph: "…。刘达代表还说：…", "…。西安仪表厂幼儿园主任于小文说，…".
-_INNER_VERB = re.compile(r"(?:说|表示|认为|指出|强调)[：:，,]")
-_INNER_SUBJECT_MAX = 30
+# A reported turn closing a paragraph: "…。刘达代表还说：", "…。西安仪表厂幼儿园主任于小文说，".
+_CLOSING_VERB = re.compile(r"(?:说|表示|认为|指出|强调)[：:，,]$")
+_CLOSING_SUBJECT_MAX = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +42,7 @@ class Attribution:
     adverb: str
     rest: str
     lead: str       # "", "——", a leading quote or a "关于…，" clause
-    start: int = 0  # where the subject starts (inner attributions)
-    end: int = 0    # where the verb and its punctuation end
+    start: int = 0  # where the subject starts (an attribution closing a paragraph)
 
 
 def find_attribution(p: str) -> Attribution | None:
@@ -67,17 +66,12 @@ def find_attribution(p: str) -> Attribution | None:
             continue
         if after in _AFTER_ANY or (verb["vp"] and after in "。"):
             end += 1
-        return Attribution(subject, adverb, p[end:], lead, start, end)
+        return Attribution(subject, adverb, p[end:], lead)
     return None
-
-
-_LEAD_FIRST = frozenset("据新本中—“会随接最此同在关对谈针就0123456789０１２３４５６７８９")
 
 
 def _lead(p: str) -> tuple[int, str]:
     """Index where the subject can start, and the lead before it; -1 when the paragraph cannot be one."""
-    if p[:1] not in _LEAD_FIRST:
-        return 0, ""
     start = 0
     if p.startswith(DATELINE_HEADS):
         m = _DATELINE.match(p)
@@ -90,11 +84,9 @@ def _lead(p: str) -> tuple[int, str]:
             return -1, ""
         after = close + 1 + (p[close + 1:close + 2] in "，,")
         return after, p[start:after]
-    if p.startswith(_SOLO_CLAUSES, start):
-        return start + 3, p[start:start + 3]
-    date = _DATE_CLAUSE.match(p, start)
-    if date:
-        return date.end(), date.group()
+    opening = _OPENING_CLAUSE.match(p, start)
+    if opening:
+        return opening.end(), opening.group()
     if p.startswith(_CLAUSE_HEADS, start):
         m = CLAUSE_STOP.search(p, start, start + 32)
         if m and m.group() == "，":
@@ -118,16 +110,15 @@ def _split_adverb(p: str, start: int, verb: int) -> tuple[str, str]:
     return p[start:verb], ""
 
 
-def inner_attributions(text: str) -> list[Attribution]:
-    """Attributions that start a sentence inside `text` ("…。刘达代表还说：…"), found from their verbs."""
-    found: list[Attribution] = []
-    for verb in _INNER_VERB.finditer(text):
-        v = verb.start()
-        lo = max(0, v - _INNER_SUBJECT_MAX - 20)
-        start = max(text.rfind("。", lo, v), text.rfind("！", lo, v), text.rfind("？", lo, v), text.rfind("”", lo, v)) + 1
-        if start <= 0 or found and start < found[-1].end or _SEGMENT_END.search(text, start, v):
-            continue
-        subject, adverb = _split_adverb(text, start, v)
-        if 2 <= len(subject) <= _INNER_SUBJECT_MAX:
-            found.append(Attribution(subject, adverb, text[verb.end():], "", start, verb.end()))
-    return found
+def closing_attribution(text: str) -> Attribution | None:
+    """The attribution a paragraph ends with, starting a sentence ("…。刘达代表还说："), found from its verb."""
+    text = text.rstrip()
+    verb = _CLOSING_VERB.search(text)
+    if verb is None:
+        return None
+    v = verb.start()
+    start = max(text.rfind(c, max(0, v - _CLOSING_SUBJECT_MAX - 20), v) for c in "。！？”") + 1
+    if start <= 0 or _SEGMENT_END.search(text, start, v):
+        return None
+    subject, adverb = _split_adverb(text, start, v)
+    return Attribution(subject, adverb, "", "", start) if 2 <= len(subject) <= _CLOSING_SUBJECT_MAX else None

@@ -22,7 +22,7 @@ BARE_LABEL = re.compile(rf"^(?P<name>[{_C}]{{2,4}})（(?P<role>[^（）]{{2,30}}
 TRAILING_LABEL = re.compile(rf"^(?P<rest>.*[。！？…”])(?P<name>[{_C}]{{2,4}})（(?P<role>[^（）]{{2,30}})）$", re.S)
 _ALIAS = re.compile(rf"以下简称(?P<alias>[{_C}]{{1,2}})）?")
 # A label that is a role phrase ending in a name ("青海省河南蒙古族自治县县长阿琼："): up to 40 characters, no punctuation.
-ROLE_LABEL = re.compile(rf"^(?P<label>[{_C}、·]{{4,40}}?)[：:](?P<rest>.*)$", re.S)
+_ROLE_LABEL = re.compile(rf"^(?P<label>[{_C}、·]{{4,40}}?)[：:](?P<rest>.*)$", re.S)
 # A header list of the people who speak: "叶海林（中国社会科学院…副院长）" or "国家统计局总经济师    姚景源" alone on a line.
 _LISTED = re.compile(rf"^(?P<name>[{_C}·]{{2,12}})（(?P<role>[^（）]{{2,40}})）$"
                      rf"|^(?P<role2>[{_C}、]{{2,30}})[ \u3000]{{2,}}(?P<name2>[{_C}·]{{2,8}})$")
@@ -75,7 +75,7 @@ class Context:
     paragraph: int = 0              # paragraphs attributed so far (a heading counts as one)
     previous: list[str] = field(default_factory=list)  # the last paragraphs' texts (for a 他 that starts one)
     history: list[tuple[int, Turn]] = field(default_factory=list)  # recent turns by named people
-    _holders: dict[str, tuple[str, None] | None] = field(default_factory=dict)
+    _holders: dict[str, str | None] = field(default_factory=dict)  # a title's or a surname's one holder
     _vouched: dict[str, bool] = field(default_factory=dict)
     _counts: dict[str, int] = field(default_factory=dict)
     _alone: dict[str, bool] = field(default_factory=dict)
@@ -116,10 +116,7 @@ class Context:
             return True
         if self.count(name) >= _RECURS and self.alone(name) and not ordinary(name):
             return True
-        found = self._vouched.get(name)
-        if found is None:
-            found = self._vouched[name] = self.mentioned_with_role(name)
-        return found
+        return _memo(self._vouched, name, self.mentioned_with_role)
 
     @property
     def title_people(self) -> set[str]:
@@ -135,23 +132,20 @@ class Context:
 
     def alone(self, name: str) -> bool:
         """True when the document has `name` followed by something no name continues with (cached)."""
-        if name not in self._alone:
-            text, n = self.text, len(name)
-            self._alone[name] = any(k + n == len(text) or text[k + n] in _ALONE_CHARS
-                                    or text.startswith(_ALONE_WORDS, k + n) for k in occurrences(text, name))
-        return self._alone[name]
+        text, n = self.text, len(name)
+        return _memo(self._alone, name, lambda _: any(k + n == len(text) or text[k + n] in _ALONE_CHARS
+                                                      or text.startswith(_ALONE_WORDS, k + n)
+                                                      for k in occurrences(text, name)))
 
     def count(self, word: str) -> int:
         """How often the document has `word` (cached)."""
-        found = self._counts.get(word)
-        if found is None:
-            found = self._counts[word] = self.text.count(word)
-        return found
+        return _memo(self._counts, word, self.text.count)
 
-    def title_holder(self, title: str) -> tuple[str, None] | None:
+    def title_holder(self, title: str) -> str | None:
         """The one person the document gives `title` ("李鹏总理", "国务院总理李鹏"), for a bare "总理问："."""
-        if title in self._holders:
-            return self._holders[title]
+        return _memo(self._holders, title, self._title_holder)
+
+    def _title_holder(self, title: str) -> str | None:
         names: set[str] = set()
         text = self.text
         for start in occurrences(text, title):  # (no title in cues.tsv overlaps itself)
@@ -169,21 +163,19 @@ class Context:
         names = {n if len(n) == 2 or text.count(n) == text.count(n[:2]) else n[:2] for n in names}
         names = {n for n in names if self.count(n) >= 2 or n in self.known}
         names = {n for n in names if len(n) == 3 or n not in {m[:2] for m in names if len(m) == 3}}
-        holder = (names.pop(), None) if len(names) == 1 else None
-        self._holders[title] = holder
-        return holder
+        return names.pop() if len(names) == 1 else None
 
     def surname_holder(self, surname: str) -> str | None:
         """The one person of this surname the article names in full (习近平 for "习主席"), or None."""
-        if surname not in self._holders:
-            names = {m.group() for m in re.finditer(surname + f"[{_C}]{{1,2}}", self.text)}
-            names = {n if valid_name(n) else n[:2] for n in names}
-            full = {n for n in names if valid_name(n) and (n in self.known or n in self.title_people
-                                                          or self.mentioned_with_role(n))}
-            full = {n for n in full if not any(m != n and m.startswith(n) for m in full)}
-            self._holders[surname] = (full.pop(), None) if len(full) == 1 else None
-        holder = self._holders[surname]
-        return holder[0] if holder else None
+        return _memo(self._holders, surname, self._surname_holder)
+
+    def _surname_holder(self, surname: str) -> str | None:
+        names = {m.group() for m in re.finditer(surname + f"[{_C}]{{1,2}}", self.text)}
+        names = {n if valid_name(n) else n[:2] for n in names}
+        full = {n for n in names if valid_name(n) and (n in self.known or n in self.title_people
+                                                      or self.mentioned_with_role(n))}
+        full = {n for n in full if not any(m != n and m.startswith(n) for m in full)}
+        return full.pop() if len(full) == 1 else None
 
     def previous_mention(self) -> tuple[str, str | None] | None:
         """Whom a 他/她 at the start of a paragraph means (pronoun.previous_mention)."""
@@ -204,6 +196,13 @@ class Context:
         self.paragraph += 1
 
 
+def _memo(table: dict, key: str, make):
+    """table[key], made by make(key) the first time it is asked for."""
+    if key not in table:
+        table[key] = make(key)
+    return table[key]
+
+
 def new_context(title: str, paragraphs: list[str]) -> Context:
     """Scan a document once for labels, aliases and the interviewee before attributing turns."""
     ctx = Context(title=title, text="\n".join([title, *paragraphs]))
@@ -213,10 +212,9 @@ def new_context(title: str, paragraphs: list[str]) -> Context:
             m = LABEL.match(p)
             if m:
                 ctx.labels[m["name"]] += 1
-            m = ROLE_LABEL.match(p)
-            found = label_person(m["label"]) if m and len(m["label"]) > 4 else None
-            if found and not find_attribution(p):
-                ctx.labels[found[0]] += 1
+            found = role_label(p)
+            if found:
+                ctx.labels[found[1]] += 1
         elif found := listed(p):
             ctx.listed.setdefault(*found)
         if asks(p) and QUESTION_LABEL.match(p):
@@ -247,6 +245,14 @@ def asks(p: str) -> bool:
 def bare_label(p: str) -> re.Match[str] | None:
     """A usable Name（role）text: the bracket comes right after a 2-4 character name."""
     return _usable(BARE_LABEL.match(p)) if "（" in p[2:5] else None
+
+
+def role_label(p: str) -> tuple[str, str, str, str] | None:
+    """(label, name, role, rest) of "武汉市人大常委会主任赵零：…", a label that is a role phrase ending in a
+    person's name; None for reported speech ("…陈彬藩委员指出：")."""
+    m = _ROLE_LABEL.match(p)
+    found = label_person(m["label"]) if m and len(m["label"]) > 4 else None
+    return (m["label"], *found, m["rest"]) if found and not find_attribution(p) else None
 
 
 def trailing_label(p: str) -> re.Match[str] | None:

@@ -17,12 +17,13 @@ import re
 from itertools import chain
 from bisect import bisect_left
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from ..models import QUESTION, SPEECH
 from ..tables import cues
 from .attrib import ADV_ATOMS, CLAUSE_STOP, DATELINE, DATELINE_HEADS, SUBJECT_MAX
 from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, JOINER, NOT_NAMES, REPORTERS, ROLE_ENDINGS, ROLE_SUFFIXES,
-                    SURNAMES, clean_role, ends_with_role, name_ends_at, occurrences, split_subject, suffix_at,
+                    SURNAMES, clean_role, ends_with_role, han, name_ends_at, occurrences, split_subject, suffix_at,
                     trim_role, valid_name)
 from .dictionary import ordinary
 from .lines import SENTENCE_END
@@ -36,7 +37,6 @@ _VERB_ALTS = (r"(?:说|问|答|喊|称)[：:，,“。！]|(?:说|问|答|笑|�
               rf"|(?:{'|'.join(_VERB_WORDS)})(?<!发言(?=人))(?!的)|举(?:了)?[^，。“”]{{0,8}}?例|：“")
 # a leading class of first characters lets the scan skip most positions at C speed
 _VERB = re.compile(rf"(?=[说问答喊称笑叹写讲谈举开：{''.join(sorted({w[0] for w in _VERB_WORDS}))}])(?:{_VERB_ALTS})")
-_QUESTION_VERB = re.compile(r"问|提问|发问|追问|询问")
 # After a quote, someone who only listens or looks is not its speaker.
 _REACTION = re.compile(r"(?:[^，。]{0,6}?)(?:听|看|读|念|望|见|点头|鼓掌|附和|同意|赞同|接过(?!话))")
 _MODIFIER = re.compile(r"的|在[^，。“”]{0,20}?[上中]的")
@@ -65,7 +65,6 @@ _FOLLOW_RX = re.compile(_NAME_FOLLOW + "|" + ADV_ATOMS + "|" + "|".join(ROLE_SUF
 _DOT_NAME = re.compile(r"(?P<first>[\u4e00-\u9fff]{1,8})·(?:[\u4e00-\u9fff]{1,6}·)?(?P<second>[\u4e00-\u9fff]{1,5}?)(?="
                        + _NAME_FOLLOW + ")")  # two or three parts: "穆罕默德·纳瓦兹·谢里夫"
 _NAME_STARTS = frozenset(SURNAMES) | {c[0] for c in COMPOUND_SURNAMES}
-_CJK_LO, _CJK_HI = "\u4e00", "\u9fff"
 _QUOTE_END_PUNCT = frozenset("。！？…，")
 _WEAK_ROLE_HEADS = frozenset("一二三四两几多前后或再诸各")
 # After a name: words that start the predicate, so "王铭强调" is 王铭 + 强调.
@@ -85,7 +84,6 @@ _START_SPAN = frozenset(cues()["span before name"])
 _SPAN_WORDS = frozenset(cues()["span after name"])
 # 我/我们/你/大家 at a clause's start: the words after it are that speaker's or the crowd's, not a named person's
 _CROWD = cues()["crowd"]
-_CROWD_FIRST = frozenset(w[0] for w in _CROWD)
 _MENTION_AFTER = frozenset("，。！？；：的是")
 _MENTION_BEFORE = frozenset("，。！？；：“”的到见访别")
 _ORG_CHARS = frozenset("部局厅委院省市县区乡村镇厂矿站所校处科组队团社党军司馆店园场业界系办山河湖街路港岛州")
@@ -100,14 +98,12 @@ _HINT = re.compile(
 _FOREIGN_MARK = re.compile(f"(?=[{''.join(sorted({m[0] for m in _FOREIGN_MARKS}))}])(?:{'|'.join(_FOREIGN_MARKS)})")
 _FOREIGN_PREFIXES = frozenset(m[:k] for m in _FOREIGN_MARKS for k in range(2, len(m) + 1))
 _HINT_REACH = 42
-_SURNAME_RX = re.compile(f"[{_SURNAME_CLASS}]")
 _CLAUSE_NAME = re.compile(f"[，；,;][{_SURNAME_CLASS}]|的[{_SURNAME_CLASS}][\u4e00-\u9fff]{{1,2}}[，,]")  # …的艾夏，
 _LEAD_FIRST = frozenset(w[0] for w in _LEAD_WORDS)
 _DATELINE_RX = re.compile(DATELINE + r"[\s　]*(?:(?:本报)?记者[^，。：:]{2,16}?报道[：:])?")
 _TITLE_FIRST = frozenset(t[0] for t in _TITLES)
 _TITLES_BY_FIRST = {c: tuple(t for t in _TITLES if t[0] == c) for c in _TITLE_FIRST}
 _QUOTE_MARK = re.compile("[“”]")
-_PLAIN_SENTENCE = re.compile("[^。！？]*[。！？]|[^。！？]+$")
 _SENTENCE_END_RX = re.compile("[。！？“]")
 _SENTENCE_MARK = re.compile("[。！？”]")
 _CLAUSE_MARK = re.compile("[，,；;]")
@@ -162,10 +158,8 @@ def quote_mask(p: str) -> bytearray:
     return mask
 
 
-def _sentences(p: str, mask: bytearray | None) -> list[tuple[int, int]]:
+def _sentences(p: str, mask: bytearray) -> list[tuple[int, int]]:
     """Sentences outside quotes: after 。！？, and after a closing quote that ends one (“…。”张三说)."""
-    if mask is None:  # no quotes
-        return [m.span() for m in _PLAIN_SENTENCE.finditer(p)]
     spans: list[tuple[int, int]] = []
     start = 0
     n = len(p)
@@ -208,10 +202,7 @@ def _lead(p: str, i: int, end: int) -> int:
     if p.startswith(DATELINE_HEADS, i):
         m = _DATELINE_RX.match(p, i)
         i = m.end() if m else i
-    while i < end and p[i] in _LEAD_FIRST:
-        word = next((w for w in _LEAD_WORDS if p.startswith(w, i)), "")
-        if not word:
-            return i
+    while i < end and p[i] in _LEAD_FIRST and (word := next((w for w in _LEAD_WORDS if p.startswith(w, i)), "")):
         i += len(word)
     return i
 
@@ -240,7 +231,7 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, starts: _Hint
         return _this(p, i, end)
     if after_quote and (ch == "我" or p.startswith(("记者", "笔者"), i)):
         return _Subject("reporter", "记者", None, i, i + (1 if ch == "我" else 2))
-    if ch in _CROWD_FIRST and p.startswith(_CROWD, i):
+    if p.startswith(_CROWD, i):
         return _Subject("crowd", None, None, i, i + 1)  # they hold the words that follow, no claim
     m = _GROUP.match(p, i, end) if ch in _GROUP_FIRST or "们" in p[i:i + 14] or "代表、委员" in p[i:i + 14] else None
     if m and (m.group().endswith(_GROUP_WORDS) or m.group() in _GROUP_ALONE):
@@ -249,7 +240,7 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, starts: _Hint
     after = i + len(title)
     if title and p[after:after + 1] not in _TITLE_BLOCK and not _name_at(p, after):
         holder = ctx.title_holder(title)
-        return _Subject("title", holder[0], holder[1], i, after) if holder else None
+        return _Subject("title", holder, None, i, after) if holder else None
     title = _title_at(p, i + 1) if ch in SURNAMES else ""  # "习主席表示": the one 习 the article names
     after = i + 1 + len(title)
     if title and p[after:after + 1] not in _TITLE_BLOCK:
@@ -482,7 +473,7 @@ def _foreign(p: str, i: int, stop: int, ctx) -> _Subject | None:
             for size in (2, 3, 4):
                 start = end - len(suffix) - size
                 name, prefix = p[start:start + size], p[i:start]
-                if start >= i and _FOREIGN_BAD.isdisjoint(name) and all(_CJK_LO <= c <= _CJK_HI for c in name) \
+                if start >= i and _FOREIGN_BAD.isdisjoint(name) and han(name) \
                         and (not prefix or prefix.endswith("的") or ends_with_role(prefix)):
                     return _Subject("person", name, trim_role(prefix) or suffix or None, i, end)
     if "·" in p[i:stop]:
@@ -529,7 +520,7 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
                     break  # "（记者谭晶晶）": the reporter is no one a later 他 means
                 return name, role or None
             if suffix or ctx.vouched(name) and (j == lo or p[j - 1] in _MENTION_BEFORE or ends_with_role(p[lo:j])
-                                                or not _CJK_LO <= p[j - 1] <= _CJK_HI):
+                                                or not han(p[j - 1])):
                 return name, suffix
             if (size == 3 or not ordinary(name) and j > lo) and after[:1] in _MENTION_AFTER and after[:2] != "的话" \
                     and name[-1] not in _ORG_CHARS \
@@ -568,8 +559,7 @@ def find_claims(p: str, ctx, speaker: str | None, role: str | None) -> list[Clai
     mask = quote_mask(p) if quoted else bytearray(len(p))
     verbs = [m for m in _VERB.finditer(p) if p[m.start() - 1:m.start()] not in ("有", "的")  # 有希望, 代表们的发言
              or p[m.start() - 2:m.start()] in ("他的", "她的")]  # 他的分析是
-    if quoted:
-        verbs = [m for m in verbs if not mask[m.start()] or m.group() == "：“"]
+    verbs = [m for m in verbs if not mask[m.start()] or m.group() == "：“"]  # not inside a quote
     if not verbs and not quoted:
         return []
     # the last 他/她/这位 (starting a clause) that a person named earlier may explain
@@ -581,7 +571,7 @@ def find_claims(p: str, ctx, speaker: str | None, role: str | None) -> list[Clai
         return []  # plain narration: no name, pronoun or quote anywhere before a speech verb
     claims: list[Claim] = []
     state = _State((speaker, role, 0) if speaker else None, None)
-    for s, e in _sentences(p, mask if quoted else None):
+    for s, e in _sentences(p, mask):
         if p[s] == "“" and mask[s]:
             claim = _after_quote(p, mask, s, e, ctx, state, hints) if _said_after(p, mask, s, hints) else None
             if claim:
@@ -643,12 +633,12 @@ def _said_after(p: str, mask: bytearray, s: int, hints: "_Hints") -> bool:
     k = close + (p[close:close + 1] in "，,")
     c = p[k:k + 1]
     return bool(c) and (c in _NAME_STARTS or c in "他她这我记笔在当" or c in _TITLE_FIRST or hints.near(k, len(p))
-                        or _SURNAME_RX.search(p, k, k + 24) is not None or _FOREIGN_MARK.match(p, k) is not None)
+                        or not _NAME_STARTS.isdisjoint(p[k:k + 24]) or _FOREIGN_MARK.match(p, k) is not None)
 
 
 def _name_before_verb(p: str, hints: "_Hints", starts: list[int]) -> bool:
     """True when a name may stand before some speech verb in the same sentence (within the subject reach)."""
-    at = hints._positions()
+    at = hints.at
     for v in starts:
         k = bisect_left(at, v) - 1
         if k >= 0 and at[k] >= v - _VERB_WINDOW - SUBJECT_MAX // 2 and not SENTENCE_END.search(p, at[k], v):
@@ -659,29 +649,24 @@ def _name_before_verb(p: str, hints: "_Hints", starts: list[int]) -> bool:
 class _Hints:
     """Where in a paragraph a person's name may start (see _HINT), found once when first asked."""
 
-    __slots__ = ("p", "ctx", "_at")
-
     def __init__(self, p: str, ctx) -> None:
-        self.p, self.ctx, self._at = p, ctx, None
+        self.p, self.ctx = p, ctx
 
-    def _positions(self) -> list[int]:
-        if self._at is None:
-            p = self.p
-            at = [m.end() if m.lastgroup == "role" else m.start() for m in _HINT.finditer(p)]
-            at += [k for name in self.ctx.known for k in occurrences(p, name)]
-            at.sort()
-            self._at = at
-        return self._at
+    @cached_property
+    def at(self) -> list[int]:
+        """The positions, sorted."""
+        at = [m.end() if m.lastgroup == "role" else m.start() for m in _HINT.finditer(self.p)]
+        return sorted(at + [k for name in self.ctx.known for k in occurrences(self.p, name)])
 
     def near(self, a: int, b: int, reach: int = _HINT_REACH) -> bool:
         """True when a name may start within reach of a clause's start."""
-        at = self._positions()
+        at = self.at
         k = bisect_left(at, a)
         return k < len(at) and at[k] < min(b, a + reach)
 
     def starts(self, i: int, stop: int) -> list[int]:
         """Sorted positions in [i, stop) where a name may start."""
-        at = self._positions()
+        at = self.at
         return list(dict.fromkeys(at[bisect_left(at, i):bisect_left(at, stop)]))
 
 
@@ -812,7 +797,7 @@ def _after_quote(p, mask, s, e, ctx, state: _State, hints: _Hints) -> Claim | No
         if _REACTION.match(p, subj.end, b) and not _VERB.search(p, subj.end, b):
             return None
         if subj.kind == "reporter":
-            if not _QUESTION_VERB.search(p, subj.end, b):
+            if "问" not in p[subj.end:b]:  # 问, 提问, 追问, 询问
                 return None
             return Claim(s, "记者", None, QUESTION)
         who = _resolve(subj, p, mask, s, ctx, state)

@@ -8,7 +8,6 @@ from .lines import Line, heading_shape
 SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 _META = re.compile(r"●?(学习时间|学习地点|参加人员|被采访者|被采访人|受访者|时间|地点|主持人)[：:]")
 _BYLINE_LABEL = re.compile(r"(?:本报|新华社|新华|华社|人民日报|中新社)?(?:特约|驻\S{1,6})?(?:记者|评论员|通讯员)")
-_BYLINE = re.compile("^" + _BYLINE_LABEL.pattern)
 
 
 def _norm(text: str) -> str:
@@ -21,7 +20,7 @@ def _front_kind(line: Line, title: str, byline: str) -> str | None:
     text, norm = line.text, _norm(line.text)
     if norm and (len(norm) >= 2 and norm in _norm(title) or norm == _norm(byline)):
         return "title"
-    if _BYLINE.match(text) and len(text) <= 60 and not re.search(r"[。，：]", text):
+    if _BYLINE_LABEL.match(text) and len(text) <= 60 and not re.search(r"[。，：]", text):
         return "byline"
     m = _META.match(text)
     if m:

@@ -11,7 +11,6 @@ _HEADING_TAIL = 8       # "…典型例子。该" (a cut-off paragraph) is not a
 _END_PUNCT = tuple("。！？!?…；;，,：:、")
 _CREDIT = re.compile(r"摄$|电$|讯$|^(?:本报|新华社)?记者|(?:照片|图片|附图)）?$")
 _NOT_HEADING = re.compile(r"^[（(\d０-９]|^——|摄）?$|^(?:本报|新华社|据)|整理）?$")
-_DIGITS = re.compile(r"[\d０-９．.%％]")
 SENTENCE_END = re.compile(r"[。！？]")
 
 
@@ -38,7 +37,7 @@ def heading_shape(line: Line) -> bool:
     text = line.text
     if line.signature or len(text) > _HEADING_MAX or text.endswith(_END_PUNCT) or _NOT_HEADING.search(text):
         return False
-    if len(_DIGITS.findall(text)) * 3 > len(text):  # a table row, not a heading
+    if sum(c.isdecimal() or c in "．.%％" for c in text) * 3 > len(text):  # a table row, not a heading
         return False
     ends = [m.end() for m in SENTENCE_END.finditer(text)]
     return not ends or len(text) - ends[-1] >= _HEADING_TAIL

@@ -42,13 +42,18 @@ REPORTERS = ("记者", "通讯员")  # roles of whoever reports (特约记者 to
 _BOUNDARY_TAIL = ("的", "、", "，", "——", "“", "”", "：")
 
 
+def han(text: str) -> bool:
+    """True when every character of `text` is a CJK ideograph (U+4E00–U+9FFF)."""
+    return all("\u4e00" <= c <= "\u9fff" for c in text)
+
+
 @lru_cache(maxsize=1 << 16)
 def valid_name(name: str) -> bool:
     """True when `name` can be a Chinese person's name (2-4 characters, known surname)."""
     if not 2 <= len(name) <= 4 or name in NOT_NAMES:
         return False
     rest = name[2:] if len(name) == 3 and name[1] == _MIDDLE_OK else name[1:]
-    if any(not ("\u4e00" <= ch <= "\u9fff") or ch in BAD_NAME_CHARS for ch in rest):
+    if not han(rest) or not BAD_NAME_CHARS.isdisjoint(rest):
         return False
     if name.endswith(_TWO_CHAR_ROLES):
         return False
@@ -69,12 +74,13 @@ def ends_with_role(text: str) -> bool:
     return text[-1:] in _ONE_CHAR_ENDINGS and len(text) >= 2 and text[-2:] not in _NOT_ROLES
 
 
-_ROLE_LEAD = re.compile(r"^(?:这是|那是|现任|担任|曾任|身为|据|以|是)")
+_ROLE_LEADS = ("这是", "那是", "现任", "担任", "曾任", "身为", "据", "以", "是")
 
 
 def clean_role(prefix: str) -> str:
     """The role part of a subject's prefix: the text after the last 的, without 来自, dashes or "这是"."""
-    role = _ROLE_LEAD.sub("", prefix.rsplit("的", 1)[-1].strip("、，——“”：")).strip("、，——“”： ")
+    role = prefix.rsplit("的", 1)[-1].strip("、，——“”：")
+    role = next((role[len(w):] for w in _ROLE_LEADS if role.startswith(w)), role).strip("、，——“”： ")
     if role.startswith("来自"):
         return ""
     return role
@@ -156,13 +162,13 @@ def label_person(label: str) -> tuple[str, str] | None:
 
 def name_chars(name: str) -> bool:
     """Characters a Chinese given name may have: CJK, none of the phrase characters."""
-    return all("\u4e00" <= ch <= "\u9fff" and ch not in BAD_NAME_CHARS for ch in name) and name not in NOT_NAMES
+    return han(name) and BAD_NAME_CHARS.isdisjoint(name) and name not in NOT_NAMES
 
 
 def dotted_name(name: str) -> bool:
     """A transliterated name with a middle dot ("赫克马图拉·阿扎米"): CJK parts of 1-8 characters."""
     parts = name.split("·")
-    return 2 <= len(parts) <= 3 and all(1 <= len(p) <= 8 and all("\u4e00" <= c <= "\u9fff" for c in p) for p in parts)
+    return 2 <= len(parts) <= 3 and all(1 <= len(p) <= 8 and han(p) for p in parts)
 
 
 # Where a role phrase before a name can start: after punctuation or a verb/preposition ("本报对外交部长").

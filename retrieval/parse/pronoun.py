@@ -54,7 +54,3 @@ def previous_mention(previous: list[str], speakers_back: Callable[[int], list[Wh
             return speakers[-1]
     return None
 
-
-def paragraph_pronoun(opens_with_speech: bool, last: Who | None) -> Who | None:
-    """"他说，…" opening a paragraph right after a named speaker's turn is that speaker's."""
-    return last if opens_with_speech and last and last[0] else None

@@ -1,7 +1,6 @@
 """Group an article's body into the opening and headed sections, attributing every paragraph."""
 from __future__ import annotations
 
-import re
 from itertools import groupby
 
 from ..models import NARRATION, SPEECH, Section, Utterance
@@ -13,7 +12,7 @@ from .turns import attribute, detect
 
 _VERSE_RUN = 3          # three short unpunctuated lines in a row: a poem or a list, not headings
 # A heading-shaped line with none of these is a heading even when it names a speaker: 王丙乾说“要防止‘水土流失’”
-_UNPUNCTUATED = re.compile(r"[。！？，；：,;:!?]")
+_PUNCTUATION = frozenset("。！？，；：,;:!?")
 
 
 def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]) -> tuple[Section, ...]:
@@ -38,7 +37,7 @@ def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]
         aside = line.signature or bool(ctx.listed) and listed(line.text) is not None \
             or digest and (bool(name_line(line.text)) or not heads[i] and heading_shape(line))
         if heads[i] and not aside and not broken \
-                and (_UNPUNCTUATED.search(line.text) is None or detect(line.text, ctx) is None):
+                and (_PUNCTUATION.isdisjoint(line.text) or detect(line.text, ctx) is None):
             groups.append((line.text, []))
             previous = None
             ctx.paragraph += 1  # a heading parts a dialogue

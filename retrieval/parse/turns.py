@@ -6,13 +6,11 @@ from dataclasses import dataclass, replace
 
 from ..models import NARRATION, QUESTION, SPEECH
 from ..tables import cues
-from .attrib import (ADV_ATOMS, DATELINE, DATELINE_HEADS, VERB_F, VERB_P, find_attribution,
-                     inner_attributions)
-from .context import (BIO, LABEL, QUESTION_LABEL, ROLE_LABEL, Context, Turn, asks, bare_label, has_label_colon,
+from .attrib import ADV_ATOMS, DATELINE, DATELINE_HEADS, VERB_F, VERB_P, closing_attribution, find_attribution
+from .context import (BIO, LABEL, QUESTION_LABEL, Context, Turn, asks, bare_label, has_label_colon, role_label,
                       trailing_label)
 from .floor import find_claims
-from .names import REPORTERS, ROLE_ENDINGS, label_person, split_subject, valid_name
-from .pronoun import paragraph_pronoun
+from .names import REPORTERS, ROLE_ENDINGS, split_subject, valid_name
 
 _LABEL_STOP = frozenset(cues()["label stop"])  # labels of captions, credits, letters (retrieval/data/cues.tsv)
 _PRONOUN = re.compile(rf"^(?:他|她)(?:{ADV_ATOMS})*(?:{VERB_P}|{VERB_F})[，：,:]?")  # "他说，" opening a paragraph
@@ -61,7 +59,7 @@ def _attribute(p: str, ctx: Context, broken: bool) -> list[Turn]:
         return _answered(first, ctx)
     if direct and step is None and first.kind != NARRATION or step is not None and step.opens or not first.text:
         # a speaker's own words (a label turn or its continuation): only a closing "…柯灵说：" hands over
-        return _split_inner(first, ctx, only_markers=True)
+        return _closing_marker(first, ctx)
     lead = _LAST_CLAUSE.search(ctx.previous[-1]).group() if broken and step is None and ctx.previous else ""
     return _claimed(first, ctx, held=step is not None and step.turn.kind == SPEECH, lead=lead)
 
@@ -201,12 +199,11 @@ def _label(p: str, ctx: Context) -> Step | None:
 
 def _role_label(p: str, ctx: Context) -> Step | None:
     """"武汉市人大常委会主任赵零：…": a label that is a role phrase ending in a person's name."""
-    m = ROLE_LABEL.match(p)
-    found = label_person(m["label"]) if m and len(m["label"]) > 4 else None
-    rest = m["rest"].strip() if m else ""
-    if not found or not rest or _headline(rest) or m["label"] in _LABEL_STOP or find_attribution(p):
-        return None  # "…陈彬藩委员指出：" is reported speech, not a label
-    return Step(Turn(found[0], found[1] or None, rest, SPEECH), True)
+    found = role_label(p)
+    rest = found[3].strip() if found else ""
+    if not rest or _headline(rest) or found[0] in _LABEL_STOP:
+        return None
+    return Step(Turn(found[1], found[2] or None, rest, SPEECH), True)
 
 
 def _headline(text: str) -> bool:
@@ -265,11 +262,11 @@ def _reported(p: str, ctx: Context) -> Step | None:
 
 
 def _pronoun(p: str, ctx: Context) -> Step | None:
-    """他说，… right after a named speaker's turn is that speaker's (pronoun.paragraph_pronoun)."""
+    """他说，… right after a named speaker's turn is that speaker's."""
     last = ctx.last
-    who = paragraph_pronoun(_PRONOUN.match(p) is not None,
-                            (last.speaker, last.role) if last and last.kind == SPEECH and last.speaker else None)
-    return Step(Turn(who[0], who[1], p, SPEECH), False) if who else None
+    if last and last.kind == SPEECH and last.speaker and _PRONOUN.match(p):
+        return Step(Turn(last.speaker, last.role, p, SPEECH), False)
+    return None
 
 
 def _continue(p: str, ctx: Context) -> Turn:
@@ -291,26 +288,14 @@ def _quotes_someone_else(p: str, ctx: Context) -> bool:
     return any(n != ctx.current.speaker and valid_name(n) and (n == ctx.asker or ctx.vouched(n)) for n in names)
 
 
-def _split_inner(first: Turn, ctx: Context, only_markers: bool = False) -> list[Turn]:
-    """Cut a paragraph where another speaker's reported turn starts inside it (same position, several turns).
-
-    In a speaker's own turn (`only_markers`) only a closing "…。柯灵说：" marker starts a new turn."""
-    pieces: list[Turn] = []
-    speaker, role, kind, start, end = first.speaker, first.role, first.kind, 0, 0
-    for m in inner_attributions(first.text):
-        found = split_subject(m.subject)
-        if not found or "都" in m.adverb:
-            continue
-        if only_markers and m.end != len(first.text.rstrip()):
-            continue
-        name = ctx.aliases.get(found[0], found[0])
-        if name == speaker or not (found[2] or ctx.vouched(name)):
-            continue
-        pieces.append(Turn(speaker, role, first.text[start:m.start].strip(), kind))
-        speaker, role, kind, start, end = name, found[1] or None, SPEECH, m.start, m.end
-    if not pieces:
+def _closing_marker(first: Turn, ctx: Context) -> list[Turn]:
+    """A speaker's own paragraph closing on someone else's "…。上海电影局顾问柯灵说：": his speech is in the
+    next paragraphs, so his turn stays open."""
+    m = closing_attribution(first.text)
+    found = split_subject(m.subject) if m and "都" not in m.adverb else None
+    name = ctx.aliases.get(found[0], found[0]) if found else None
+    if not found or name == first.speaker or not (found[2] or ctx.vouched(name)):
         return [first]
-    last = Turn(speaker, role, first.text[start:].strip(), kind)
-    # "…。上海电影局顾问柯灵说：" closing a paragraph: his speech is in the next paragraphs.
-    last = ctx.open(last) if end == len(first.text.rstrip()) else ctx.close(last)
-    return [t for t in pieces if t.text] + [last]
+    before = Turn(first.speaker, first.role, first.text[:m.start].strip(), first.kind)
+    last = ctx.open(Turn(name, found[1] or None, first.text[m.start:].strip(), SPEECH))
+    return [before, last] if before.text else [last]

@@ -1,7 +1,7 @@
 """Pronoun resolution on its own: whom 他/她/这位 means, given who holds the floor and who was named last."""
 from __future__ import annotations
 
-from retrieval.parse.pronoun import compatible, paragraph_pronoun, previous_mention, resolve
+from retrieval.parse.pronoun import compatible, previous_mention, resolve
 
 
 def nobody(since: int):
@@ -26,9 +26,7 @@ def test_the_reporter_is_no_one_a_pronoun_means():
     assert resolve("pronoun", None, ("记者", None, 0), None, nobody) is None
 
 
-def test_a_paragraph_opening_with_he_said_continues_the_last_named_speaker():
-    assert paragraph_pronoun(True, ("韦钰", "院长")) == ("韦钰", "院长")
-    assert paragraph_pronoun(False, ("韦钰", "院长")) is None and paragraph_pronoun(True, None) is None
+def test_a_paragraph_opening_with_he_said_means_whom_the_previous_paragraphs_name():
     spoke = {0: [], 1: [("林丽韫", None)]}
     assert previous_mention(["甲", "乙"], lambda back: spoke[back], lambda text: None) == ("林丽韫", None)
     assert previous_mention(["徐永基说", "乙"], lambda back: [], lambda t: ("徐永基", None) if "徐" in t else None) \
