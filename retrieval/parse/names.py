@@ -88,7 +88,7 @@ def clean_role(prefix: str) -> str:
 
 def trim_role(text: str) -> str:
     """A role phrase without what precedes its last break ("本报北京4月1日电  国台办发言人" → 国台办发言人)."""
-    cuts = [m.end() for m in _CUT.finditer(text) if m.group() != "同"]
+    cuts = [m.end() for m in _CUT.finditer(text) if m.group() != "同" and _break(text, m)]
     return clean_role(text[cuts[-1]:] if cuts else text)
 
 
@@ -180,13 +180,19 @@ _CUT = re.compile(r"[，。！？；：“”（）《》\s—…◆●■▲★
 _WINDOW = 50
 
 
+def _break(text: str, cut: re.Match[str]) -> bool:
+    """False for a dateline's 电 that starts a word instead (上海电影局顾问, 中央电视台记者)."""
+    return cut.group() != "电" or not ordinary(text[cut.start():cut.start() + 2])
+
+
 def roles_from_text(name: str, text: str) -> list[tuple[str, bool]]:
     """Every role `text` gives `name`, in order: (role, True) before the name ("部长唐克"), (role, False) after it."""
     found_roles: list[tuple[str, bool]] = []
     for start in occurrences(text, name):
         before = text[max(0, start - _WINDOW):start]
         if ends_with_role(before):  # else no role stands right before the name
-            cuts = [m.end() for m in _CUT.finditer(before) if m.group() != "同" or name_ends_at(before, m.start())]
+            cuts = [m.end() for m in _CUT.finditer(before)
+                    if (m.group() != "同" or name_ends_at(before, m.start())) and _break(before, m)]
             found = split_subject(before[cuts[-1] if cuts else 0:] + name)
             if found and found[0] == name and found[2] and found[1]:
                 found_roles.append((found[1], True))

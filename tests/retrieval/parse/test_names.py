@@ -1,7 +1,7 @@
 """Names and roles: a name right after a role word is told by its place, even with a surname no table lists."""
 from __future__ import annotations
 
-from retrieval.parse.names import label_person, split_subject
+from retrieval.parse.names import label_person, split_subject, trim_role
 
 
 def test_a_name_after_a_role_word_needs_no_known_surname():
@@ -21,3 +21,10 @@ def test_dao_stands_inside_a_name_not_at_its_end():
     assert split_subject("广西壮族自治区计委主任杨道喜") == ("杨道喜", "广西壮族自治区计委主任", True)
     assert split_subject("张三说道") is None or split_subject("张三说道")[0] != "三说道"
 
+
+
+def test_a_dateline_cuts_a_role_but_a_word_starting_with_dian_does_not():
+    assert trim_role("本报北京4月1日电  国台办发言人") == "国台办发言人"
+    assert trim_role("新华社北京电国台办发言人") == "国台办发言人"
+    assert trim_role("上海电影局顾问") == "上海电影局顾问"  # 电影 is a word: no dateline ends here
+    assert trim_role("卡塔尔半岛电视台政治评论员") == "卡塔尔半岛电视台政治评论员"
