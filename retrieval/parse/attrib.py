@@ -29,9 +29,6 @@ _OPENING_CLAUSE = re.compile(r"(?:会后|会上|随后|接着|最后|此外|同�
 CLAUSE_STOP = re.compile(r"[，。！？；：“”]")  # where a clause (and a subject) ends
 _SEGMENT_END = re.compile(r"[，。！？；：“”\s]")
 SUBJECT_MAX = 40  # the longest subject (a role phrase and a name) before its verb
-# A reported turn closing a paragraph: "…。刘达代表还说：", "…。西安仪表厂幼儿园主任于小文说，".
-_CLOSING_VERB = re.compile(r"(?:说|表示|认为|指出|强调)[：:，,]$")
-_CLOSING_SUBJECT_MAX = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +39,6 @@ class Attribution:
     adverb: str
     rest: str
     lead: str       # "", "——", a leading quote or a "关于…，" clause
-    start: int = 0  # where the subject starts (an attribution closing a paragraph)
 
 
 def find_attribution(p: str) -> Attribution | None:
@@ -108,17 +104,3 @@ def _split_adverb(p: str, start: int, verb: int) -> tuple[str, str]:
         if p[i] in _ADV_FIRST and _ADV.fullmatch(p, i, verb):
             return p[start:i], p[i:verb]
     return p[start:verb], ""
-
-
-def closing_attribution(text: str) -> Attribution | None:
-    """The attribution a paragraph ends with, starting a sentence ("…。刘达代表还说："), found from its verb."""
-    text = text.rstrip()
-    verb = _CLOSING_VERB.search(text)
-    if verb is None:
-        return None
-    v = verb.start()
-    start = max(text.rfind(c, max(0, v - _CLOSING_SUBJECT_MAX - 20), v) for c in "。！？”") + 1
-    if start <= 0 or _SEGMENT_END.search(text, start, v):
-        return None
-    subject, adverb = _split_adverb(text, start, v)
-    return Attribution(subject, adverb, "", "", start) if 2 <= len(subject) <= _CLOSING_SUBJECT_MAX else None

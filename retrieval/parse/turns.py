@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from ..models import NARRATION, QUESTION, SPEECH
 from ..tables import cues
-from .attrib import ADV_ATOMS, DATELINE, DATELINE_HEADS, VERB_F, VERB_P, closing_attribution, find_attribution
+from .attrib import ADV_ATOMS, DATELINE, DATELINE_HEADS, VERB_F, VERB_P, find_attribution
 from .context import (BIO, LABEL, QUESTION_LABEL, Context, Turn, asks, bare_label, has_label_colon, role_label,
                       trailing_label)
 from .floor import find_claims
@@ -291,11 +291,11 @@ def _quotes_someone_else(p: str, ctx: Context) -> bool:
 def _closing_marker(first: Turn, ctx: Context) -> list[Turn]:
     """A speaker's own paragraph closing on someone else's "…。上海电影局顾问柯灵说：": his speech is in the
     next paragraphs, so his turn stays open."""
-    m = closing_attribution(first.text)
-    found = split_subject(m.subject) if m and "都" not in m.adverb else None
-    name = ctx.aliases.get(found[0], found[0]) if found else None
-    if not found or name == first.speaker or not (found[2] or ctx.vouched(name)):
+    closing = first.text.rstrip().endswith(("：", ":"))  # a floor.Claim is `bare` only then
+    claims = find_claims(first.text, ctx, first.speaker, first.role) if closing else []
+    m = claims[-1] if claims and claims[-1].bare and claims[-1].speaker not in (None, first.speaker) else None
+    if m is None:
         return [first]
     before = Turn(first.speaker, first.role, first.text[:m.start].strip(), first.kind)
-    last = ctx.open(Turn(name, found[1] or None, first.text[m.start:].strip(), SPEECH))
+    last = ctx.open(Turn(m.speaker, m.role, first.text[m.start:].strip(), SPEECH))
     return [before, last] if before.text else [last]
