@@ -462,7 +462,7 @@ class Semantics:
         held = lengths > 0
         if held.any():
             offsets = np.concatenate(([0], np.cumsum(lengths[held])[:-1]))
-            picked = rows[np.repeat(starts[held] - offsets, lengths[held]) + np.arange(int(lengths.sum()))]
+            picked = np.take(rows, np.repeat(starts[held] - offsets, lengths[held]) + np.arange(int(lengths.sum())))
             # Only the candidates' words are multiplied: `cosines` gives them the values of a whole product.
             sims = cosines(self.vocabulary.integers(picked), topic.integers.T)
             best[held] = np.maximum.reduceat(sims, offsets, axis=0)
