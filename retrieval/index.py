@@ -131,27 +131,43 @@ def okapi_weight(tf: np.ndarray, doc_len: np.ndarray, avgdl: float, params: BM25
     return tf * (params.k1 + 1) / (tf + norm)
 
 
+_UNSEEN = object()
+_KNOWN = 1 << 16   # terms a vocabulary remembers (a few MB); all forgotten past it
+
+
 class Vocabulary(Mapping[str, int]):
     """term -> number over a stored string table: found by hash, nothing decoded until asked for."""
 
     def __init__(self, terms: StringTable) -> None:
         self._terms = terms
+        # Terms looked up before: one question asks for its words a dozen times (its search, the title
+        # match, document frequencies, idfs, the character field), each a hash and a decode.
+        self._known: dict[str, int | None] = {}
 
     def get(self, term: str, default: int | None = None) -> int | None:  # type: ignore[override]
-        found = self._terms.index_of(term)
+        found = self.numbers((term,))[0]
         return default if found is None else found
 
     def numbers(self, terms: Sequence[str]) -> list[int | None]:
-        return self._terms.find(terms)
+        known = self._known
+        found = [known.get(t, _UNSEEN) for t in terms]
+        missing = list(dict.fromkeys(t for t, n in zip(terms, found) if n is _UNSEEN))
+        if not missing:
+            return found   # type: ignore[return-value]
+        looked_up = dict(zip(missing, self._terms.find(missing)))
+        if len(known) + len(looked_up) > _KNOWN:
+            known.clear()
+        known.update(looked_up)   # another thread may clear it meanwhile: the answer comes from looked_up
+        return [looked_up[t] if n is _UNSEEN else n for t, n in zip(terms, found)]  # type: ignore[misc]
 
     def __getitem__(self, term: str) -> int:
-        found = self._terms.index_of(term)
+        found = self.get(term)
         if found is None:
             raise KeyError(term)
         return found
 
     def __contains__(self, term: object) -> bool:
-        return isinstance(term, str) and self._terms.index_of(term) is not None
+        return isinstance(term, str) and self.get(term) is not None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._terms)
