@@ -463,8 +463,10 @@ class Semantics:
         if held.any():
             offsets = np.concatenate(([0], np.cumsum(lengths[held])[:-1]))
             picked = np.take(rows, np.repeat(starts[held] - offsets, lengths[held]) + np.arange(int(lengths.sum())))
-            # Only the candidates' words are multiplied: `cosines` gives them the values of a whole product.
-            sims = cosines(self.vocabulary.integers(picked), topic.integers.T)
+            # Only the candidates' words are multiplied, each once (passages share most of their words):
+            # `cosines` gives them the values of a whole product.
+            distinct_rows, at = np.unique(picked, return_inverse=True)
+            sims = cosines(self.vocabulary.integers(distinct_rows), topic.integers.T)[at]
             best[held] = np.maximum.reduceat(sims, offsets, axis=0)
         return best
 
