@@ -173,7 +173,8 @@ class Engine:
     def _rescore(self, hits: list[tuple[int, float]], terms: Sequence[str], allowed: np.ndarray,
                  text: str = "") -> list[tuple[int, float]]:
         """Candidates with the passages nearest the question added, BM25 blended with the semantic score
-        (and, when on, the sentence vectors of the question as asked, `text`)."""
+        (and, when on, the sentence vectors of the question's topic, `text`: its who-phrase says nothing a
+        passage holds)."""
         semantics = self.semantics
         if not semantics.available:
             return hits
@@ -232,7 +233,7 @@ class Engine:
         words, weights = self._query(terms)
         allowed = self.speech_mask & self._mask(question.speakers) if question.speakers else self.speech_mask
         hits = self._search_sections(question, words, weights, allowed, self.options.candidates, said)
-        hits = self._rescore(hits, terms, allowed, question.text)
+        hits = self._rescore(hits, terms, allowed, question.topic)
         weighted = dict(zip(words, weights))
         if not hits:
             return self._nothing(question, terms)
@@ -308,7 +309,7 @@ class Engine:
         words, weights = self._query(terms)
         allowed = self._mask(question.speakers)
         hits = self._search_sections(question, words, weights, allowed, self.options.candidates, said)
-        hits = self._rescore(hits, terms, allowed, question.text)[: self.options.max_passages]
+        hits = self._rescore(hits, terms, allowed, question.topic)[: self.options.max_passages]
         if not hits:
             return self._nothing(question, terms)
         weighted = dict(zip(words, weights))
