@@ -92,7 +92,7 @@ _SURNAME_CLASS = "".join(sorted(_NAME_STARTS))
 # Where a person may be named: a role word then a surname, a name then a role word or a speech verb,
 # a foreign mark or a dotted name. Clauses with none of these near their start are not scanned.
 _HINT = re.compile(
-    f"(?P<role>[{''.join(sorted({r[-1] for r in ROLE_ENDINGS}))}])(?=[{_SURNAME_CLASS}])"
+    f"(?P<role>[{''.join(sorted({r[-1] for r in ROLE_ENDINGS}))}]|岁的|叫)(?=[{_SURNAME_CLASS}])"
     f"|[{_SURNAME_CLASS}][\\u4e00-\\u9fff]{{1,2}}[{''.join(sorted({r[0] for r in ROLE_SUFFIXES}))}说认表指强建介谈透坦回插发]"
     "|·")
 _FOREIGN_MARK = re.compile(f"(?=[{''.join(sorted({m[0] for m in _FOREIGN_MARKS}))}])(?:{'|'.join(_FOREIGN_MARKS)})")
@@ -380,18 +380,30 @@ def _name_shape_ok(p: str, j: int, name: str, ctx) -> bool:
             or p[j - 1:j + 1] in _START_SPAN \
             or len(name) == 3 and (name[1] in _KIN or name[:2] in NOT_NAMES and name not in ctx.known) \
             or p[end - 1:end + 1] in _SPAN_WORDS or name in _FOREIGN_PREFIXES \
-            or name[:2] in _FOREIGN_PREFIXES and name[:2] in _FOREIGN_MARKS:
-        return False
+            or name[:2] in _FOREIGN_MARKS and not _titled(ctx.text, name):
+        return False  # "韩国总统…", but "工作组成员韩国梁"
     if name[-1] in _TRANSLITERATION and p[end:end + 1] in _TRANSLITERATION or "·" in p[end:end + 2] \
             or j and p[j - 1] in _TRANSLITERATION and name[0] in _TRANSLITERATION and p[j - 1] not in _NAME_STARTS:
         return False  # "卢卡申科", "杜特尔特", "伊拉克议长哈马迪"
     return True
 
 
+def _titled(text: str, name: str) -> bool:
+    """A 3-character name that a role word stands before, met twice, whose first two characters never
+    stand alone and whose last never makes a word with what follows ("工作组成员韩国梁", not "代表伊朗人民")."""
+    at = list(occurrences(text, name))
+    return len(name) == 3 and len(at) >= 2 and text.count(name[:2]) == len(at) \
+        and any(ends_with_role(text[max(0, k - 6):k]) for k in at) and not any(ordinary(text[k + 2:k + 4]) for k in at)
+
+
 def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: str) -> _Subject | None:
     """Whether `name` at p[j:] ends a subject that started at i, and who it is."""
     end = j + len(name)
-    if j > i and not suffix_at(p, end) and not ends_with_role(p[i:j]) and not ctx.vouched(name) \
+    aged = _AGED.fullmatch(p, i, j) is not None  # "26岁的刘朋说": a clause that opens with an age describes a person
+    if p[j - 1:j] == "叫" and p[end:end + 1] == "的" and _name_shape_ok(p, j, name, ctx):
+        head = next((k for k in range(end + 3, min(len(p), end + 8)) if ends_with_role(p[end + 1:k])), 0)
+        return _Subject("person", name, p[end + 1:head], i, head) if head else None  # "一位叫庞增福的工人说"
+    if j > i and not suffix_at(p, end) and not ends_with_role(p[i:j]) and not ctx.vouched(name) and not aged \
             and not (after_quote and p[j - 1] in "的、，"):
         return None   # nothing says this is a person: no role word next to it, not known
     if _VERB.match(p, j + 1) or len(name) == 3 and _VERB.match(p, j + 2):
@@ -410,6 +422,8 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: str) -> _Subjec
     found = split_subject(p[i:end] + suffix)
     if (not found or found[0] != name) and "的" in p[i:j] and ctx.vouched(name):
         found = (name, suffix, False)  # "李大钊的长子李葆华": a known person, however described
+    if aged and not suffix:
+        found = (name, "", True)
     if not found or found[0] != name:
         return None
     _, role, evidence = found
@@ -434,6 +448,10 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: str) -> _Subjec
     return None
 
 
+_DATE_ONLY = re.compile(r"(?=\S)(?:今年|去年)?(?:[\d０-９]{1,4}年)?(?:[\d０-９]{1,2}月)?(?:[\d０-９]{1,2}日)?(?:[上中下]午|晚上?|凌晨|清晨|早上|傍晚|深夜)?"
+                        r"(?:[\d０-９]{1,2}[时点](?:[\d０-９]{1,2}分)?)?")
+_VOCATIVE = re.compile(r"([\u4e00-\u9fff]{1,4})[，,！]")
+_AGED = re.compile(r"(?:今年)?[\d０-９]{1,3}岁的")
 _FRAME = re.compile(r"(?:同志|总书记|主席|书记)?为(?:核心|首|代表|例)")
 
 
@@ -789,7 +807,7 @@ def _after_quote(p, mask, s, e, ctx, state: _State, hints: _Hints) -> Claim | No
     end = _SENTENCE_END_RX.search(p, k, k + 80)  # the text after a quote is outside quotes up to the next one
     stop = end.start() if end else min(len(p), k + 80)
     for a, b in _clauses(p, mask, k, max(stop, k + 1))[:2]:
-        if _adverbial(p, a, b):
+        if _adverbial(p, a, b) or _DATE_ONLY.fullmatch(p, a, b):  # "“…”29日，…": a date names no speaker
             continue
         subj = subject_at(p, mask, a, b, ctx, after_quote=True, starts=hints)
         if subj is None or subj.kind == "group":
@@ -801,8 +819,17 @@ def _after_quote(p, mask, s, e, ctx, state: _State, hints: _Hints) -> Claim | No
                 return None
             return Claim(s, "记者", None, QUESTION)
         who = _resolve(subj, p, mask, s, ctx, state)
-        return Claim(s, who[0], who[1]) if who else None
+        return Claim(s, who[0], who[1]) if who and not _addressed(inner, who) else None
     return None
+
+
+def _addressed(quote: str, who: tuple[str, str | None]) -> bool:
+    """A quote that opens by calling `who` ("金书记，…", "书记，…") was said to them, not by them."""
+    m = _VOCATIVE.match(quote)
+    if not m:
+        return False
+    word, (name, role) = m[1], who
+    return word == name or word[0] == name[0] and len(word) > 1 or bool(role) and word in role
 
 
 def _resolve(subj: _Subject, p, mask, s, ctx, state: _State) -> tuple[str, str | None] | None:

@@ -37,10 +37,12 @@ FLOORS = {
 }
 
 
-# Over each part: dev (the articles read while the parser changed) and test (held out).
+# Over each part: dev (the articles read while the parser changed), test (held out, its misses read) and
+# test2 (held out, written 2026-12-03 before the parser was run on it).
 PART_FLOORS = {
     "dev": (0.986, 0.961),
     "test": (0.952, 0.861),
+    "test2": (0.966, 0.982),
 }
 
 
