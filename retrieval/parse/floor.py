@@ -419,11 +419,9 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: str) -> _Subjec
         suffix = ""   # "北京聚福隆茶园经理王兆兰": 经理 belongs to the next name
     if not suffix and p[end:end + 1] in _ORG_CHARS:
         return None   # "冶金部", "黄金村": an organisation or a place
-    found = split_subject(p[i:end] + suffix)
+    found = (name, "", True) if aged and not suffix else split_subject(p[i:end] + suffix)
     if (not found or found[0] != name) and "的" in p[i:j] and ctx.vouched(name):
         found = (name, suffix, False)  # "李大钊的长子李葆华": a known person, however described
-    if aged and not suffix:
-        found = (name, "", True)
     if not found or found[0] != name:
         return None
     _, role, evidence = found
@@ -826,10 +824,7 @@ def _after_quote(p, mask, s, e, ctx, state: _State, hints: _Hints) -> Claim | No
 def _addressed(quote: str, who: tuple[str, str | None]) -> bool:
     """A quote that opens by calling `who` ("金书记，…", "书记，…") was said to them, not by them."""
     m = _VOCATIVE.match(quote)
-    if not m:
-        return False
-    word, (name, role) = m[1], who
-    return word == name or word[0] == name[0] and len(word) > 1 or bool(role) and word in role
+    return bool(m) and (m[1] == who[0] or m[1][0] == who[0][0] and len(m[1]) > 1 or m[1] in (who[1] or ""))
 
 
 def _resolve(subj: _Subject, p, mask, s, ctx, state: _State) -> tuple[str, str | None] | None:
