@@ -218,7 +218,8 @@ def _label_ok(name: str, role: str | None, ctx: Context) -> bool:
     if name in ctx.known or name in ctx.aliases.values() or name in ctx.listed:
         return True
     if role is not None:
-        person = valid_name(name) or ctx.labels[name] >= 2 or role.endswith(ROLE_ENDINGS) or "、" in role
+        person = valid_name(name) or ctx.labels[name] >= 2 or role.endswith(ROLE_ENDINGS) or "、" in role \
+            or len(ctx.labels) >= 5  # one of many labelled turns: "赵其林（山西省运城地区建筑工程总公司）："
         return person and len(name) <= 5
     repeated = ctx.labels[name] >= 2
     if valid_name(name):
