@@ -65,13 +65,15 @@ _PARTNER_BEFORE = ("和", "与", "同", "跟", "向", "对", "给", "问", "告�
 
 
 @functools.lru_cache(maxsize=65536)  # a large corpus repeats its roles (总书记, 委员 ...) thousands of times
-def role_keys(role: str) -> frozenset[str]:
-    """Every tail of every part of a role (纪委书记, 委书记, 书记 ...) that a question may use for it."""
+def role_keys(role: str) -> tuple[str, ...]:
+    """Every tail of every part of a role (纪委书记, 委书记, 书记 ...) that a question may use for it, sorted
+    (the directory's table numbers its keys in this order: a set's order changed from run to run with
+    the string hash, and the stored table, and ties between keys, with it)."""
     keys: set[str] = set()
     for part in filter(None, _ROLE_SPLIT.split(role)):
         for variant in _variants(part):
             keys.update(variant[i:] for i in range(len(variant) - 1))
-    return frozenset(keys)
+    return tuple(sorted(keys))
 
 
 def _variants(part: str) -> set[str]:

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -28,9 +30,20 @@ class Bounds(NamedTuple):
     tokens: Sequence[int]
 
 
-def bounds(text: str, segmenter: Segmenter) -> Bounds:
+def bounds(text: str, segmenter: Segmenter, folded: tuple[Sequence[int], str | None] | None = None) -> Bounds:
     """Sentence and token ends of a paragraph, each sentence cut on its own as `Segmenter.tokens` cuts
-    it; computed once at index time so an excerpt is a lookup and a mark-up."""
+    it; computed once at index time so an excerpt is a lookup and a mark-up.
+
+    `folded`: where the pieces of the whole folded paragraph's cut end, and `fold_in_place` of the
+    paragraph (as `Segmenter.terms_and_ends` gives them). The segmenter cuts runs of Han characters,
+    letters and digits one by one, and a sentence ends on a sign outside them, so each sentence's
+    own cut is the paragraph's where each sentence folds to the paragraph's fold in its place and
+    every sentence end is a piece end: those ends are taken then.
+    """
+    if folded is not None:
+        cut = _bounds_from(text, *folded)
+        if cut is not None:
+            return cut
     sentence_ends: list[int] = []
     token_ends: list[int] = []
     at = 0
@@ -40,6 +53,19 @@ def bounds(text: str, segmenter: Segmenter) -> Bounds:
             token_ends.append(at)
         sentence_ends.append(at)
     return Bounds(sentence_ends, token_ends)
+
+
+def _bounds_from(text: str, piece_ends: Sequence[int], in_place: str | None) -> Bounds | None:
+    """`bounds` from the whole folded paragraph's piece ends; None when a sentence's own cut could differ."""
+    parts = sentences(text)
+    if in_place is None or not parts:
+        return None
+    ends = list(accumulate(map(len, parts)))
+    starts = [0] + ends[:-1]
+    if not set(ends) <= set(piece_ends) or not all(
+            unicodedata.is_normalized("NFKC", in_place[a:b]) for a, b in zip(starts, ends)):
+        return None
+    return Bounds(ends, list(piece_ends))
 
 
 def excerpt(
@@ -211,8 +237,11 @@ class BoundsTable:
         self.token_ptr, self.token_ends = token_ptr, token_ends
 
     @classmethod
-    def build(cls, texts: Iterable[str], segmenter: Segmenter) -> "BoundsTable":
-        cuts = [bounds(text, segmenter) for text in texts]
+    def build(cls, texts: Iterable[str], segmenter: Segmenter,
+              folded: Iterable[tuple[Sequence[int], str | None]] | None = None) -> "BoundsTable":
+        """The texts' bounds; `folded`, one per text, as `bounds` takes it."""
+        ends = folded if folded is not None else repeat(None)
+        cuts = [bounds(text, segmenter, e) for text, e in zip(texts, ends)]
         return cls(*csr([c.sentences for c in cuts]), *csr([c.tokens for c in cuts]))
 
     @classmethod

@@ -59,7 +59,10 @@ def segment_units(
 
 
 def _segment(segmenter: Segmenter, texts: Sequence[str]) -> tuple[Postings, BoundsTable]:
-    return count_postings(map(segmenter.terms, texts)), BoundsTable.build(texts, segmenter)
+    """A batch's postings and bounds from one search-mode cut of each text."""
+    cut = [segmenter.terms_and_ends(text) for text in texts]
+    return (count_postings([terms for terms, _, _ in cut]),
+            BoundsTable.build(texts, segmenter, [(ends, folded) for _, ends, folded in cut]))
 
 
 def _joined(parts: Iterable[tuple[Postings, BoundsTable]],

@@ -48,3 +48,17 @@ def test_names_are_found_through_the_decoded_starts_of_every_key(transcripts_eng
     assert name in {r.name for r in first.named}
     again = directory.find_in(question)
     assert first.named == again.named and first.spans == again.spans
+
+
+def test_the_stored_directory_does_not_depend_on_the_string_hash(tmp_path):
+    """Role keys used to be numbered in a set's order, which moved with PYTHONHASHSEED from run to run."""
+    import subprocess
+    import sys
+
+    script = ("import sys, hashlib; from retrieval.corpus import load_corpus, embedded_corpus_path;"
+              "from retrieval.directory import SpeakerDirectory;"
+              "d = SpeakerDirectory.build(load_corpus([embedded_corpus_path()]).documents);"
+              "print(hashlib.sha1(b''.join(a.tobytes() for _, a in sorted(d.arrays.items()))).hexdigest())")
+    digests = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout for seed in ("1", "2")}
+    assert len(digests) == 1

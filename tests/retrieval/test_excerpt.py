@@ -59,3 +59,13 @@ def test_sentences_folded_in_one_call_fold_as_each_alone(transcripts_engine):
         parts = sentences(text)
         assert _folded(parts) == [fold(p) for p in parts]
     assert any(fold(t) != t for t in texts)
+
+
+def test_bounds_from_the_whole_cut_equal_each_sentence_cut_alone(transcripts_engine):
+    """The shortcut indexing takes (the paragraph cut once) gives each sentence's own cut, and is refused
+    where folding a sentence alone differs from its place in the paragraph's fold."""
+    segmenter = transcripts_engine.segmenter
+    tricky = ["e\u0301。x", "㎏与…。é", "ｶﾞ。ﾞ好", "ａｂ。ｃ１！", "  \r\n。”", "好。\n\n还好？”是的"]
+    for text in [u.utterance.text for u in transcripts_engine.units[::3]] + tricky:
+        _, ends, in_place = segmenter.terms_and_ends(text)
+        assert bounds(text, segmenter, (ends, in_place)) == bounds(text, segmenter), text

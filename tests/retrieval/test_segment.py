@@ -139,3 +139,27 @@ def test_rjieba_agrees_with_jieba_on_a_bulk_sample(shared_corpus):
 def test_rjieba_agrees_with_jieba_on_the_whole_bulk_corpus(shared_corpus):
     tokens, _ = _agreement(_bulk_paragraphs(shared_corpus))
     assert tokens >= 0.999
+
+
+TRICKY = ["", "ａｂｃ，１２３！", "e\u0301。x", "㎏与…。é", "ｶﾞ。ﾞ好", "  \r\n。”", "哈哈哈哈！？”好。", "\u3000２００３年。"]
+
+
+def test_fold_is_nfkc(transcripts_engine):
+    """`fold` goes character by character first: the same text as NFKC, on the corpus and on forms that
+    compose (ｶﾞ), decompose (㎏, …) or combine (e + ◌́)."""
+    import unicodedata
+
+    texts = [u.utterance.text for u in transcripts_engine.units] + TRICKY
+    assert [fold(t) for t in texts] == [unicodedata.normalize("NFKC", t) for t in texts]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_terms_and_ends_are_terms_and_the_folded_cut(backend, transcripts_engine):
+    from itertools import accumulate
+
+    segmenter = Segmenter(backend, words=NAMES)
+    for text in [u.utterance.text for u in transcripts_engine.units[::5]] + TRICKY:
+        terms, ends, in_place = segmenter.terms_and_ends(text)
+        assert terms == segmenter.terms(text)
+        assert ends == list(accumulate(map(len, segmenter._cut(fold(text)))))
+        assert in_place is None or in_place == fold(text)
