@@ -63,8 +63,15 @@ def changes(point: dict[str, float], settings: Settings) -> int:
 
 
 def top1(report: Report, kind: str | None = None) -> str:
-    items = [o for o in report.outcomes if kind is None or o.case.kind == kind]
+    """Top-1 over the report's questions of one kind ("literal": the not-paraphrased ones), with their count."""
+    items = [o for o in report.outcomes if kind is None or o.case.kind == kind
+             or kind == "literal" and not o.case.paraphrase]
     return f"{report.scores(items).top1:.3f} ({len(items)})" if items else "-"
+
+
+# Issue 10's targets by kind, on the half not used for choosing: all, literal, quotations, role questions
+# (every transcripts question names its article: year, meeting, place or topic), and the rest.
+KINDS = (None, "literal", "quote", "role", "who", "what", "section")
 
 
 def main() -> int:
@@ -103,6 +110,7 @@ def main() -> int:
         print(f"\n{name}: {best[0]}; reported on the other half: {top1(best[other])}; "
               f"seed {top1(best[4])}; unseen {top1(best[3])} (who {top1(best[3], 'who')}, "
               f"quote {top1(best[3], 'quote')}, role {top1(best[3], 'role')})")
+        print("  reported half by kind: " + " | ".join(f"{k or 'all'} {top1(best[other], k)}" for k in KINDS))
     return 0
 
 

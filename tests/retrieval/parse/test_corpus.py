@@ -28,7 +28,7 @@ def _named_turns(text: str, tag) -> list[str]:
     found = []
     for line in text.splitlines()[5:]:
         m = _LABEL.match(line)
-        if m and not _BIO.match(m[2]) and ("·" in m[1] or list(tag(m[1]))[-1].flag == "nr"):
+        if m and not _BIO.match(m[2]) and _names_speaker(m[1], tag):
             found.append(m[2].strip(" \u3000\u00a0"))
     return found
 
@@ -55,6 +55,14 @@ def test_no_article_with_named_turns_has_no_speakers():
     assert not silent
     # each labelled turn is somebody's: a few labels are captions or list keys jieba takes for names
     assert len(unspoken) <= _UNSPOKEN, unspoken
+
+
+def _names_speaker(label: str, tag) -> bool:
+    """The label ends in a name: jieba tags its last word nr, or it ends in a dotted foreign name jieba
+    cannot tag, with no particle, preposition or verb after the dot (卡洛斯·梅迪纳的题词为 describes)."""
+    if "·" not in label:
+        return list(tag(label))[-1].flag == "nr"
+    return not any(p.flag[0] in "upv" for p in tag(label.rsplit("·", 1)[1]))
 
 
 _UNSPOKEN = 0
