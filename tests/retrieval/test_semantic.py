@@ -151,6 +151,25 @@ def test_character_field_scores_the_units_sharing_a_character(transcripts_engine
     assert railway and min(scores[railway]) > 0
 
 
+def test_character_field_counted_from_code_points_is_the_index_of_the_character_lists(transcripts_engine):
+    """The field counted from the stored texts' code points (in batches, from the UTF-8 blob) is the index
+    `BM25Index.build` makes of each text's list of Han characters, array for array and term for term."""
+    import numpy as np
+
+    from retrieval.characters import CharacterField, han
+    from retrieval.index import BM25Index
+
+    texts = transcripts_engine.columns.texts
+    built = [CharacterField.build(texts).index, CharacterField.build(list(texts)).index]
+    expected = BM25Index.build(han(t) for t in texts)
+    for index in built:
+        assert list(index.vocabulary.items()) == list(expected.vocabulary.items())
+        for name in ("ptr", "unit_ids", "weights", "idfs"):
+            got, want = getattr(index, name), getattr(expected, name)
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+        assert index.n_units == expected.n_units
+
+
 def test_character_words_leave_out_the_questions_frame(seed_engine):
     """Verbs of saying and function words give no characters; words the vectors lack (the segmenter's
     guesses) do."""
