@@ -120,7 +120,7 @@ class Engine:
         if not text.strip(" ?？!！。,，"):
             return Answer(kind="empty", query=text, message=commands.EMPTY_QUESTION)
         english = is_english(text)
-        question = understand(self.expander.translate(text) if english else text, self.directory)
+        question = understand(self.expander.translate(text) if english else text, self.directory, self.segmenter.pieces)
         if english:
             question = replace(question, text=text, who=question.who or bool(_ENGLISH_WHO.search(text)))
         terms = tuple(dict.fromkeys(self.segmenter.terms(question.topic)))

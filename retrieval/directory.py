@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -207,8 +207,13 @@ class SpeakerDirectory:
             r for i, n in enumerate(self.names) if query in n for r in self._named(i)
         ]
 
-    def find_in(self, text: str) -> Mention:
-        """Speakers a question names (as subject or as partner) or describes by role, and where."""
+    def find_in(self, text: str, starts: Collection[int] | None = None) -> Mention:
+        """Speakers a question names (as subject or as partner) or describes by role, and where.
+
+        `starts`: where the question's words start (its segmentation). A role word is taken only where
+        a word starts: role keys are every tail of a role (书记 of 纪委书记), so without it the tail of
+        one word and the head of the next read as a role (河北代表团 as 湖北代表's 北代表, 人大常委会's
+        常委, 中联部部长 as 部部长); 代表 in 北京代表团 still counts, as it starts a word."""
         spans: list[tuple[int, int]] = []
         named: list[np.ndarray] = []
         context: list[np.ndarray] = []
@@ -220,13 +225,60 @@ class SpeakerDirectory:
                 (context if partner else named).append(self._name_refs[self._name_ptr[n] : self._name_ptr[n + 1]])
         longest = 0
         for key, n in self._longest_first("roles", self._longest[1], text):
-            if self._take(text, key, spans) is not None:
+            start = self._take(text, key, spans, starts)
+            # A role after 向/和/与 is the other party, as a name there is (哪位村支书向总理说了心里话).
+            if start is not None and not text[:start].endswith(_PARTNER_BEFORE):
                 # Of several role words (两会代表委员……辽宁省省长), the longest says whom the question means;
                 # the shorter ones are still cut from the topic.
                 longest = longest or len(key)
                 if len(key) == longest:
                     described.append(self._role_refs[self._role_ptr[n] : self._role_ptr[n + 1]])
+        if not described and starts is not None:
+            described = self._abbreviated(text, starts, spans)
         return Mention(self._unique(named), self._unique(context), self._unique(described), spans)
+
+    def _abbreviated(self, text: str, starts: Collection[int], spans: list[tuple[int, int]]) -> list[np.ndarray]:
+        """Holders of a role the question gives shortened, when it names none in full: a word of 3+
+        characters that stand in order, with gaps, in one part of a role up to its last character or
+        the one before (村支书 for 村党支部书记). A word standing in a role whole is a role key already,
+        so only shortenings are looked for here."""
+        bounds = sorted(starts)
+        found: list[np.ndarray] = []
+        for a, b in zip(bounds, bounds[1:]):
+            word = text[a:b]
+            if b - a < 3 or not all("\u4e00" <= c <= "\u9fff" for c in word) or any(x < b and a < y for x, y in spans):
+                continue
+            parts = self._role_parts.get(word[-1])   # only the parts the word's last character can end
+            if parts is None:
+                continue
+            joined, part_starts, part_role = parts
+            pattern = re.compile("[^\n]{0,3}".join(map(re.escape, word)) + "[^\n]?\n")
+            at = [m.start() for m in pattern.finditer(joined)]
+            if not at:
+                continue
+            roles = np.unique(part_role[np.searchsorted(part_starts, at, side="right") - 1])
+            refs = np.flatnonzero(np.isin(self._ref_role, roles))
+            if len(refs):
+                spans.append((a, b))
+                found.append(refs)
+        return found
+
+    @functools.cached_property
+    def _role_parts(self) -> dict[str, tuple[str, np.ndarray, np.ndarray]]:
+        """The parts of every role (split as role keys are), grouped by their last two characters: for
+        each character, the parts it ends or stands last but one in, joined by newlines, with where each
+        part starts and the role it is of."""
+        grouped: dict[str, tuple[list[str], list[int], list[int], list[int]]] = {}
+        for r, role in enumerate(self._role_text):
+            for part in filter(None, _ROLE_SPLIT.split(role)):
+                for char in set(part[-2:]):
+                    texts, at, of, size = grouped.setdefault(char, ([], [], [], [0]))
+                    texts.append(part + "\n")
+                    at.append(size[0])
+                    of.append(r)
+                    size[0] += len(part) + 1
+        return {char: ("".join(texts), np.array(at, dtype=np.int64), np.array(of, dtype=np.int64))
+                for char, (texts, at, of, _) in grouped.items()}
 
     def _unique(self, parts: list[np.ndarray]) -> RefList:
         """The entries of `parts`, each once, in order of first appearance."""
@@ -267,16 +319,24 @@ class SpeakerDirectory:
         return found
 
     @staticmethod
-    def _take(text: str, key: str, spans: list[tuple[int, int]]) -> int | None:
-        """Where the key first stands clear of the spans already taken (then taken too)."""
+    def _take(text: str, key: str, spans: list[tuple[int, int]], starts: Collection[int] | None = None) -> int | None:
+        """Where the key first stands clear of the spans already taken (then taken too), at one of
+        `starts` when given."""
         start = text.find(key)
         while start >= 0:
             end = start + len(key)
-            if not any(a < end and start < b for a, b in spans):
+            if (starts is None or _whole(start, end, starts)) and not any(a < end and start < b for a, b in spans):
                 spans.append((start, end))
                 return start
             start = text.find(key, start + 1)
         return None
+
+
+def _whole(start: int, end: int, starts: Collection[int]) -> bool:
+    """Whether text[start:end] is made of the question's words: it starts a word, and it ends one
+    or holds a whole word before running into the next (重庆代表 of 重庆代表团, where 代表团 alone is a
+    delegation, not a deputy)."""
+    return start in starts and (end in starts or any(start < i < end for i in starts))
 
 
 class RefView(LazyRows[SpeakerRef]):

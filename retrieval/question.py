@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from itertools import accumulate
 from dataclasses import dataclass
 
 from .directory import SpeakerDirectory, SpeakerRef
@@ -81,9 +82,12 @@ def is_english(text: str) -> bool:
     return bool(_LATIN.search(text)) and not _CJK.search(text)
 
 
-def understand(text: str, directory: SpeakerDirectory) -> Question:
-    """Split a question into its kind, its speaker and section filters and its topic."""
-    mention = directory.find_in(_QUOTATION.sub(lambda m: "\u3000" * len(m.group()), text))  # a quotation's names are its text
+def understand(text: str, directory: SpeakerDirectory, pieces: Callable[[str], list[str]] | None = None) -> Question:
+    """Split a question into its kind, its speaker and section filters and its topic. `pieces`: the
+    segmenter's cut of a text, when role words should start where the question's words do."""
+    starts = set(accumulate(map(len, pieces(text)), initial=0)) if pieces else None
+    masked = _QUOTATION.sub(lambda m: "\u3000" * len(m.group()), text)   # a quotation's names are its text
+    mention = directory.find_in(masked, starts)
     who = bool(_WHO.search(text))
     topic = _cut_spans(text, mention.spans)
     topic, hint, number = _section_reference(topic)

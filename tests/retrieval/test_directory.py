@@ -1,6 +1,8 @@
 """The speaker directory: role words and names in a question resolved to entries, made when read."""
 from __future__ import annotations
 
+from itertools import accumulate
+
 import numpy as np
 
 from retrieval.directory import RefList
@@ -62,3 +64,39 @@ def test_the_stored_directory_does_not_depend_on_the_string_hash(tmp_path):
     digests = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                               env={"PYTHONHASHSEED": seed, "PATH": ""}).stdout for seed in ("1", "2")}
     assert len(digests) == 1
+
+
+def _mention(engine, question):
+    """What the engine finds in a question, with role words taken where the question's words start."""
+    starts = set(accumulate(map(len, engine.segmenter.pieces(question)), initial=0))
+    return engine.directory.find_in(question, starts)
+
+
+def test_a_role_word_starts_where_a_word_of_the_question_starts(transcripts_engine):
+    """Role keys are tails of roles (北代表 of 湖北代表, 常委, 部部长): read across the question's words
+    they made up roles its words do not hold."""
+    engine = transcripts_engine
+    hebei = _mention(engine, "河北代表团讨论中，谁建议在农业上设置“风险基金”？")
+    assert engine.directory.find_in("河北代表团讨论中").spans == [(1, 4)]   # without the words: 北代表
+    assert not hebei.spans and not hebei.described
+    question = "1980年人大分组会上，谁建议人大常委会加强经济立法、成立专门机构？"
+    assert not _mention(engine, question).spans                         # 人大常委会 stays whole in the topic
+    minister = _mention(engine, "中联部部长谈到非典期间党的对外工作是怎样开展的？")
+    assert "王家瑞" in {r.name for r in minister.described}             # 部长, not 部部长 of 外经贸部部长
+    question = "1980年北京代表团就宝钢工程向冶金部提出质询的是哪些代表？"
+    assert "北京代表" in {question[a:b] for a, b in _mention(engine, question).spans}   # holds the word 北京
+
+
+def test_a_role_after_a_partner_word_is_the_other_party(transcripts_engine):
+    mention = _mention(transcripts_engine, "李鹏到重庆代表团参加审议时，哪位苗族村支书向总理说了心里话？")
+    assert "李鹏" not in {r.name for r in mention.described}             # 向总理: the premier is spoken to
+    assert mention.described and all("书记" in (r.role or "") for r in mention.described)   # 村支书 is asked
+
+
+def test_a_role_given_shortened_finds_its_holders(transcripts_engine):
+    mention = _mention(transcripts_engine, "山东苍山县那位村支书怎样解决蔬菜卖难问题？")
+    holders = {r.name: r.role for r in mention.described}
+    assert holders.get("刘建志", "").endswith("村党支部书记")
+    assert all("支" in role and "书" in role for role in holders.values())
+    answer = transcripts_engine.ask("山东苍山县那位村支书怎样解决蔬菜卖难问题？")
+    assert answer.passages[0].speaker == "刘建志"
