@@ -46,6 +46,7 @@ class EngineOptions:
     phrase_weight: float = setting(1.0, low=0, help="a passage holding the question's neighbouring words side by side scores x (1 + this x share of the pairs)")
     subword_weight: float = setting(1.0, low=0, high=1, help="weight of a question word's dictionary sub-words (惩治腐败 -> 腐败) against the whole word's 1")
     title_topic_weight: float = setting(0.5, low=0, high=1, help="in the title match, weight of question words that name no article (topic words) against naming words' 1")
+    title_word_weight: float = setting(0.5, low=0, high=1, help="on passage text, weight of the words of the one article title the question matches best (they name the article, the title match counts them)")
     scope_min_score: float = setting(1.0, low=0, help="title-and-year match an article needs before it narrows a role or name to its speakers")
     expansion: ExpansionOptions = field(default_factory=ExpansionOptions)
     semantic: SemanticOptions = field(default_factory=SemanticOptions)
@@ -198,21 +199,41 @@ class Engine:
         The title counts only for passages that match on their own text: it says which
         article a question is about (1998年 博鳌论坛 …), not who said it.
         """
-        ids, scores = self.index.scores(words, weights)
-        if allowed is not self.everything:
-            keep = allowed[ids]
-            ids, scores = ids[keep], scores[keep]
-        if self.options.title_weight and len(self.documents) > 1 and len(ids):
+        bonus = None
+        if self.options.title_weight and len(self.documents) > 1:
             # The title says which article a question names: its naming words count in full, its
             # other words (a topic that happens to be in some title) by title_topic_weight.
             topic_share = self.options.title_topic_weight
             title_weights = [wt if w in said.naming else wt * topic_share for w, wt in zip(words, weights)]
             bonus = self._title_match(words, title_weights)
+        ids, scores = self.index.scores(words, self._text_weights(words, weights, bonus, said.naming))
+        if allowed is not self.everything:
+            keep = allowed[ids]
+            ids, scores = ids[keep], scores[keep]
+        if bonus is not None and len(ids):
             scores = scores + self.options.title_weight * bonus[self.unit_doc[ids]]
         if not said or not self.options.phrase_weight and not said.quotations:
             return top_k(ids, scores, k)
         pool = best_k(ids, scores, max(k, self.options.candidates))   # phrase evidence reorders the best
         return rerank(*pool, self.columns.texts, said, self.options.phrase_weight)[:k]
+
+    def _text_weights(self, words: Sequence[str], weights: Sequence[float], bonus: np.ndarray | None,
+                      naming: frozenset[str]) -> Sequence[float]:
+        """The query's weights on passage text: the words of the one article whose title the question
+        matches best scaled by title_word_weight. They said which article (the title bonus counts them);
+        inside it every passage is about them, so they cannot tell its speakers apart (1993年四位民主党派
+        负责人答记者问时，谁谈了反腐败问题: 反腐败 does, 民主党派 does not)."""
+        factor = self.options.title_word_weight
+        if factor == 1.0 or bonus is None or not len(bonus):
+            return weights
+        best = float(bonus.max())
+        if best < self.options.scope_min_score or int((bonus == best).sum()) != 1:
+            return weights
+        d = int(bonus.argmax())
+        own = self._title_terms(f"{self.columns.titles[d]} {self.columns.dates[d][:4]}")
+        if not own & naming:   # a topic word that sits in a title (宝钢, 建议) names no article
+            return weights
+        return [wt * factor if w in own else wt for w, wt in zip(words, weights)]
 
     @property
     def title_index(self) -> BM25Index:

@@ -36,3 +36,33 @@ def test_a_question_naming_no_article_keeps_every_holder(transcripts_engine):
     answer = transcripts_engine.ask("纪委书记说了什么？")
     assert answer.scope == ()
     assert len({p.citation.doc for p in answer.passages}) >= 2
+
+
+def test_words_of_the_named_title_do_not_tell_its_speakers_apart(transcripts_engine):
+    """1993年 names the press conference of 四位民主党派负责人答中外记者问; inside it every answer is about
+    民主党派, so 反腐败 decides: 王文元's answer, not 楚庄's on the democratic parties."""
+    engine = transcripts_engine
+    question = "1993年四位民主党派负责人答记者问时，谁谈了反腐败问题？"
+    answer = engine.ask(question)
+    assert answer.speakers[0].name == "王文元"
+    assert "民主党派负责人" in answer.speakers[0].title
+    # Without a naming word in that title (宝钢 is the topic, in the title by chance) the weights stay.
+    words, weights = ["宝钢", "前期", "准备"], [1.0, 1.0, 1.0]
+    bonus = engine._title_match(words, weights)
+    assert engine._text_weights(words, weights, bonus, frozenset()) == weights
+    assert engine.ask("谁承认宝钢工程前期准备草率、花了冤枉钱？").speakers[0].name == "唐克"
+
+
+def test_title_words_keep_their_weight_where_the_setting_says_so(transcripts_engine):
+    import dataclasses
+
+    from retrieval import Engine
+
+    engine = transcripts_engine
+    plain = Engine(engine.documents, engine.segmenter, dataclasses.replace(engine.options, title_word_weight=1.0),
+                   index=engine.index, title_index=engine.title_index)
+    words, weights = ["1993", "民主党派", "反腐败"], [1.0, 1.0, 1.0]
+    bonus = plain._title_match(words, weights)
+    assert plain._text_weights(words, weights, bonus, frozenset({"1993"})) == weights
+    scaled = engine._text_weights(words, weights, bonus, frozenset({"1993"}))
+    assert scaled == [0.5, 0.5, 1.0]
