@@ -113,7 +113,7 @@ ANSWER_LIMITS = {f.name: (rule(f).low, rule(f).high) for f in dataclasses.fields
 
 
 def test_every_ranged_answer_setting_is_covered():
-    assert len(ANSWER_LIMITS) == 15 and ANSWER_LIMITS["speaker_damping"] == (0, 1)
+    assert len(ANSWER_LIMITS) == 16 and ANSWER_LIMITS["speaker_damping"] == (0, 1)
 
 
 @pytest.mark.parametrize("field, value", [
