@@ -18,7 +18,7 @@ from .models import Answer, Deferred, Document, Passage, SpeakerHit
 from .options import setting
 from .phrase import Phrases, phrases, rerank
 from .question import Question, is_english, normalize_question, understand, valid_text
-from .scope import naming_words, narrow, scene_words
+from .scope import naming_words, narrow, role_phrase, scene_words
 from .segment import Segmenter
 from .semantic import Semantics, SemanticOptions
 
@@ -124,6 +124,7 @@ class Engine:
         question = understand(self.expander.translate(text) if english else text, self.directory, self.segmenter.pieces)
         if english:
             question = replace(question, text=text, who=question.who or bool(_ENGLISH_WHO.search(text)))
+        question = self._stated_role(question)
         terms = tuple(dict.fromkeys(self.segmenter.terms(question.topic)))
         naming = [t for w in naming_words(question.topic, self.segmenter.tag) for t in self.segmenter.terms(w)]
         question, scope = self._scoped(question, naming)
@@ -136,6 +137,43 @@ class Engine:
         if not scope:
             return answer
         return replace(answer, scope=tuple(commands.doc_info(self, d) for d in scope))
+
+    def _stated_role(self, question: Question) -> Question:
+        """The question with the people its role is stated of in the text as the holders, when no recorded
+        role holds the role as the question gives it, qualifiers and all (香港中华厂商联合会会长: 梁钦荣's
+        label gives another of his posts; a reporter's question says 梁钦荣委员也是香港中华厂商联合会会长).
+        A person counts when their name stands just before the phrase (名 + 委员也是 …) or right after it."""
+        if question.role_span is None:
+            return question
+        phrase = role_phrase(question.text, question.role_span, self.segmenter.tag)
+        if len(phrase) <= question.role_span[1] - question.role_span[0]:
+            return question   # nothing before the role word: the recorded roles said all there is
+        holders = self._stated_holders(phrase)
+        if not holders:
+            return question
+        if question.speakers:
+            return replace(question, speakers=holders)
+        return replace(question, preferred=holders)
+
+    def _stated_holders(self, phrase: str, before: int = 8, after: int = 2, limit: int = 200) -> tuple[SpeakerRef, ...]:
+        """Speakers named within `before` characters ahead of `phrase`, or `after` behind it, in a passage
+        that holds it word for word (the passages of its rarest term, `limit` at most)."""
+        terms = [t for t in self.segmenter.terms(phrase) if t]
+        frequencies = [self.index.document_frequency(t) for t in terms]
+        if not terms or not all(frequencies):
+            return ()
+        ids, _ = self.index.scores([terms[int(np.argmin(frequencies))]])
+        found: dict[tuple[int, str], SpeakerRef] = {}
+        for unit in ids[:limit].tolist():
+            text = self.columns.texts[unit]
+            at = text.find(phrase)
+            if at < 0:
+                continue
+            ahead, behind = text[max(0, at - before): at], text[at + len(phrase):]
+            for ref in self.directory.refs.in_doc(int(self.unit_doc[unit])):
+                if ref.name in ahead or 0 <= behind.find(ref.name, 0, after + len(ref.name)) <= after:
+                    found.setdefault((ref.doc, ref.name), ref)
+        return tuple(found.values())
 
     def _scoped(self, question: Question, naming: Sequence[str]) -> tuple[Question, tuple[int, ...]]:
         """The question with the speakers it names or describes kept to the article its naming words

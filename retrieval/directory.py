@@ -58,6 +58,7 @@ class Mention:
     context: RefList      # people named as someone's partner (和李先念座谈时, 向李鹏介绍)
     described: RefList    # holders of a role word in the question (纪委书记)
     spans: list[tuple[int, int]]       # where those names and role words stand in the text
+    role_span: tuple[int, int] | None = None   # where the role word `described` holds stands, if any
 
 
 # A name right after one of these is the other party of the talk, not the speaker asked about.
@@ -224,6 +225,7 @@ class SpeakerDirectory:
                 partner = text[:start].endswith(_PARTNER_BEFORE)
                 (context if partner else named).append(self._name_refs[self._name_ptr[n] : self._name_ptr[n + 1]])
         longest = 0
+        role_span = None
         for key, n in self._longest_first("roles", self._longest[1], text):
             start = self._take(text, key, spans, starts)
             # A role after 向/和/与 is the other party, as a name there is (哪位村支书向总理说了心里话).
@@ -231,11 +233,12 @@ class SpeakerDirectory:
                 # Of several role words (两会代表委员……辽宁省省长), the longest says whom the question means;
                 # the shorter ones are still cut from the topic.
                 longest = longest or len(key)
+                role_span = role_span or (start, start + len(key))
                 if len(key) == longest:
                     described.append(self._role_refs[self._role_ptr[n] : self._role_ptr[n + 1]])
         if not described and starts is not None:
             described = self._abbreviated(text, starts, spans)
-        return Mention(self._unique(named), self._unique(context), self._unique(described), spans)
+        return Mention(self._unique(named), self._unique(context), self._unique(described), spans, role_span)
 
     def _abbreviated(self, text: str, starts: Collection[int], spans: list[tuple[int, int]]) -> list[np.ndarray]:
         """Holders of a role the question gives shortened, when it names none in full: a word of 3+

@@ -36,6 +36,7 @@ class Question:
     section_number: int | None = None  # 第2部分
     mentioned: Sequence[SpeakerRef] = ()  # people a who-question names as context (谁向李鹏介绍…)
     preferred: Sequence[SpeakerRef] = ()  # holders of a role a who-question asks among (哪位政协委员…)
+    role_span: tuple[int, int] | None = None   # where the role word the holders were found by stands in `text`
 
 
 def normalize_question(text: str, max_chars: int) -> tuple[str, bool]:
@@ -93,13 +94,15 @@ def understand(text: str, directory: SpeakerDirectory, pieces: Callable[[str], l
     topic, hint, number = _section_reference(topic)
     # A who-question asks for somebody: people it names are context (谁向李鹏总理介绍了…); a role
     # it names narrows the choice, but roles are often unrecorded, so it only prefers their holders.
+    role_span = mention.role_span
     if who:
         speakers, mentioned, preferred = (), mention.named + mention.context, mention.described
     else:
         speakers, mentioned, preferred = mention.named or mention.described, mention.context, ()
+        role_span = None if mention.named else role_span
         beside = _role_beside_names(mention)
         if beside:   # 在李鹏与代表委员探讨时，上海交通大学副校长说了什么: the role is asked about, 李鹏 is context
-            speakers, mentioned = beside, mention.context + mention.named
+            speakers, mentioned, role_span = beside, mention.context + mention.named, mention.role_span
     return Question(
         text=text,
         who=who,
@@ -109,6 +112,7 @@ def understand(text: str, directory: SpeakerDirectory, pieces: Callable[[str], l
         section_number=number,
         mentioned=mentioned,
         preferred=preferred,
+        role_span=role_span,
     )
 
 

@@ -72,3 +72,24 @@ def narrow(refs: Sequence[SpeakerRef], title_scores: Callable[[], np.ndarray], m
     keep = np.isin(ref_docs, chosen)
     kept = refs.where(keep) if listed else tuple(r for r, k in zip(refs, keep.tolist()) if k)
     return Scope(kept, tuple(chosen.tolist()))
+
+
+# Parts of speech a role's qualifiers carry (香港/中华/厂商/联合会 before 会长): nouns, places,
+# organisations, other proper nouns, abbreviations.
+_QUALIFIER_TAGS = frozenset({"n", "nt", "ns", "nz", "j", "nrt", "vn"})
+
+
+def role_phrase(text: str, span: tuple[int, int], tag: Tagger | None = None) -> str:
+    """The role word at `span` with the nouns standing right before it (香港中华厂商联合会会长 for the
+    role word 会长): the role as the question gives it, qualifiers and all. The role word alone when
+    none stands before it."""
+    start, end = span
+    words, at = [], 0
+    for word, pos in (tag or _tag)(text[:start]):
+        words.append((at, word, pos))
+        at += len(word)
+    for begin, word, pos in reversed(words):
+        if pos not in _QUALIFIER_TAGS or begin + len(word) != start:
+            break
+        start = begin
+    return text[start:end]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.scope import naming_words
+from retrieval.scope import naming_words, role_phrase
 
 STUDIES = ("宁夏", "重庆", "江西", "河南")   # the four 中心组学习实录 of the transcripts, each with a 纪委书记
 
@@ -66,3 +66,24 @@ def test_title_words_keep_their_weight_where_the_setting_says_so(transcripts_eng
     assert plain._text_weights(words, weights, bonus, frozenset({"1993"})) == weights
     scaled = engine._text_weights(words, weights, bonus, frozenset({"1993"}))
     assert scaled == [0.5, 0.5, 1.0]
+
+
+def test_a_role_with_its_qualifiers_is_the_role_as_the_question_gives_it(transcripts_engine):
+    tag = transcripts_engine.segmenter.tag
+    question = "香港中华厂商联合会会长对香港经济结构调整有什么看法？"
+    at = question.index("会长")
+    assert role_phrase(question, (at, at + 2), tag) == "香港中华厂商联合会会长"
+    question = "在江苏省委的学习会上，纪委书记说了什么？"
+    at = question.index("纪委书记")
+    assert role_phrase(question, (at, at + 4), tag) == "纪委书记"     # 的 and the comma end the qualifiers
+
+
+def test_a_role_stated_in_the_text_finds_its_holder(transcripts_engine):
+    """梁钦荣's label gives 香港维达企业有限公司董事长; the reporter's question says 梁钦荣委员也是香港中华
+    厂商联合会会长. No recorded role holds that, so the text's statement decides."""
+    engine = transcripts_engine
+    assert "梁钦荣" not in {r.name for r in engine.directory.lookup("会长")}
+    assert {r.name for r in engine._stated_holders("香港中华厂商联合会会长")} == {"梁钦荣"}
+    answer = engine.ask("香港中华厂商联合会会长对香港经济结构调整有什么看法？")
+    assert answer.passages[0].speaker == "梁钦荣"
+    assert engine._stated_holders("南极科考站站长") == ()                # not in the corpus: nobody
