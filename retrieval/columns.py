@@ -9,6 +9,7 @@ import json
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import TypeVar
 
 import numpy as np
@@ -108,7 +109,7 @@ def csr(groups: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
     """(ptr, values): group g's values are values[ptr[g]:ptr[g + 1]]."""
     ptr = np.zeros(len(groups) + 1, dtype=np.int64)
     np.cumsum([len(g) for g in groups], out=ptr[1:])
-    values = np.fromiter((v for g in groups for v in g), dtype=np.int32, count=int(ptr[-1]))
+    values = np.fromiter(chain.from_iterable(groups), dtype=np.int32, count=int(ptr[-1]))   # no frame per value
     return ptr, values
 
 

@@ -176,18 +176,18 @@ class Segmenter:
 
     def _terms_of(self, pieces: list[str]) -> list[str]:
         """The terms of the pieces, in order (dropped ones left out), from the memo where it holds them."""
-        memo = self._memo
+        memo = self._memo   # filter(None, map(...)): no Python frame per piece
         try:
-            return [t for t in map(memo.__getitem__, pieces) if t]
+            return list(filter(None, map(memo.__getitem__, pieces)))
         except KeyError:
             if len(memo) > _MEMO_LIMIT:
                 memo.clear()
             for piece in set(pieces).difference(memo):
                 memo[piece] = self._term(piece) or ""
         try:
-            return [t for t in map(memo.__getitem__, pieces) if t]
+            return list(filter(None, map(memo.__getitem__, pieces)))
         except KeyError:   # another thread cleared the memo meanwhile
-            return [t for t in map(self._term, pieces) if t]
+            return list(filter(None, map(self._term, pieces)))
 
     def terms_and_ends(self, text: str) -> tuple[list[str], list[int], str | None]:
         """`terms(text)`, where the pieces of `fold(text)` end (its precise cut, as `pieces` cuts a
