@@ -27,7 +27,8 @@ from retrieval.corpus import embedded_corpus_path, load_corpus  # noqa: E402
 from retrieval.evaluation import Case, Report, engine_ranker, evaluate  # noqa: E402
 
 TRANSCRIPTS = ROOT.parent / "shared" / "corpus" / "transcripts"
-GRID = {"phrase_weight": (0.0, 0.5, 1.0), "subword_weight": (0.5, 1.0), "title_topic_weight": (0.0, 0.5, 1.0)}
+GRID = {"phrase_weight": (0.0, 0.5, 1.0), "subword_weight": (0.5, 1.0), "title_topic_weight": (0.0, 0.5, 1.0),
+        "title_word_weight": (0.5, 1.0)}
 SPLIT_YEAR = 1998
 _SOURCE = re.compile(r"^# (\d{4})-")
 
