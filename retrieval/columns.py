@@ -86,19 +86,28 @@ class StringTable(Sequence[str]):
             raise TypeError("this table was packed without hashes")
         if not strings or not len(self.hashes):
             return [None] * len(strings)
-        crcs = np.fromiter((zlib.crc32(s.encode("utf-8", "surrogatepass")) for s in strings), dtype=np.uint32,
-                           count=len(strings))
-        at = np.searchsorted(self.hashes, crcs).tolist()
+        crcs = np.array([zlib.crc32(s.encode("utf-8", "surrogatepass")) for s in strings], dtype=np.uint32)
         size = len(self.hashes)
-        found: list[int | None] = []
-        for s, crc, i in zip(strings, crcs.tolist(), at):
-            hit = None
+        at = np.searchsorted(self.hashes, crcs)
+        # Only strings whose CRC is in the table are compared (most pieces of a text are no word).
+        maybe = np.flatnonzero(self.hashes[np.minimum(at, size - 1)] == crcs)
+        found: list[int | None] = [None] * len(strings)
+        if not len(maybe):
+            return found
+        first = self.order[at[maybe]]
+        view = memoryview(self.blob)
+        starts, ends = self.offsets[first].tolist(), self.offsets[first + 1].tolist()
+        for n, k, a, b in zip(maybe.tolist(), first.tolist(), starts, ends):
+            s = strings[n]
+            if view[a:b] == s.encode("utf-8", "surrogatepass"):
+                found[n] = k
+                continue
+            crc, i = int(crcs[n]), int(at[n]) + 1    # strings sharing a CRC: the next ones in order
             while i < size and int(self.hashes[i]) == crc:
                 if self[int(self.order[i])] == s:
-                    hit = int(self.order[i])
+                    found[n] = int(self.order[i])
                     break
                 i += 1
-            found.append(hit)
         return found
 
     def index_of(self, string: str) -> int | None:

@@ -11,7 +11,7 @@ exactly as the whole dictionary does.
 `Lexicon` is the dictionary (jieba's dict.txt, which rjieba embeds) with the frequencies the
 segmenter's own words (speaker names, roles) end up with, stored in the index cache.
 `PartialJieba` feeds a fresh `rjieba.Jieba.empty()` from it, text by text, and loads the whole
-dictionary once a process has cut more than a question's worth of texts. Each lexicon is
+dictionary once a process has cut more than a few questions' worth of texts. Each lexicon is
 checked against the whole dictionary on a sample of the corpus before it is stored; a
 mismatch means no lexicon, never different tokens.
 """
@@ -25,7 +25,7 @@ import shutil
 import threading
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -38,16 +38,19 @@ from .store import DamagedStore, load_arrays, pack_strings, save_arrays, unpack_
 log = logging.getLogger(__name__)
 
 FILLER = "\U000f0000\U000f0001"   # private-use characters: in no text, carries the rest of the total
-SWITCH_AFTER = 60                # texts cut from a partial dictionary before the whole one is loaded
+# Distinct texts looked up in a partial dictionary before the whole one is loaded (0.1-0.2 s, once):
+# a question's words are found by one hashed lookup of its pieces (~0.1 ms), the whole dictionary
+# then cuts it in ~0.01 ms, so a process answering more than a few dozen questions switches.
+SWITCH_AFTER = 60
 CHECK_TEXTS = 300                # corpus texts cut both ways before a lexicon is trusted
-DICTIONARY_FORMAT = 2            # 2: words as a string table read where needed, with parts of speech
+DICTIONARY_FORMAT = 3            # 3: words as a string table findable by CRC-32, with parts of speech
 
 
 @dataclass(frozen=True)
 class Dictionary:
     """jieba's dict.txt as sorted words, their frequencies and parts of speech."""
 
-    words: Sequence[str]      # a list when parsed, a memory-mapped StringTable when loaded (no decoding at start)
+    words: StringTable        # sorted, findable by hash; memory-mapped when loaded (no decoding at start)
     freqs: np.ndarray
     longest: int              # characters in the longest word
     tags: np.ndarray          # each word's part of speech, a number into tag_names
@@ -58,8 +61,12 @@ class Lexicon:
     """Word frequencies as rjieba holds them once the segmenter's words are added."""
 
     def __init__(self, base: "Dictionary | Callable[[], Dictionary | None]", added: list[str],
-                 added_freqs: list[int], total: int, tagger_total: int | None = None) -> None:
+                 added_freqs: list[int], total: int, tagger_total: int | None = None,
+                 recent: "_Recent | None" = None) -> None:
         self._base = base                     # or a function that loads it when first needed
+        # The base words of the last texts looked up, shared with the tagger's lexicon: a question
+        # is cut for its terms and its tokens and tagged, three lookups of the same text.
+        self._recent = recent if recent is not None else _Recent()
         self.added = added                    # the segmenter's words, in the order it adds them
         self.overrides = dict(zip(added, added_freqs))
         self.added_sorted = sorted(added)
@@ -71,7 +78,7 @@ class Lexicon:
     def tagger(self) -> "Lexicon":
         """The dictionary alone (rjieba.tag's: none of the segmenter's words), sharing this base."""
         assert self.tagger_total is not None
-        return Lexicon(lambda: self.base, [], [], self.tagger_total)
+        return Lexicon(lambda: self.base, [], [], self.tagger_total, recent=self._recent)
 
     @property
     def base(self) -> Dictionary:
@@ -85,14 +92,24 @@ class Lexicon:
     def entries(self, text: str) -> dict[str, tuple[int, str | None]]:
         """Every dictionary word that occurs in the text, with its frequency and part of speech (None for
         the segmenter's words); DamagedStore if it cannot tell."""
-        found: dict[str, tuple[int, str | None]] = {}
-        base = self.base
-        freqs, tags, names = base.freqs, base.tags, base.tag_names
-        _walk(base.words, text, base.longest,
-              lambda k, word: found.__setitem__(word, (int(freqs[k]), names[int(tags[k])])))
+        found: dict[str, tuple[int, str | None]] = dict(self._base_entries(text))
         _walk(self.added_sorted, text, self.added_longest,
               lambda k, word: found.__setitem__(word, (self.overrides[word], None)))
         return found
+
+    def _base_entries(self, text: str) -> list[tuple[str, tuple[int, str]]]:
+        """(word, (frequency, part of speech)) of each base dictionary word in the text, in text order."""
+        held = self._recent.get(text)
+        if held is not None:
+            return held
+        base = self.base
+        present = _present(base.words, text, base.longest)
+        numbers = np.array([k for k, _ in present], dtype=np.int64)
+        names = base.tag_names
+        held = [(word, (freq, names[tag])) for (_, word), freq, tag in
+                zip(present, base.freqs[numbers].tolist(), base.tags[numbers].tolist())]
+        self._recent.put(text, held)
+        return held
 
     # ------------------------------------------------------------ on disk
 
@@ -112,6 +129,34 @@ class Lexicon:
                        None if tagger_total is None else int(tagger_total))
         except (KeyError, TypeError, ValueError) as exc:
             raise DamagedStore(f"lexicon: {type(exc).__name__}: {exc}") from None
+
+
+class _Recent:
+    """A few texts' lookups, the oldest dropped first (locked: the cutter and the tagger share it)."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._held: dict[str, list] = {}
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> list | None:
+        return self._held.get(text)
+
+    def put(self, text: str, value: list) -> None:
+        with self._lock:
+            if len(self._held) >= self._size:
+                del self._held[next(iter(self._held))]
+            self._held[text] = value
+
+
+def _present(words: StringTable, text: str, longest: int) -> list[tuple[int, str]]:
+    """(number, word) of each word of the table that occurs in the text, by position, then length.
+
+    Every piece of the text up to `longest` characters is looked up in one hashed search: bisecting
+    the memory-mapped table decoded a word per step, ~18 per piece (0.5 ms for a short question)."""
+    n = len(text)
+    pieces = [text[i:j] for i in range(n) for j in range(i + 1, min(n, i + longest) + 1)]
+    return [(k, piece) for k, piece in zip(words.find(pieces), pieces) if k is not None]
 
 
 def _walk(words: Sequence[str], text: str, longest: int, found: Callable[[int, str], None]) -> None:
@@ -135,14 +180,15 @@ def _walk(words: Sequence[str], text: str, longest: int, found: Callable[[int, s
 class PartialJieba:
     """Quacks like rjieba.Jieba for the Segmenter, holding only the words of the texts cut so far."""
 
-    def __init__(self, lexicon: Lexicon, load_whole: Callable[[], object], switch_after: int = SWITCH_AFTER,
+    def __init__(self, lexicon: Lexicon, load_whole: Callable[[], object], switch_after: int | None = None,
                  tags: bool = False) -> None:
         self.lexicon = lexicon
         self._tags = tags              # words added with their parts of speech (for `tag`)
         self._load_whole = load_whole
-        self._switch_after = switch_after
+        self._switch_after = SWITCH_AFTER if switch_after is None else switch_after
         self._partial = rjieba_class().empty()
         self._have: set[str] = set()
+        self._held: set[str] = set()   # texts whose words it holds already (a question is cut twice)
         self._sum = 0
         self._cut = 0
         self._pending: list[str] = []
@@ -208,15 +254,18 @@ class PartialJieba:
                 whole = self._load_whole()
                 for word in self._pending:
                     whole.add_word(word, None, None)
-                self._whole, self._partial, self._have = whole, None, set()
+                self._whole, self._partial, self._have, self._held = whole, None, set(), set()
 
     def _for(self, text: str):
         if self._whole is None:
-            self._cut += 1
+            held = text in self._held
+            self._cut += not held      # texts looked up: what the partial dictionary costs
             if self._cut > self._switch_after or len(self._pending) != len(self.lexicon.added):
                 self.load_whole()
         if self._whole is not None:
             return self._whole
+        if held:
+            return self._partial
         try:
             entries = self.lexicon.entries(text)
         except DamagedStore as exc:
@@ -230,6 +279,9 @@ class PartialJieba:
             self._have.update(new)
             self._sum += sum(freq for freq, _ in new.values())
             self._partial.add_word(FILLER, self.lexicon.total - self._sum, None)
+        if len(self._held) >= 4096:
+            self._held.clear()
+        self._held.add(text)
         return self._partial
 
 
@@ -269,7 +321,7 @@ def base_dictionary(cache_root: Path, build: bool = True) -> Dictionary | None:
     try:
         arrays, meta = load_arrays(folder, "words", mapped=True)
         words = StringTable.from_arrays(arrays, "words")
-        if not len(arrays["freqs"]) == len(arrays["tags"]) == len(words):
+        if words.hashes is None or not len(arrays["freqs"]) == len(arrays["tags"]) == len(words):
             raise ValueError("dictionary arrays do not agree")
         return Dictionary(words, arrays["freqs"], int(meta["longest"]), arrays["tags"], tuple(meta["tag_names"]))
     except (DamagedStore, KeyError, TypeError, ValueError):
@@ -283,9 +335,10 @@ def base_dictionary(cache_root: Path, build: bool = True) -> Dictionary | None:
     words = sorted(entries)
     tag_names = tuple(sorted({tag for _, tag in entries.values()}))
     number = {tag: n for n, tag in enumerate(tag_names)}
-    dictionary = Dictionary(words, np.array([entries[w][0] for w in words], dtype=np.int64), max(map(len, words)),
+    table = StringTable.pack(words, findable=True)
+    dictionary = Dictionary(table, np.array([entries[w][0] for w in words], dtype=np.int64), max(map(len, words)),
                             np.array([number[entries[w][1]] for w in words], dtype=np.uint8), tag_names)
-    arrays = {**StringTable.pack(words).arrays("words"), "freqs": dictionary.freqs, "tags": dictionary.tags}
+    arrays = {**table.arrays("words"), "freqs": dictionary.freqs, "tags": dictionary.tags}
     temp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
     try:
         temp.mkdir(parents=True, exist_ok=True)
@@ -306,9 +359,7 @@ def lexicon_for(segmenter: _Cutting, cache_root: Path, sample: Sequence[str]) ->
     base = base_dictionary(cache_root)
     if base is None:
         return None
-    if not isinstance(base.words, list):   # stored: decoded once for the check (bisecting a table is slower)
-        base = replace(base, words=list(base.words))
-    words, freqs = base.words, base.freqs
+    words, freqs = list(base.words), base.freqs   # decoded once to bisect for the segmenter's words
     whole = rjieba_class()()
     added = sorted(segmenter.words)  # the order Segmenter.cutter adds them in
     added_freqs = [whole.add_word(w, None, None) for w in added]

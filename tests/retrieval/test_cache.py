@@ -279,7 +279,10 @@ def test_old_caches_are_pruned(tmp_path, corpus, monkeypatch):
     assert len(index_folders(settings_for(tmp_path))) == 2
 
 
-def test_a_cached_engine_starts_with_a_partial_dictionary_and_cuts_the_same(tmp_path, corpus):
+def test_a_cached_engine_starts_with_a_partial_dictionary_and_cuts_the_same(tmp_path, corpus, monkeypatch):
+    import retrieval.lexicon as lexicon_module
+
+    monkeypatch.setattr(lexicon_module, "SWITCH_AFTER", 20)   # fewer distinct texts than the corpus holds
     settings = settings_for(tmp_path)
     built = open_engine(settings, [str(corpus)]).engine
     loaded = open_engine(settings, [str(corpus)]).engine
@@ -291,7 +294,7 @@ def test_a_cached_engine_starts_with_a_partial_dictionary_and_cuts_the_same(tmp_
     texts = texts * 3
     assert [[t.surface for t in loaded.segmenter.tokens(t)] for t in texts] == \
         [[t.surface for t in reference.tokens(t)] for t in texts]
-    assert cutter.whole  # more texts than a question needs: the whole dictionary took over
+    assert cutter.whole  # more distinct texts than SWITCH_AFTER: the whole dictionary took over
 
 
 def test_qabot_index_prints_its_figures(tmp_path, corpus, capsys):
