@@ -206,8 +206,8 @@ def _memo(table: dict, key: str, make):
 def new_context(title: str, paragraphs: list[str]) -> Context:
     """Scan a document once for labels, aliases and the interviewee before attributing turns."""
     ctx = Context(title=title, text="\n".join([title, *paragraphs]))
-    for p, nxt in zip(paragraphs, [*paragraphs[1:], ""]):
-        ctx.bylines += signs(p, nxt) is not None
+    for p, nxt, after in zip(paragraphs, [*paragraphs[1:], ""], [*paragraphs[2:], "", ""]):
+        ctx.bylines += signs(p, nxt, after) is not None
         if has_label_colon(p):
             m = LABEL.match(p)
             if m:
@@ -271,12 +271,18 @@ def listed(p: str) -> tuple[str, str] | None:
     return (name, role) if person and not ends_with_role(name) and not valid_name(role) else None
 
 
-def signs(p: str, nxt: str) -> tuple[str, str | None] | None:
+def signs(p: str, nxt: str, after: str = "") -> tuple[str, str | None] | None:
     """(name, role) when line `p` only names a person, bare or with a role ("张海迪", "赵勇（代表共青团中央）"),
-    and the next line is a paragraph: in a digest of speeches, who speaks the paragraphs below it. (A quote
-    next is a profile's heading: "孟迪" / "“该上的时候不能当逃兵”" / a story about her.)"""
+    and the next line is a paragraph (or, after a name with its role, a short heading and then one, `after`):
+    in a digest of speeches, who speaks the paragraphs below it. (A quote next is a profile's heading: "孟迪"
+    / "“该上的时候不能当逃兵”" / a story about her; a bare name before a heading signs what is above it.)"""
     who = name_line(p) if len(p) <= 40 else None
+    if who and who[1] and not nxt.endswith(_PARAGRAPH_END) and len(nxt) <= _SIGNED_HEADING and not name_line(nxt):
+        nxt = after  # "池彬（…副旅长）" / "南部海岸，带弹起飞" / his account
     return who if who and nxt.endswith(_PARAGRAPH_END) and not nxt.startswith("“") and not name_line(nxt) else None
+
+
+_SIGNED_HEADING = 20
 
 
 _PARAGRAPH_END = tuple("。！？：；…”")

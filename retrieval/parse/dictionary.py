@@ -10,15 +10,21 @@ from ..lexicon import dictionary_file
 # dict.txt lines are "word freq tag"; ordinary words are 2-3 characters met at least 50 times under a tag
 # other than nr (person).
 _COMMON = re.compile(r"^(\S{2,3}) (?:[5-9]\d|\d{3,}) (?!nr)", re.M)
+_PERSON = re.compile(r"^(\S{3}) \d+ nr$", re.M)
 
 
 @cache
-def _ordinary_words() -> frozenset[str]:
-    """Ordinary words of 2-3 characters; empty without jieba's dict.txt."""
+def _words(pattern: re.Pattern[str]) -> frozenset[str]:
+    """The dictionary's words that `pattern` picks; empty without jieba's dict.txt."""
     path = dictionary_file()
-    return frozenset(_COMMON.findall(path.read_text(encoding="utf-8"))) if path else frozenset()
+    return frozenset(pattern.findall(path.read_text(encoding="utf-8"))) if path else frozenset()
 
 
 def ordinary(word: str) -> bool:
     """True for a 2-3 character word jieba's dictionary knows as something other than a person (马上, 团长)."""
-    return word in _ordinary_words()
+    return word in _words(_COMMON)
+
+
+def person(word: str) -> bool:
+    """True for a 3-character word jieba's dictionary tags as a person's name (钱其琛, 张之洞)."""
+    return word in _words(_PERSON)

@@ -22,7 +22,7 @@ from functools import cached_property
 from ..models import QUESTION, SPEECH
 from ..tables import cues
 from .attrib import ADV_ATOMS, CLAUSE_STOP, DATELINE, DATELINE_HEADS, SUBJECT_MAX
-from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, JOINER, NOT_NAMES, REPORTERS, ROLE_ENDINGS, ROLE_SUFFIXES,
+from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, JOINER, NOT_NAMES, ORG_CHARS, REPORTERS, ROLE_ENDINGS, ROLE_SUFFIXES,
                     SURNAMES, clean_role, ends_with_role, han, name_ends_at, occurrences, split_subject, suffix_at,
                     trim_role, valid_name)
 from .dictionary import ordinary
@@ -86,7 +86,6 @@ _SPAN_WORDS = frozenset(cues()["span after name"])
 _CROWD = cues()["crowd"]
 _MENTION_AFTER = frozenset("，。！？；：的是")
 _MENTION_BEFORE = frozenset("，。！？；：“”的到见访别")
-_ORG_CHARS = frozenset("部局厅委院省市县区乡村镇厂矿站所校处科组队团社党军司馆店园场业界系办山河湖街路港岛州")
 _CLAUSE_MAX = 6
 _SURNAME_CLASS = "".join(sorted(_NAME_STARTS))
 # Where a person may be named: a role word then a surname, a name then a role word or a speech verb,
@@ -362,7 +361,8 @@ def _sizes(p: str, j: int, ctx) -> tuple[int, ...]:
     if _VERB.match(p, j + 2) or p[j + 2:j + 4] in _AFTER_NAME or p[j + 2:j + 3] in _AFTER_NAME_CHARS \
             or p[j + 3:j + 4] == "着" or ordinary(p[j + 2:j + 4]) \
             and (ctx.count(p[j:j + 3]) < ctx.count(p[j:j + 2])
-                 or not (suffix_at(p, j + 3) or _VERB.match(p, j + 3) or p[j + 3:j + 4] in _AFTER_NAME_CHARS)):
+                 or not (suffix_at(p, j + 3) or _VERB.match(p, j + 3) or p[j + 3:j + 4] in _AFTER_NAME_CHARS
+                         or _FOLLOW_RX.match(p, j + 3))):
         # "王铭强调", "徐伟戴着口罩", "张云心里" (心里 a word, 张云 met more often than 张云心), "马林欣喜的"
         # (欣喜 a word; not "虞中一代表", "于小文说", "褚时健在": the word runs into a role, a verb or 在)
         return 2, 3, 4
@@ -417,7 +417,7 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: str) -> _Subjec
     suffix = suffix_at(p, end)
     if suffix and _name_at(p, end + len(suffix)):
         suffix = ""   # "北京聚福隆茶园经理王兆兰": 经理 belongs to the next name
-    if not suffix and p[end:end + 1] in _ORG_CHARS:
+    if not suffix and p[end:end + 1] in ORG_CHARS:
         return None   # "冶金部", "黄金村": an organisation or a place
     found = (name, "", True) if aged and not suffix else split_subject(p[i:end] + suffix)
     if (not found or found[0] != name) and "的" in p[i:j] and ctx.vouched(name):
@@ -437,7 +437,7 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: str) -> _Subjec
         return _Subject("person", name, role or None, i, end + len(suffix))
     if ctx.vouched(name):
         return _Subject("known", name, role or None, i, end + len(suffix))
-    if after_quote and len(name) == 3 and name[-1] not in _ORG_CHARS and not suffix \
+    if after_quote and len(name) == 3 and name[-1] not in ORG_CHARS and not suffix \
             and p[end:end + 2] not in _NOT_AFTER_BARE and name[:2] not in NOT_NAMES \
             and not (j == i and p[end:end + 1] in ("，", "。", "")) \
             and (after_quote == "mention" or _VERB.search(p, end, _sentence_end(p, end) + 1)):
@@ -519,9 +519,10 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
             continue
         if j > lo and p[j - 1] in _NAME_STARTS and valid_name(p[j - 1:j + 2]):
             continue  # "彭楚政": the name starts one character earlier
-        for size in (3, 2):
+        for size in (3, 2) if p[j:j + 3] in ctx.known else _sizes(p, j, ctx)[:2]:  # "高丽告诉记者": 高丽
             name = p[j:j + size]
-            if j + size > hi or not valid_name(name) or not _name_shape_ok(p, j, name, ctx):
+            if j + size > hi or not valid_name(name) or not _name_shape_ok(p, j, name, ctx) \
+                    or size == 3 and ordinary(name):  # "连日来，美国与伊朗…"
                 continue
             if p[j - 1:j] == "以" or _FRAME.match(p, j + size):
                 break  # "以王大明同志为核心的…": a frame, not someone a later 他 means
@@ -539,7 +540,7 @@ def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple
                                                 or not han(p[j - 1])):
                 return name, suffix
             if (size == 3 or not ordinary(name) and j > lo) and after[:1] in _MENTION_AFTER and after[:2] != "的话" \
-                    and name[-1] not in _ORG_CHARS \
+                    and name[-1] not in ORG_CHARS \
                     and (j == lo or p[j - 1] in _MENTION_BEFORE) and ctx.count(name) >= 2:
                 return name, None
     if "·" in p[lo:hi]:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from ..tables import cues
-from .dictionary import ordinary
+from .dictionary import ordinary, person
 
 # Surnames, compound surnames and surname-shaped words that are no person: retrieval/data/cues.tsv.
 SURNAMES = frozenset(cues()["surname"])
@@ -38,6 +38,8 @@ _ETHNIC_TAIL = re.compile(rf"（[{CJK}]{{1,6}}族）$")
 JOINER = re.compile("[和与及、]")
 # "他对…法官江静说": the named person is spoken to, not speaking.
 _ADDRESSEE = re.compile(r"对(?!外)|向|跟|给|告诉")
+# Last characters of organisations and places ("冶金部", "黄金村", "考察组"), never of a person's name.
+ORG_CHARS = frozenset("部局厅委院省市县区乡村镇厂矿站所校处科组队团社党军司馆店园场业界系办山河湖街路港岛州")
 REPORTERS = ("记者", "通讯员")  # roles of whoever reports (特约记者 too): never a speaker's
 _BOUNDARY_TAIL = ("的", "、", "，", "——", "“", "”", "：")
 
@@ -53,13 +55,24 @@ def valid_name(name: str) -> bool:
     if not 2 <= len(name) <= 4 or name in NOT_NAMES:
         return False
     rest = name[2:] if len(name) == 3 and name[1] == _MIDDLE_OK else name[1:]
-    if not han(rest) or not BAD_NAME_CHARS.isdisjoint(rest):
+    if not han(rest) or not BAD_NAME_CHARS.isdisjoint(rest) and not _known_person(name):
         return False
     if name.endswith(_TWO_CHAR_ROLES):
         return False
     if name[:2] in COMPOUND_SURNAMES:
         return len(name) >= 3
     return name[0] in SURNAMES and len(name) <= 3
+
+
+def _known_person(name: str) -> bool:
+    """A 3-character name whose middle character is one of a phrase's (其, 之, 为) that jieba's dictionary
+    knows as a person's (钱其琛, 李为民); the last character still may not be one (华容县, 严重者), the middle no
+    preposition (曾在武汉), the first two no role (顾问团)."""
+    return len(name) == 3 and name[2] not in BAD_NAME_CHARS and name[1] not in _PREPOSITIONS and person(name) \
+        and not ends_with_role(name[:2])
+
+
+_PREPOSITIONS = frozenset("在是了的把被将向给对到")
 
 
 # A one-character role ending counts unless the word it ends is a known non-role ("国家", "石家庄",
@@ -104,7 +117,11 @@ def split_subject(subject: str) -> tuple[str, str, bool] | None:
         core = _ETHNIC_TAIL.sub("", core)
     if core[:1] in "他她我你" or any(name_ends_at(core, m.start()) for m in JOINER.finditer(core)):
         return None  # "罗植龄和保定地区专员丁文斌": someone else is named before the last name
-    addressed = _ADDRESSEE.search(core.rsplit("的", 1)[-1])
+    tail = core.rsplit("的", 1)[-1]
+    addressed = _ADDRESSEE.search(tail)
+    if addressed and addressed.start() == len(tail) - 2 and valid_name(tail[-3:]) \
+            and (len(core) == 3 or ends_with_role(tail[:-3])):
+        addressed = None  # "厅长徐向春", "丁向阳": 向 inside the name that ends the subject
     if addressed:  # "杨群对护士长说": the name before 对 speaks; "他对…法官江静说": the name after it does not
         before = core[:addressed.start()]
         return (before, "", False) if addressed.start() > 0 and valid_name(before) else None
@@ -226,5 +243,7 @@ def fullest_role(roles: list[str | None]) -> str | None:
 
 
 def name_ends_at(text: str, end: int) -> bool:
-    """True when a person's name ends at `end` ("习近平同…总统马茂")."""
-    return valid_name(text[max(0, end - 3):end]) or valid_name(text[max(0, end - 2):end])
+    """True when a person's name ends at `end` ("习近平同…总统马茂"); not an ordinary word run on from the word
+    before it ("国家林业和草原局", "中国劳动和社会保障科学研究院": an organisation's name, not two people)."""
+    return any(valid_name(n) and not (ordinary(n) and end > len(n) and han(text[end - len(n) - 1]))
+               for n in (text[max(0, end - 3):end], text[max(0, end - 2):end]))

@@ -29,9 +29,10 @@ def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]
     heads = _heading_candidates(rest)
     digest = ctx.bylines >= 2  # speeches each signed by a line naming the speaker
     previous: Line | None = None  # the last line kept as a paragraph, None after a heading
+    signed = None
     for i, line in enumerate(rest):
         broken = previous is not None and cut_off(previous)
-        signed = _signed(rest, i, ctx) if digest else None
+        signed_above, signed = signed is not None, _signed(rest, i, ctx) if digest else None
         # a signature, a header-list line; in a digest a name alone (signing a speech or a photo) or a short
         # line that is no heading (the signer's role over the name: "湖南省十八洞村" / "第一书记" / "孙中元")
         aside = line.signature or bool(ctx.listed) and listed(line.text) is not None \
@@ -41,8 +42,8 @@ def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]
             groups.append((line.text, []))
             previous = None
             ctx.paragraph += 1  # a heading parts a dialogue
-            if digest:
-                ctx.current = None  # a heading starts the next speech
+            if digest and not signed_above:
+                ctx.current = None  # a heading starts the next speech (unless the line above just signed it)
             continue
         previous = None if aside and not line.signature else line  # a list line finishes no sentence
         turns = [ctx.close(Turn(None, None, line.text, NARRATION))] if aside else attribute(line.text, ctx, broken)
@@ -63,7 +64,7 @@ def _signed(lines: list[Line], i: int, ctx) -> tuple[str, str | None] | None:
     is a header list instead."""
     if i + 1 >= len(lines):
         return None
-    who = signs(lines[i].text, lines[i + 1].text)
+    who = signs(lines[i].text, lines[i + 1].text, lines[i + 2].text if i + 2 < len(lines) else "")
     return who if who and not ctx.labels[who[0]] else None
 
 

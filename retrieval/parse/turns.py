@@ -10,7 +10,8 @@ from .attrib import ADV_ATOMS, DATELINE, DATELINE_HEADS, VERB_F, VERB_P, find_at
 from .context import (BIO, LABEL, QUESTION_LABEL, Context, Turn, asks, bare_label, has_label_colon, role_label,
                       trailing_label)
 from .floor import find_claims
-from .names import REPORTERS, ROLE_ENDINGS, split_subject, valid_name
+from .dictionary import ordinary
+from .names import ORG_CHARS, REPORTERS, ROLE_ENDINGS, ends_with_role, name_chars, split_subject, valid_name
 
 _LABEL_STOP = frozenset(cues()["label stop"])  # labels of captions, credits, letters (retrieval/data/cues.tsv)
 _PRONOUN = re.compile(rf"^(?:他|她)(?:{ADV_ATOMS})*(?:{VERB_P}|{VERB_F})[，：,:]?")  # "他说，" opening a paragraph
@@ -250,7 +251,7 @@ def _reported(p: str, ctx: Context) -> Step | None:
     m = find_attribution(p)
     if not m:
         return None
-    found = split_subject(m.subject)
+    found = split_subject(m.subject) or _supported(m.subject, ctx)
     if not found:
         return None
     name, role, evidence = found
@@ -260,6 +261,19 @@ def _reported(p: str, ctx: Context) -> Step | None:
     # "监察部副部长冯梯云说：" alone: the next paragraphs are the speech, so the turn stays open.
     bare_marker = not m.rest.strip() and not m.lead
     return Step(Turn(name, role or None, p, SPEECH), bare_marker)
+
+
+def _supported(subject: str, ctx: Context) -> tuple[str, str, bool] | None:
+    """A whole subject no surname table knows ("格奥尔基耶娃表示，") that the article supports as a person: it
+    recurs, and somewhere a role word stands next to it ("国际货币基金组织总裁格奥尔基耶娃")."""
+    if not 2 <= len(subject) <= _SUPPORTED_MAX or not name_chars(subject) or ordinary(subject) \
+            or subject[-1] in ORG_CHARS and (ordinary(subject[:2]) or ordinary(subject[-2:])) \
+            or ends_with_role(subject) or ctx.count(subject) < 2 or not ctx.mentioned_with_role(subject):
+        return None  # (an organisation: "考察组", "船舶总公司"; but "卢卡申科", "郭向军")
+    return subject, "", True
+
+
+_SUPPORTED_MAX = 8
 
 
 def _pronoun(p: str, ctx: Context) -> Step | None:

@@ -40,6 +40,15 @@ def transcript(name: str) -> Document:
     return docs[0]
 
 
+def bulk(day: str, title: str) -> Document:
+    """The article of a bulk day file (`../shared/corpus/bulk/<day>.txt`) whose title holds `title`; skip
+    when the bulk corpus is absent."""
+    path = CORPUS / "bulk" / f"{day}.txt"
+    if not path.is_file():
+        pytest.skip(f"bulk day {day} not found beside the checkout ({path})")
+    return next(d for d in parse_text(path.read_text(encoding="utf-8"), path.name) if title in d.title)
+
+
 def turns_of(doc: Document, speaker: str) -> list[str]:
     return [u.text for u in doc.utterances if u.speaker == speaker]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from retrieval.models import SPEECH
 from retrieval.parse import parse_text
 
-from .helpers import article, body, transcript, turns_of
+from .helpers import article, body, bulk, transcript, turns_of
 
 
 def test_positions_and_sections_of_a_headed_body():
@@ -49,3 +49,19 @@ def test_a_profile_is_not_signed_speech():
     text = article(body("序言一段，讲述他们的故事。", "孟迪", "“该上的时候不能当逃兵”", "去年9月，孟迪进入医院工作，一直忙到深夜，病人都记住了她。",
                         "聂保旭", "“她说，我是她的英雄”", "聂保旭是河南南阳人，原本在武汉一家寿司店工作，后来报名当了志愿者。"))
     assert not parse_text(text)[0].speakers
+
+
+def test_a_signer_with_a_role_then_a_heading_then_the_account():
+    # 2020-01-12 新年开训，我在站位！: "池彬（…副旅长）" / "南部海岸，带弹起飞" / his account, four times
+    doc = bulk("2020-01-12", "新年开训，我在站位")
+    assert doc.speakers == {"池彬": "南部战区海军航空兵某旅副旅长", "沈旅": "北部战区空军漠河雷达站班长",
+                            "杜麒麟": "新疆军区斯姆哈纳边防连指导员", "黄鑫华": "陆军第71集团军王杰班上士"}
+    assert turns_of(doc, "池彬")[0].startswith("一大清早")
+    assert turns_of(doc, "黄鑫华")[-1].startswith("战争从来都不会选天气")
+    assert doc.utterances[-1].speaker is None  # "（金歆、…整理）"
+
+
+def test_a_bare_name_before_a_heading_signs_nothing_below():
+    # 2020-02-27 影视人致信: "此致" / "敬礼！" / "李光洁" / "新闻回放": the name closes the letter above
+    doc = bulk("2020-02-27", "影视人致信")
+    assert not doc.speakers

@@ -6,7 +6,7 @@ import pytest
 from retrieval.models import NARRATION, QUESTION, SPEECH
 from retrieval.parse import parse_text
 
-from .helpers import article, body, transcript, turns_of
+from .helpers import article, body, bulk, transcript, turns_of
 
 
 # ---------------------------------------------------------------- real transcripts
@@ -312,3 +312,21 @@ def test_a_name_the_story_keeps_coming_back_to_speaks_without_a_role():
     doc = parse_text(article(body("艾夏与田鹏都在医院上班，艾夏在八楼，田鹏在九楼。", "艾夏在微信里跟丈夫说：“有些想念家里的饭菜了。”",
                                   "田鹏说：“你出来看看就知道了。”", "艾夏说：“你放下吧。”", "田鹏对艾夏说：“趁热吃。”")))[0]
     assert [u.speaker for u in doc.utterances] == [None, "艾夏", "田鹏", "艾夏", "田鹏"]
+
+
+def test_a_name_no_surname_table_knows_that_the_article_supports():
+    # the name recurs and a role word stands next to it somewhere: "国际货币基金组织总裁格奥尔基耶娃"
+    imf = bulk("2020-01-22", "IMF下调今年全球经济增长预期")
+    assert any(t.startswith("格奥尔基耶娃表示，世界经济下行压力") for t in turns_of(imf, "格奥尔基耶娃"))
+    tcm = bulk("2020-04-04", "中医药全过程起效")  # 仝: a surname no table lists
+    assert any(t.startswith("仝小林介绍，在考虑了性别") for t in turns_of(tcm, "仝小林"))
+    # an organisation that recurs next to a role word is still no person
+    who = bulk("2020-02-25", "联合专家考察组肯定中国防控举措")
+    assert "考察组" not in who.speakers
+
+
+def test_names_jieba_knows_and_organisations_joined_by_he():
+    talks = bulk("1998-01-24", "中法外长举行会谈")  # 钱其琛: 其 inside the name
+    assert any(t.startswith("钱其琛指出，法国在欧洲") for t in turns_of(talks, "钱其琛"))
+    trees = bulk("2020-04-04", "义务植树尽责方式有50多种")  # "国家林业和草原局局长张建龙"
+    assert any(t.startswith("“每份证书具有唯一的编号") for t in turns_of(trees, "张建龙"))
