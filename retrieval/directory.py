@@ -109,6 +109,7 @@ class SpeakerDirectory:
         self._all_names: list[str] | None = None
         self._starts = {table: StringTable.from_arrays(arrays, f"{table}_starts") for table in ("names", "roles")}
         self._start_sets: dict[str, frozenset[str]] = {}   # decoded on first use
+        self._role_part_cache: dict[str, tuple[str, np.ndarray, np.ndarray] | None] = {}   # see _role_parts
         self.refs = RefView(self)
 
     @classmethod
@@ -251,7 +252,7 @@ class SpeakerDirectory:
             word = text[a:b]
             if b - a < 3 or not all("\u4e00" <= c <= "\u9fff" for c in word) or any(x < b and a < y for x, y in spans):
                 continue
-            parts = self._role_parts.get(word[-1])   # only the parts the word's last character can end
+            parts = self._role_parts(word[-1])   # only the parts the word's last character can end
             if parts is None:
                 continue
             joined, part_starts, part_role = parts
@@ -266,22 +267,29 @@ class SpeakerDirectory:
                 found.append(refs)
         return found
 
-    @functools.cached_property
-    def _role_parts(self) -> dict[str, tuple[str, np.ndarray, np.ndarray]]:
-        """The parts of every role (split as role keys are), grouped by their last two characters: for
-        each character, the parts it ends or stands last but one in, joined by newlines, with where each
-        part starts and the role it is of."""
-        grouped: dict[str, tuple[list[str], list[int], list[int], list[int]]] = {}
-        for r, role in enumerate(self._role_text):
-            for part in filter(None, _ROLE_SPLIT.split(role)):
-                for char in set(part[-2:]):
-                    texts, at, of, size = grouped.setdefault(char, ([], [], [], [0]))
+    def _role_parts(self, char: str) -> tuple[str, np.ndarray, np.ndarray] | None:
+        """The parts of every role (split as role keys are) that `char` ends or stands last but one in,
+        joined by newlines, with where each part starts and the role it is of; None when there are none.
+
+        Made per character when first asked for: grouping all parts by all their characters at once was
+        ~25 ms of the first question at 100k passages, and a question asks for a few characters."""
+        cache = self._role_part_cache
+        if char not in cache:
+            texts, at, of, size = [], [], [], 0
+            for r, part in self._role_part_list:
+                if char in part[-2:]:
                     texts.append(part + "\n")
-                    at.append(size[0])
+                    at.append(size)
                     of.append(r)
-                    size[0] += len(part) + 1
-        return {char: ("".join(texts), np.array(at, dtype=np.int64), np.array(of, dtype=np.int64))
-                for char, (texts, at, of, _) in grouped.items()}
+                    size += len(part) + 1
+            cache[char] = ("".join(texts), np.array(at, dtype=np.int64), np.array(of, dtype=np.int64)) \
+                if texts else None
+        return cache[char]
+
+    @functools.cached_property
+    def _role_part_list(self) -> list[tuple[int, str]]:
+        """(role number, part) for the parts of every role, in order."""
+        return [(r, part) for r, role in enumerate(self._role_text) for part in filter(None, _ROLE_SPLIT.split(role))]
 
     def _unique(self, parts: list[np.ndarray]) -> RefList:
         """The entries of `parts`, each once, in order of first appearance."""

@@ -76,7 +76,7 @@ class WordVectors:
     def topic_rows(self) -> np.ndarray:
         """Which rows are topic words (see `is_topic`), for all words at once: one product, not one per word."""
         if self._topics is None:
-            long = np.array([len(w) >= 2 for w in self.words], dtype=bool)
+            long = np.fromiter(map(len, self.words), dtype=np.int64, count=len(self.words)) >= 2
             self._topics = long & ~self.frame_rows
         return self._topics
 
@@ -85,7 +85,7 @@ class WordVectors:
         """Which rows are a question's frame, whatever their length: function words by part of speech, and
         verbs of saying and thinking by their vector."""
         if self._frame is None:
-            function = np.array([t.startswith(_NO_EXPANSION) for t in self.tags], dtype=bool)
+            function = _tags_in(self.tags, _NO_EXPANSION)
             speech = (self.matrix.astype(np.float32) @ self.speech_direction) / SCALE
             self._frame = function | (speech >= SPEECH_SIMILARITY)
         return self._frame
@@ -97,7 +97,7 @@ class WordVectors:
 
     def name_rows(self, rows: np.ndarray) -> np.ndarray:
         """`is_name` for the given rows."""
-        return np.array([self.tags[n].startswith(_NAME_TAGS) for n in rows.tolist()], dtype=bool)
+        return _tags_in([self.tags[n] for n in rows.tolist()], _NAME_TAGS)
 
     @property
     def speech_direction(self) -> np.ndarray:
@@ -117,6 +117,13 @@ class WordVectors:
         sims[self.row[word]] = -np.inf
         order = np.argsort(-sims, kind="stable")[:k]
         return [(self.words[i], float(sims[i])) for i in order]
+
+
+def _tags_in(tags: list[str], prefixes: tuple[str, ...]) -> np.ndarray:
+    """Which tags start with one of the prefixes, each distinct tag (a few dozen) tested once: a test per
+    word cost ~10 ms of the first question's 80k words."""
+    starts = {tag: tag.startswith(prefixes) for tag in set(tags)}
+    return np.fromiter(map(starts.__getitem__, tags), dtype=bool, count=len(tags))
 
 
 _lock = threading.Lock()
