@@ -132,7 +132,8 @@ class Engine:
             scene = self._scene_terms(question.topic, naming, scope)
             terms = tuple(t for t in terms if t not in scene)
         said = Phrases() if english else phrases(self.segmenter.tokens(question.topic), question.text)
-        said = replace(said, naming=frozenset(naming))
+        said = replace(said, naming=frozenset(naming),
+                       titled=tuple(t for w in question.shortened for t in self.segmenter.terms(w) if t not in terms))
         answer = self._who(question, terms, said) if question.who else self._passages(question, terms, said)
         if not scope:
             return answer
@@ -242,8 +243,10 @@ class Engine:
             # The title says which article a question names: its naming words count in full, its
             # other words (a topic that happens to be in some title) by title_topic_weight.
             topic_share = self.options.title_topic_weight
-            title_weights = [wt if w in said.naming else wt * topic_share for w, wt in zip(words, weights)]
-            bonus = self._title_match(words, title_weights)
+            title_words = [*words, *said.titled]
+            title_weights = [wt if w in said.naming else wt * topic_share
+                             for w, wt in zip(title_words, [*weights, *[1.0] * len(said.titled)])]
+            bonus = self._title_match(title_words, title_weights)
         ids, scores = self.index.scores(words, self._text_weights(words, weights, bonus, said.naming))
         if allowed is not self.everything:
             keep = allowed[ids]

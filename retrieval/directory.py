@@ -59,6 +59,7 @@ class Mention:
     described: RefList    # holders of a role word in the question (纪委书记)
     spans: list[tuple[int, int]]       # where those names and role words stand in the text
     role_span: tuple[int, int] | None = None   # where the role word `described` holds stands, if any
+    shortened: tuple[str, ...] = ()            # roles given shortened (村支书), as the question writes them
 
 
 # A name right after one of these is the other party of the talk, not the speaker asked about.
@@ -238,8 +239,13 @@ class SpeakerDirectory:
                 if len(key) == longest:
                     described.append(self._role_refs[self._role_ptr[n] : self._role_ptr[n + 1]])
         if not described and starts is not None:
+            taken = len(spans)
             described = self._abbreviated(text, starts, spans)
-        return Mention(self._unique(named), self._unique(context), self._unique(described), spans, role_span)
+            shortened = tuple(text[a:b] for a, b in spans[taken:])
+        else:
+            shortened = ()
+        return Mention(self._unique(named), self._unique(context), self._unique(described), spans, role_span,
+                       shortened)
 
     def _abbreviated(self, text: str, starts: Collection[int], spans: list[tuple[int, int]]) -> list[np.ndarray]:
         """Holders of a role the question gives shortened, when it names none in full: a word of 3+

@@ -30,6 +30,7 @@ class Phrases:
     pairs: tuple[str, ...] = ()
     quotations: tuple[str, ...] = ()
     naming: frozenset[str] = frozenset()   # index terms of the words that can name an article (scope.naming_words)
+    titled: tuple[str, ...] = ()           # terms for the title match only (a role given shortened, 村支书)
 
     def __bool__(self) -> bool:
         return bool(self.pairs or self.quotations)

@@ -37,6 +37,7 @@ class Question:
     mentioned: Sequence[SpeakerRef] = ()  # people a who-question names as context (谁向李鹏介绍…)
     preferred: Sequence[SpeakerRef] = ()  # holders of a role a who-question asks among (哪位政协委员…)
     role_span: tuple[int, int] | None = None   # where the role word the holders were found by stands in `text`
+    shortened: tuple[str, ...] = ()    # roles given shortened (村支书): not in the topic, still title words
 
 
 def normalize_question(text: str, max_chars: int) -> tuple[str, bool]:
@@ -113,6 +114,7 @@ def understand(text: str, directory: SpeakerDirectory, pieces: Callable[[str], l
         mentioned=mentioned,
         preferred=preferred,
         role_span=role_span,
+        shortened=mention.shortened,
     )
 
 

@@ -100,3 +100,16 @@ def test_a_role_given_shortened_finds_its_holders(transcripts_engine):
     assert all("支" in role and "书" in role for role in holders.values())
     answer = transcripts_engine.ask("山东苍山县那位村支书怎样解决蔬菜卖难问题？")
     assert answer.passages[0].speaker == "刘建志"
+
+
+def test_a_shortened_role_still_names_the_article_whose_title_holds_it(transcripts_engine):
+    """村支书 resolves to the village secretaries and leaves the topic, as role words do; the title match
+    still counts it, so 三位村支书驻地夜话 stays the article asked about."""
+    from retrieval.question import understand
+
+    asked = "村支书们夜谈时，谁说村干部办事一定要公平公正、不偏不倚？"
+    read = understand(asked, transcripts_engine.directory, transcripts_engine.segmenter.pieces)
+    assert read.shortened == ("村支书",) and "村支书" not in read.topic
+    answer = transcripts_engine.ask(asked)
+    ranked = [s.name for s in answer.speakers]
+    assert "李长庚" in ranked[:3] and "村支书" in answer.speakers[ranked.index("李长庚")].title
