@@ -90,16 +90,19 @@ def excerpt(
     first = [bisect_right(token_ends, a) for a in starts]
     last = [bisect_right(token_ends, b) for b in ends]
     folded = _folded(parts)
+    words = [t for t in terms if t]
 
     def mark(i: int) -> list[Fragment]:
-        return _mark(parts[i], starts[i], token_ends[first[i] : last[i]], terms, segmenter, folded[i])
+        return _mark(parts[i], starts[i], token_ends, first[i], last[i], terms, words, segmenter, folded[i])
 
     marked: dict[int, list[Fragment]] = {}
     hits, weight = [0] * len(parts), [0.0] * len(parts)
-    for i in _candidates(parts, folded, terms):
+    for i in _candidates(parts, folded, words):
         marked[i] = m = mark(i)
-        hits[i] = sum(1 for f in m if f.matched)
-        weight[i] = sum(_weight(w, terms) for w in {f.text for f in m if f.matched})
+        matched = [f.text for f in m if f.matched]
+        hits[i] = len(matched)
+        if matched:
+            weight[i] = sum(_weight(w, terms) for w in set(matched))
     ranked = sorted(range(len(parts)), key=lambda i: (-weight[i], -hits[i], i))
     chosen = sorted(i for i in ranked[:max_sentences] if hits[i]) or [0]
     pieces: list[Fragment] = []
@@ -107,19 +110,26 @@ def excerpt(
         if n and chosen[n - 1] != i - 1:
             pieces.append(Fragment("…"))
         pieces.extend(marked[i] if i in marked else mark(i))
-    if chosen[-1] != len(parts) - 1 and not parts[chosen[-1]].rstrip().endswith(tuple("。！？；!?;")):
+    if chosen[-1] != len(parts) - 1 and not parts[chosen[-1]].rstrip().endswith(_FULL_STOPS):
         pieces.append(Fragment("…"))
     return _clip(_merge(pieces), max_chars)
 
 
-def _candidates(parts: Sequence[str], folded: Sequence[str], terms: Collection[str]) -> list[int]:
+_FULL_STOPS = tuple("。！？；!?;")
+
+
+def _candidates(parts: Sequence[str], folded: Sequence[str], words: Sequence[str]) -> list[int]:
     """Sentences that may hold a question word (as written or folded): every matched token's term
-    contains one."""
-    if not terms:
+    contains one. `words`: the question's words, none empty."""
+    if not words:
         return []
-    words = [t for t in terms if t]
-    return [i for i, (part, fold_) in enumerate(zip(parts, folded))
-            if any(w in form for form in {part.lower(), fold_.lower()} for w in words)]
+    found = []
+    for i, (part, fold_) in enumerate(zip(parts, folded)):
+        # Both forms in one string: no word holds the NUL between them.
+        forms = part.lower() if part == fold_ else f"{part.lower()}\x00{fold_.lower()}"
+        if any(map(forms.__contains__, words)):
+            found.append(i)
+    return found
 
 
 def _folded(parts: Sequence[str]) -> list[str]:
@@ -139,27 +149,26 @@ def plain(fragments: tuple[Fragment, ...]) -> str:
     return "".join(f.text for f in fragments)
 
 
-def _mark(sentence: str, start: int, ends: list[int], terms: Collection[str], segmenter: Segmenter,
-          folded: str) -> list[Fragment]:
-    """The sentence's tokens (ending at `ends`, offsets in the paragraph) with matches flagged; the
-    unmatched ones between two matches as one fragment (`_merge` joins them anyway). `folded` is the
-    sentence's `fold`."""
+def _mark(sentence: str, start: int, token_ends: list[int], lo: int, hi: int, terms: Collection[str],
+          words: Sequence[str], segmenter: Segmenter, folded: str) -> list[Fragment]:
+    """The sentence's tokens (those ending at token_ends[lo:hi], offsets in the paragraph) with matches
+    flagged; the unmatched ones between two matches as one fragment (`_merge` joins them anyway).
+    `folded` is the sentence's `fold`, `words` the non-empty terms."""
     if not terms:
         return [Fragment(sentence)]
     if len(folded) != len(sentence):
         folded = sentence
-    local = [end - start for end in ends]
     lowered = folded.lower()
     if folded is sentence or len(lowered) != len(folded):
-        candidates: Iterable[int] = range(len(local))    # forms that fold or lower unevenly: try every token
+        candidates: Iterable[int] = range(hi - lo)    # forms that fold or lower unevenly: try every token
     else:
-        candidates = _holding(lowered, local, terms)
+        candidates = _holding(lowered, start, token_ends, lo, hi, words)
     term_of = segmenter.term_of
     marked: list[Fragment] = []
     at = 0
     for t in candidates:
-        a = local[t - 1] if t else 0
-        b = local[t]
+        a = token_ends[lo + t - 1] - start if t else 0
+        b = token_ends[lo + t] - start
         if _matches(term_of(folded[a:b]), terms):
             if a > at:
                 marked.append(Fragment(sentence[at:a]))
@@ -170,18 +179,16 @@ def _mark(sentence: str, start: int, ends: list[int], terms: Collection[str], se
     return marked
 
 
-def _holding(lowered: str, ends: list[int], terms: Collection[str]) -> list[int]:
-    """Tokens whose text holds a whole occurrence of a question word: the only ones that can match
-    (a matching term is a question word or contains one)."""
+def _holding(lowered: str, start: int, token_ends: list[int], lo: int, hi: int, words: Sequence[str]) -> list[int]:
+    """Tokens (numbered from lo) whose text holds a whole occurrence of a question word: the only ones
+    that can match (a matching term is a question word or contains one)."""
     found: set[int] = set()
-    for word in terms:
-        if not word:
-            continue
+    for word in words:
         at = lowered.find(word)
         while at >= 0:
-            t = bisect_right(ends, at)
-            if t < len(ends) and at + len(word) <= ends[t]:
-                found.add(t)
+            t = bisect_right(token_ends, at + start, lo, hi)
+            if t < hi and at + len(word) + start <= token_ends[t]:
+                found.add(t - lo)
             at = lowered.find(word, at + 1)
     return sorted(found)
 
