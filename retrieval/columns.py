@@ -277,7 +277,10 @@ class Columns:
         return a + int(hits[0]) if len(hits) else None
 
     def speaker_key(self, k: int) -> tuple[int, str]:
-        return int(self.key_doc[k]), self.strings[int(self.key_name[k])]
+        key = int(self.key_doc[k]), self.strings[int(self.key_name[k])]
+        # Remembered: the answer asks for this speaker's role next (by doc and name, a hashed search).
+        self._speaker_ids.setdefault(key, k)
+        return key
 
     def turns(self, doc: int, name: str) -> list[int]:
         """Units of `name`'s speech in `doc`, in order."""
