@@ -34,7 +34,7 @@ from .excerpt import BoundsTable
 from .index import BM25Index, BM25Params
 from .lexicon import CHECK_TEXTS, Lexicon, base_dictionary, lexicon_for
 from .models import Document, Problem
-from .parallel import build_index
+from .parallel import aside, build_index
 from .segment import Segmenter
 from .store import DamagedStore, load_arrays, save_arrays, settled, write_json_atomic
 
@@ -306,14 +306,18 @@ class IndexCache:
         temp = self.root / f"{_TEMP}{os.getpid()}-{os.urandom(4).hex()}"
         temp.mkdir()
         try:
-            size = engine.index.save(temp, "units") + engine.title_index.save(temp, "titles")
-            size += save_arrays(temp, "bounds", engine.bounds.arrays(), {})
-            size += save_arrays(temp, "speakers", engine.directory.arrays, {})
-            if engine.options.semantic.vectors:
-                size += engine.semantics.save(temp)
-            lexicon = lexicon_for(engine.segmenter, self.root, _sample(engine))
-            if lexicon is not None:
-                size += lexicon.save(temp)
+            # The lexicon is checked (~2 s at 100k passages) on another core while the arrays are written.
+            with aside(_lexicon_figures, engine.segmenter, self.root, _sample(engine), units=len(engine.units)) \
+                    as figures:
+                size = engine.index.save(temp, "units") + engine.title_index.save(temp, "titles")
+                size += save_arrays(temp, "bounds", engine.bounds.arrays(), {})
+                size += save_arrays(temp, "speakers", engine.directory.arrays, {})
+                if engine.options.semantic.vectors:
+                    size += engine.semantics.save(temp)
+                found = figures()
+            if found is not None:
+                root = self.root
+                size += Lexicon(lambda: base_dictionary(root, build=False), *found).save(temp)
             if engine.options.expansion.thesaurus:
                 table = _json_array(corpus_thesaurus(engine.index.vocabulary))
                 size += save_arrays(temp, "thesaurus", {"table": table}, {})
@@ -349,6 +353,16 @@ class IndexCache:
         folders = sorted(self.root.glob(f"{_PREFIX}*"), key=_mtime, reverse=True)
         for old in [f for f in folders if f != keep_also][max(self.keep - 1, 0):]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _lexicon_figures(segmenter: Segmenter, root: Path, sample: Sequence[str]) \
+        -> tuple[list[str], list[int], int, int | None] | None:
+    """What a lexicon stores (`Lexicon.save`): its words, their frequencies and the totals; None when
+    `lexicon_for` finds none. Small to send back from another process, unlike the dictionary it holds."""
+    lexicon = lexicon_for(segmenter, root, sample)
+    if lexicon is None:
+        return None
+    return lexicon.added, [lexicon.overrides[w] for w in lexicon.added], lexicon.total, lexicon.tagger_total
 
 
 def _sample(engine: Engine, n: int = CHECK_TEXTS) -> list[str]:

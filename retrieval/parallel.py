@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .excerpt import BoundsTable
 from .index import BM25Index, BM25Params, Postings, PostingsBuilder, count_postings
@@ -28,6 +28,7 @@ PARALLEL_MIN_CHARS = 1_000_000  # below this (about 7k paragraphs) a pool costs 
 PARALLEL_MIN_BYTES = 2_000_000  # corpus files smaller than this in all are parsed in one process
 
 _worker_segmenter: Segmenter | None = None
+R = TypeVar("R")
 
 
 def available_cores() -> int:
@@ -129,6 +130,39 @@ def _pool(workers: int, initializer: Callable | None = None, initargs: tuple = (
             yield pool
     finally:
         gc.unfreeze()
+
+
+_aside: tuple[Callable[..., object], tuple] | None = None   # what `aside`'s forked process works out
+ASIDE_MIN_UNITS = 20_000   # below this (a second or less of storing) a fork costs more than it saves
+
+
+@contextmanager
+def aside(function: Callable[..., R], *args: object, units: int = ASIDE_MIN_UNITS) -> Iterator[Callable[[], R]]:
+    """`function(*args)` worked out in a forked process while the caller goes on; the callable yielded
+    waits for its result (which must pickle, the arguments need not: the fork inherits them). Storing a
+    large index writes its arrays on one core while the other checks the lexicon. In this process when
+    there is one core, when `units` is small, or when a fork is unsafe (another thread runs)."""
+    global _aside
+    if units < ASIDE_MIN_UNITS or available_cores() < 2 or threading.active_count() > 1 or sys.platform == "win32":
+        yield lambda: function(*args)
+        return
+    import multiprocessing
+
+    _aside = (function, args)
+    gc.freeze()   # the parent's heap stays shared with the child (see `_pool`)
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            result = pool.apply_async(_run_aside)
+            yield result.get
+    finally:
+        _aside = None
+        gc.unfreeze()
+
+
+def _run_aside() -> object:
+    assert _aside is not None
+    function, args = _aside
+    return function(*args)
 
 
 def _load_file(path: str) -> "Corpus":

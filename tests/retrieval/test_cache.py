@@ -297,6 +297,30 @@ def test_a_cached_engine_starts_with_a_partial_dictionary_and_cuts_the_same(tmp_
     assert cutter.whole  # more distinct texts than SWITCH_AFTER: the whole dictionary took over
 
 
+def test_the_lexicon_checked_in_another_process_is_stored_as_checked_here(tmp_path, corpus, monkeypatch):
+    """A large corpus' lexicon is checked in a forked process while the arrays are written: the stored
+    lexicon is the one this process would have stored, file for file."""
+    from retrieval import parallel
+
+    stored = {}
+    for name, least in (("here", 10**9), ("aside", 0)):
+        monkeypatch.setattr(parallel, "ASIDE_MIN_UNITS", least)
+        settings = settings_for(tmp_path / name)
+        open_engine(settings, [str(corpus)])
+        (folder,) = index_folders(settings)
+        stored[name] = {f.name: f.read_bytes() for f in folder.glob("lexicon.*")}
+    assert stored["here"] and stored["here"] == stored["aside"]
+
+
+def test_aside_gives_the_result_worked_out_elsewhere():
+    from retrieval import parallel
+
+    with parallel.aside(os.getpid, units=parallel.ASIDE_MIN_UNITS) as forked:
+        with parallel.aside(os.getpid, units=parallel.ASIDE_MIN_UNITS - 1) as here:
+            assert here() == os.getpid()
+        assert forked() != os.getpid() or parallel.available_cores() < 2
+
+
 def test_qabot_index_prints_its_figures(tmp_path, corpus, capsys):
     from bot.cli import main
 
