@@ -57,8 +57,7 @@ def parse_article(chunk: str, source: str = "") -> Document:
 
 def _header(lines: list[str], title: str) -> tuple[str, str, str, str, dict[str, str], int]:
     """Byline, date, page, column, metadata and the index of the first body line."""
-    i = 1
-    byline = ""
+    i, byline = 1, ""
     if i < len(lines) and not _DATE.match(lines[i].strip()):
         byline = SPACES.sub(" ", lines[i]).strip()
         i += 1

@@ -4,14 +4,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..tables import cues
+
 # Adverbials allowed between a speaker and the verb: "在发言中", "接过话筒", "深有感触地", "6日在记者招待会上".
 _TAKE_OVER = r"接过[^，。“”：；]{0,6}?话(?:头|题|筒|茬)"
 ADV_ATOMS = (rf"(?:[\d０-９]+日|今天|昨天|日前|近日)?在[^，。“”：；]{{1,16}}?(?:中|上|时)|(?:接受|回答)[^，。“”：；]{{1,12}}?时"
-              rf"|今天|昨天|日前|近日|[\d０-９]+日|向记者|对记者|对此|就此|对[^，。“”：；]{{1,20}}?|{_TAKE_OVER}"
-              r"|接着|最后|首先|随后|当即|同时|也|还|则|又|都|更|深有感触地|感慨地|动情地|激动地|风趣地|形象地|坦率地"
-              r"|直率地|幽默地|笑着|明确|一针见血地|站起来|抢先")
+              rf"|今天|昨天|日前|近日|[\d０-９]+日|向记者|对记者|对此|就此|对[^，。“”：；]{{1,20}}?|{_TAKE_OVER}|"
+              + "|".join(cues()["manner"]))  # 接着, 深有感触地, 笑着 … (retrieval/data/cues.tsv)
 _ADV = re.compile(rf"(?:{ADV_ATOMS})*")
-_ADV_FIRST = frozenset("在接回今昨日近向对就最首随当同也还则又都更深感动激风形坦直幽笑明一站抢0123456789０１２３４５６７８９")
+_ADV_FIRST = frozenset("在接回今昨日近向对就0123456789０１２３４５６７８９") | {w[0] for w in cues()["manner"]}
 # Verbs that need punctuation (or a quote) right after them, and verbs that may run on ("认为假药…").
 VERB_P = (r"(?:发言|插话|讲话)[。，](?:他|她)(?:接着|还|又)?说|说道|解释说|说|谈到|谈道|回答说|回答道|回答|答道|介绍说|介绍"
           rf"|透露|插话说|插话|补充说|发言|宣布|告诉记者|坦言|反映|{_TAKE_OVER}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property, wraps
 
 from ..models import QUESTION, SPEECH
 from ..tables import cues
@@ -45,6 +46,21 @@ _RECURS = 3  # a name met this often is the article's person, role or not
 TITLE_PREFIX = frozenset("副代总前原老新")
 
 
+def _memoized(method):
+    """A Context method of one key, worked out once per document and key (the text never changes)."""
+    name = method.__name__
+
+    @wraps(method)
+    def cached(self, key: str):
+        table = self._memo.get(name)
+        if table is None:
+            table = self._memo[name] = {}
+        if key not in table:
+            table[key] = method(self, key)
+        return table[key]
+    return cached
+
+
 @dataclass(frozen=True, slots=True)
 class Turn:
     """One speaker's part of a paragraph."""
@@ -75,11 +91,7 @@ class Context:
     paragraph: int = 0              # paragraphs attributed so far (a heading counts as one)
     previous: list[str] = field(default_factory=list)  # the last paragraphs' texts (for a 他 that starts one)
     history: list[tuple[int, Turn]] = field(default_factory=list)  # recent turns by named people
-    _holders: dict[str, str | None] = field(default_factory=dict)  # a title's or a surname's one holder
-    _vouched: dict[str, bool] = field(default_factory=dict)
-    _counts: dict[str, int] = field(default_factory=dict)
-    _alone: dict[str, bool] = field(default_factory=dict)
-    _title_people: set[str] | None = None
+    _memo: dict[str, dict] = field(default_factory=dict)  # per method of _memoized, its answers by key
     _foreign: tuple[int, tuple[str, ...]] = (0, ())
 
     @property
@@ -102,6 +114,7 @@ class Context:
             self.known.add(turn.speaker)
         return turn
 
+    @_memoized
     def mentioned_with_role(self, name: str) -> bool:
         """True when the document names `name` next to a role word somewhere ("部长唐克", "王广平代表")."""
         return any(ends_with_role(self.text[max(0, k - 6):k]) or self.text.startswith(ROLE_SUFFIXES, k + len(name))
@@ -116,36 +129,32 @@ class Context:
             return True
         if self.count(name) >= _RECURS and self.alone(name) and not ordinary(name):
             return True
-        return _memo(self._vouched, name, self.mentioned_with_role)
+        return self.mentioned_with_role(name)
 
-    @property
+    @cached_property
     def title_people(self) -> set[str]:
         """Names the title gives the floor to."""
-        if self._title_people is None:
-            title = self.title.replace(" ", "")
-            people = {n for m in _TITLE_PERSON.finditer(title) for n in m.groups() if n and valid_name(n)}
-            # "周继红当选中国跳水协会主席", "《周恩来外交学》面世": a name opening the title (or a part of it)
-            # that the body repeats
-            people |= {m[1] for m in _TITLE_START.finditer(title) if valid_name(m[1]) and self.text.count(m[1]) >= 3}
-            self._title_people = people
-        return self._title_people
+        title = self.title.replace(" ", "")
+        people = {n for m in _TITLE_PERSON.finditer(title) for n in m.groups() if n and valid_name(n)}
+        # "周继红当选中国跳水协会主席", "《周恩来外交学》面世": a name opening the title (or a part of it)
+        # that the body repeats
+        return people | {m[1] for m in _TITLE_START.finditer(title) if valid_name(m[1]) and self.text.count(m[1]) >= 3}
 
+    @_memoized
     def alone(self, name: str) -> bool:
-        """True when the document has `name` followed by something no name continues with (cached)."""
+        """True when the document has `name` followed by something no name continues with."""
         text, n = self.text, len(name)
-        return _memo(self._alone, name, lambda _: any(k + n == len(text) or text[k + n] in _ALONE_CHARS
-                                                      or text.startswith(_ALONE_WORDS, k + n)
-                                                      for k in occurrences(text, name)))
+        return any(k + n == len(text) or text[k + n] in _ALONE_CHARS or text.startswith(_ALONE_WORDS, k + n)
+                   for k in occurrences(text, name))
 
+    @_memoized
     def count(self, word: str) -> int:
-        """How often the document has `word` (cached)."""
-        return _memo(self._counts, word, self.text.count)
+        """How often the document has `word`."""
+        return self.text.count(word)
 
+    @_memoized
     def title_holder(self, title: str) -> str | None:
         """The one person the document gives `title` ("李鹏总理", "国务院总理李鹏"), for a bare "总理问："."""
-        return _memo(self._holders, title, self._title_holder)
-
-    def _title_holder(self, title: str) -> str | None:
         names: set[str] = set()
         text = self.text
         for start in occurrences(text, title):  # (no title in cues.tsv overlaps itself)
@@ -165,11 +174,9 @@ class Context:
         names = {n for n in names if len(n) == 3 or n not in {m[:2] for m in names if len(m) == 3}}
         return names.pop() if len(names) == 1 else None
 
+    @_memoized
     def surname_holder(self, surname: str) -> str | None:
         """The one person of this surname the article names in full (习近平 for "习主席"), or None."""
-        return _memo(self._holders, surname, self._surname_holder)
-
-    def _surname_holder(self, surname: str) -> str | None:
         names = {m.group() for m in re.finditer(surname + f"[{_C}]{{1,2}}", self.text)}
         names = {n if valid_name(n) else n[:2] for n in names}
         full = {n for n in names if valid_name(n) and (n in self.known or n in self.title_people
@@ -196,13 +203,6 @@ class Context:
         self.paragraph += 1
 
 
-def _memo(table: dict, key: str, make):
-    """table[key], made by make(key) the first time it is asked for."""
-    if key not in table:
-        table[key] = make(key)
-    return table[key]
-
-
 def new_context(title: str, paragraphs: list[str]) -> Context:
     """Scan a document once for labels, aliases and the interviewee before attributing turns."""
     ctx = Context(title=title, text="\n".join([title, *paragraphs]))
@@ -222,8 +222,11 @@ def new_context(title: str, paragraphs: list[str]) -> Context:
         if bare_label(p) or trailing_label(p):
             ctx.bare_labels += 1
         if "以下简称" in p:
-            for alias in _ALIAS.finditer(p):
-                _add_alias(ctx, p[: alias.start()], alias["alias"])
+            for m in _ALIAS.finditer(p):  # "…主席吴子恒（以下简称吴）": 吴 for the full name that ends before it
+                before, alias = p[:m.start()].rstrip("（"), m["alias"]
+                names = [n for n in (before[-size:] for size in (3, 2, 4)) if n.startswith(alias) and valid_name(n)]
+                if names:
+                    ctx.aliases[alias] = names[0]
     ctx.interviewee = interviewee(title, paragraphs)
     ctx.asker = _named_in_text(paragraphs, "问")
     return ctx
@@ -293,14 +296,6 @@ def name_line(p: str) -> tuple[str, str | None] | None:
     return (p, None) if len(p) <= 4 and valid_name(p) and not ordinary(p) else listed(p)
 
 
-def _add_alias(ctx: Context, before: str, alias: str) -> None:
-    """Register "吴" for "…主席吴子恒（以下简称吴）" when the full name ends `before`."""
-    names = (before.rstrip("（")[-size:] for size in (3, 2, 4))
-    name = next((n for n in names if n.startswith(alias) and valid_name(n)), "")
-    if name:
-        ctx.aliases[alias] = name
-
-
 def _usable(m: re.Match[str] | None) -> re.Match[str] | None:
     """`m` when it is a usable "Name（role）" without colon (2003-11-05 beijing-traffic-voices), else None."""
     if not m or not valid_name(m["name"]) or re.search(r"[\d０-９摄左右图化族女男]|记者|以下简称", m["role"]):
@@ -317,10 +312,7 @@ _ROLE_IN_TEXT = re.compile(rf"(?P<who>[问答])者(?:还|就|则)?是(?P<subj>{_
 
 def interviewee(title: str, opening: list[str]) -> str | None:
     """The one person the title names as interviewed ("——访…教授张树义"), or None."""
-    for pattern in _INTERVIEW_TITLE:
-        m = pattern.search(title.replace(" ", ""))
-        if not m:
-            continue
+    for m in filter(None, (pattern.search(title.replace(" ", "")) for pattern in _INTERVIEW_TITLE)):
         subj = m["subj"]
         found = split_subject(subj)
         if found:

@@ -160,8 +160,7 @@ def quote_mask(p: str) -> bytearray:
 def _sentences(p: str, mask: bytearray) -> list[tuple[int, int]]:
     """Sentences outside quotes: after 。！？, and after a closing quote that ends one (“…。”张三说)."""
     spans: list[tuple[int, int]] = []
-    start = 0
-    n = len(p)
+    start, n = 0, len(p)
     for m in _SENTENCE_MARK.finditer(p):
         i = m.start()
         if mask[i]:
@@ -179,8 +178,7 @@ def _sentences(p: str, mask: bytearray) -> list[tuple[int, int]]:
 
 def _clauses(p: str, mask: bytearray, start: int, end: int) -> list[tuple[int, int]]:
     """The comma-separated clauses of a sentence, outside quotes."""
-    spans = []
-    s = start
+    spans, s = [], start
     for m in _CLAUSE_MARK.finditer(p, start, end):
         i = m.start()
         if not mask[i]:

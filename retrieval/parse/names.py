@@ -55,9 +55,8 @@ def valid_name(name: str) -> bool:
     if not 2 <= len(name) <= 4 or name in NOT_NAMES:
         return False
     rest = name[2:] if len(name) == 3 and name[1] == _MIDDLE_OK else name[1:]
-    if not han(rest) or not BAD_NAME_CHARS.isdisjoint(rest) and not _known_person(name):
-        return False
-    if name.endswith(_TWO_CHAR_ROLES):
+    if not han(rest) or not BAD_NAME_CHARS.isdisjoint(rest) and not _known_person(name) \
+            or name.endswith(_TWO_CHAR_ROLES):
         return False
     if name[:2] in COMPOUND_SURNAMES:
         return len(name) >= 3
@@ -82,21 +81,17 @@ _NOT_ROLES = frozenset(cues()["not role"])
 
 def ends_with_role(text: str) -> bool:
     """True when `text` ends with a role or description word."""
-    if text[-2:] in _MULTI_SET or text[-3:] in _MULTI_SET or text[-4:] in _MULTI_SET:
-        return True
-    return text[-1:] in _ONE_CHAR_ENDINGS and len(text) >= 2 and text[-2:] not in _NOT_ROLES
+    return text[-2:] in _MULTI_SET or text[-3:] in _MULTI_SET or text[-4:] in _MULTI_SET \
+        or text[-1:] in _ONE_CHAR_ENDINGS and len(text) >= 2 and text[-2:] not in _NOT_ROLES
 
 
 _ROLE_LEADS = ("这是", "那是", "现任", "担任", "曾任", "身为", "据", "以", "是")
 
 
 def clean_role(prefix: str) -> str:
-    """The role part of a subject's prefix: the text after the last 的, without 来自, dashes or "这是"."""
+    """The role part of a subject's prefix: the text after the last 的, without dashes or "这是"."""
     role = prefix.rsplit("的", 1)[-1].strip("、，——“”：")
-    role = next((role[len(w):] for w in _ROLE_LEADS if role.startswith(w)), role).strip("、，——“”： ")
-    if role.startswith("来自"):
-        return ""
-    return role
+    return next((role[len(w):] for w in _ROLE_LEADS if role.startswith(w)), role).strip("、，——“”： ")
 
 
 def trim_role(text: str) -> str:
@@ -113,8 +108,6 @@ def split_subject(subject: str) -> tuple[str, str, bool] | None:
     suffix = next((s for s in _SUFFIX_BY_LAST.get(subject[-1:], ()) if subject.endswith(s) and len(subject) > len(s) + 1),
                   "")
     core = subject[: len(subject) - len(suffix)]
-    if core.endswith("族）"):
-        core = _ETHNIC_TAIL.sub("", core)
     if core[:1] in "他她我你" or any(name_ends_at(core, m.start()) for m in JOINER.finditer(core)):
         return None  # "罗植龄和保定地区专员丁文斌": someone else is named before the last name
     tail = core.rsplit("的", 1)[-1]

@@ -105,9 +105,5 @@ def _interviewers(utterances: list[Utterance], ctx: Context) -> set[str]:
     if len(turns) < 2:
         return set()
     return {name for name, texts in turns.items()
-            if len(texts) >= 3 and sum(map(_asks, texts)) * 2 >= len(texts) and ctx.labels[name] >= 2}
-
-
-def _asks(text: str) -> bool:
-    """A turn that ends with a question."""
-    return text.rstrip("”。 ").endswith(("？", "?"))
+            if len(texts) >= 3 and ctx.labels[name] >= 2
+            and sum(t.rstrip("”。 ").endswith(("？", "?")) for t in texts) * 2 >= len(texts)}  # mostly questions

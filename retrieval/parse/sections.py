@@ -21,7 +21,8 @@ def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]
     rest = body[start:]
     if not deck and not rest and body:
         rest = body  # a one-line article whose line repeats the title: keep the line as its body
-    ctx = new_context(title, [ln.text for ln in rest])
+    texts = [ln.text for ln in rest]
+    ctx = new_context(title, texts)
     groups: list[tuple[str, list[Utterance]]] = [("", [])]
     for position, text in enumerate(deck):
         groups[0][1].append(Utterance(None, None, 0, text, position, NARRATION))
@@ -29,10 +30,12 @@ def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]
     heads = _heading_candidates(rest)
     digest = ctx.bylines >= 2  # speeches each signed by a line naming the speaker
     previous: Line | None = None  # the last line kept as a paragraph, None after a heading
-    signed = None
+    signed, padded = None, texts + ["", ""]
     for i, line in enumerate(rest):
         broken = previous is not None and cut_off(previous)
-        signed_above, signed = signed is not None, _signed(rest, i, ctx) if digest else None
+        # a line signing the speech below it (context.signs); a name also used as a `Name：` label is a header list
+        who = signs(*padded[i:i + 3]) if digest else None
+        signed_above, signed = signed is not None, who if who and not ctx.labels[who[0]] else None
         # a signature, a header-list line; in a digest a name alone (signing a speech or a photo) or a short
         # line that is no heading (the signer's role over the name: "湖南省十八洞村" / "第一书记" / "孙中元")
         aside = line.signature or bool(ctx.listed) and listed(line.text) is not None \
@@ -57,15 +60,6 @@ def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]
         heading = groups.pop()[0]
         groups[-1][1].append(Utterance(None, None, len(groups) - 1, heading, position, NARRATION))
     return finish(groups, ctx, metadata)
-
-
-def _signed(lines: list[Line], i: int, ctx) -> tuple[str, str | None] | None:
-    """(name, role) when lines[i] signs the speech below it; a name the article also uses as a `Name：` label
-    is a header list instead."""
-    if i + 1 >= len(lines):
-        return None
-    who = signs(lines[i].text, lines[i + 1].text, lines[i + 2].text if i + 2 < len(lines) else "")
-    return who if who and not ctx.labels[who[0]] else None
 
 
 def _heading_candidates(lines: list[Line]) -> list[bool]:

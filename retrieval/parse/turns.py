@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from ..models import NARRATION, QUESTION, SPEECH
 from ..tables import cues
-from .attrib import ADV_ATOMS, DATELINE, DATELINE_HEADS, VERB_F, VERB_P, find_attribution
+from .attrib import ADV_ATOMS, CLAUSE_STOP, DATELINE, DATELINE_HEADS, VERB_F, VERB_P, find_attribution
 from .context import (BIO, LABEL, QUESTION_LABEL, Context, Turn, asks, bare_label, has_label_colon, role_label,
                       trailing_label)
 from .floor import find_claims
@@ -15,7 +15,6 @@ from .names import ORG_CHARS, REPORTERS, ROLE_ENDINGS, ends_with_role, name_char
 
 _LABEL_STOP = frozenset(cues()["label stop"])  # labels of captions, credits, letters (retrieval/data/cues.tsv)
 _PRONOUN = re.compile(rf"^(?:他|她)(?:{ADV_ATOMS})*(?:{VERB_P}|{VERB_F})[，：,:]?")  # "他说，" opening a paragraph
-_LAST_CLAUSE = re.compile(r"[^，。！？；：“”]*$")
 # Narration that ends a turn: a dateline, a mark of narration, a photo caption (two short noun phrases
 # joined by a dash: "亚洲最大的散粮码头——大连北良港。").
 _DATELINE_START = re.compile(DATELINE + r"|^本报[\u4e00-\u9fff]{0,8}讯")
@@ -60,19 +59,25 @@ def _attribute(p: str, ctx: Context, broken: bool) -> list[Turn]:
         return _answered(first, ctx)
     if direct and step is None and first.kind != NARRATION or step is not None and step.opens or not first.text:
         # a speaker's own words (a label turn or its continuation): only a closing "…柯灵说：" hands over
-        return _closing_marker(first, ctx)
-    lead = _LAST_CLAUSE.search(ctx.previous[-1]).group() if broken and step is None and ctx.previous else ""
+        return _claimed(first, ctx, closing=True)
+    lead = CLAUSE_STOP.split(ctx.previous[-1])[-1] if broken and step is None and ctx.previous else ""  # its last clause
     return _claimed(first, ctx, held=step is not None and step.turn.kind == SPEECH, lead=lead)
 
 
-def _claimed(first: Turn, ctx: Context, held: bool = False, lead: str = "") -> list[Turn]:
+def _claimed(first: Turn, ctx: Context, held: bool = False, lead: str = "", closing: bool = False) -> list[Turn]:
     """Cut a narration or reported paragraph where someone else takes the floor (floor.py).
 
     `held`: the paragraph's first words already have their speaker ("X说，…"), so only later sentences count.
-    `lead`: the cut-off clause the previous line ended with ("为此，一些代表、委" + "员提出，…")."""
+    `lead`: the cut-off clause the previous line ended with ("为此，一些代表、委" + "员提出，…").
+    `closing`: a speaker's own paragraph, cut only where it closes on someone else's "…。上海电影局顾问柯灵说："
+    (his speech is in the next paragraphs, so his turn stays open)."""
     text = first.text
     speaker = first.speaker if first.kind == SPEECH else None
+    if closing and not text.rstrip().endswith(("：", ":")):  # a floor.Claim is `bare` only then
+        return [first]
     claims = find_claims(lead + text, ctx, speaker, first.role if speaker else None)
+    if closing:
+        claims = claims[-1:] if claims and claims[-1].bare and claims[-1].speaker not in (None, first.speaker) else []
     if lead:
         claims = [replace(c, start=max(0, c.start - len(lead))) for c in claims]
     if held:
@@ -112,10 +117,8 @@ def _answered(question: Turn, ctx: Context) -> list[Turn]:
 
 def _whole_quote(p: str) -> bool:
     """A paragraph that is one quotation (or the opening part of one that runs on)."""
-    if not p.startswith("“"):
-        return False
     close = p.find("”")
-    return close < 0 or close >= len(p.rstrip("。 ")) - 1
+    return p.startswith("“") and (close < 0 or close >= len(p.rstrip("。 ")) - 1)
 
 
 def _asks(text: str) -> bool:
@@ -153,7 +156,8 @@ def detect(p: str, ctx: Context) -> Step | None:
     # Cheap tests first: ordinary narration fails all of them and never reaches a regular expression.
     step = (_question(p, ctx) if asks(p) else None) or (_label(p, ctx) if colon else None)
     if step is None and ctx.bare_labels >= 2:
-        step = _bare(p, ctx) or _trailing(p, ctx)
+        bare = bare_label(p)  # Name（role）text without colon, when the document uses that style twice
+        step = Step(Turn(bare["name"], bare["role"], bare["rest"].strip(), SPEECH), True) if bare else _trailing(p, ctx)
     if step is not None:
         return step
     # Inside a speaker's open turn, "李鹏代总理在报告中指出…" is that speaker quoting someone;
@@ -162,8 +166,9 @@ def detect(p: str, ctx: Context) -> Step | None:
     step = _reported(p, ctx)
     if quoting:
         return step if step and (step.opens or p.startswith(("“", "——"))) else None
-    if step is None and p[:1] in "他她":
-        step = _pronoun(p, ctx)
+    last = ctx.last  # "他说，…" right after a named speaker's turn is that speaker's
+    if step is None and p[:1] in "他她" and last and last.kind == SPEECH and last.speaker and _PRONOUN.match(p):
+        step = Step(Turn(last.speaker, last.role, p, SPEECH), False)
     return step
 
 
@@ -229,19 +234,12 @@ def _label_ok(name: str, role: str | None, ctx: Context) -> bool:
     return repeated and len(name) <= 4 and (others >= 1 or ctx.has_questions)
 
 
-def _bare(p: str, ctx: Context) -> Step | None:
-    """Name（role）text without colon, when the document uses that style at least twice."""
-    m = bare_label(p)
-    return Step(Turn(m["name"], m["role"], m["rest"].strip(), SPEECH), True) if m else None
-
-
 def _trailing(p: str, ctx: Context) -> Step | None:
     """text…Name（role）: the text continues the open turn; Name speaks the next paragraphs."""
     m = trailing_label(p)
     if not m:
         return None
-    cur = ctx.current
-    text = m["rest"].strip()
+    cur, text = ctx.current, m["rest"].strip()
     turn = Turn(cur.speaker, cur.role, text, cur.kind) if cur else Turn(None, None, text, NARRATION)
     return Step(turn, False, then=Turn(m["name"], m["role"], "", SPEECH))
 
@@ -276,14 +274,6 @@ def _supported(subject: str, ctx: Context) -> tuple[str, str, bool] | None:
 _SUPPORTED_MAX = 8
 
 
-def _pronoun(p: str, ctx: Context) -> Step | None:
-    """他说，… right after a named speaker's turn is that speaker's."""
-    last = ctx.last
-    if last and last.kind == SPEECH and last.speaker and _PRONOUN.match(p):
-        return Step(Turn(last.speaker, last.role, p, SPEECH), False)
-    return None
-
-
 def _continue(p: str, ctx: Context) -> Turn:
     """An unlabelled paragraph: the open turn continues unless the text is plainly narration."""
     cur = ctx.current
@@ -301,16 +291,3 @@ def _quotes_someone_else(p: str, ctx: Context) -> bool:
         return False
     names = (p[close + 1:close + 1 + size] for size in (3, 2))
     return any(n != ctx.current.speaker and valid_name(n) and (n == ctx.asker or ctx.vouched(n)) for n in names)
-
-
-def _closing_marker(first: Turn, ctx: Context) -> list[Turn]:
-    """A speaker's own paragraph closing on someone else's "…。上海电影局顾问柯灵说：": his speech is in the
-    next paragraphs, so his turn stays open."""
-    closing = first.text.rstrip().endswith(("：", ":"))  # a floor.Claim is `bare` only then
-    claims = find_claims(first.text, ctx, first.speaker, first.role) if closing else []
-    m = claims[-1] if claims and claims[-1].bare and claims[-1].speaker not in (None, first.speaker) else None
-    if m is None:
-        return [first]
-    before = Turn(first.speaker, first.role, first.text[:m.start].strip(), first.kind)
-    last = ctx.open(Turn(m.speaker, m.role, first.text[m.start:].strip(), SPEECH))
-    return [before, last] if before.text else [last]

@@ -7,7 +7,7 @@ from retrieval.tables import cues
 
 CLASSES = {"speech verb", "role head", "role after", "title", "not role", "not name", "compound surname", "surname",
            "label stop", "adverbial", "lead", "foreign", "after name", "predicate", "span before name", "span after name",
-           "crowd", "place head", "place tail", "adverbial tail", "group", "alone after name"}
+           "crowd", "place head", "place tail", "adverbial tail", "group", "alone after name", "manner"}
 
 
 def test_every_class_the_parser_reads_is_in_the_table():
