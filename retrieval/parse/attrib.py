@@ -18,7 +18,6 @@ VERB_P = (r"(?:发言|插话|讲话)[。，](?:他|她)(?:接着|还|又)?说|�
           rf"|透露|插话说|插话|补充说|发言|宣布|告诉记者|坦言|反映|{_TAKE_OVER}")
 VERB_F = r"认为|指出|表示|强调|建议|提出|呼吁|要求|希望|在发言中|在讨论中"  # "贾亦斌委员在发言中高度评价了…"
 _VERB = re.compile(rf"(?P<vp>{VERB_P})|(?P<vf>{VERB_F})")
-_VERB_START = re.compile("[说认指表强建提呼要希谈回答介透插补发宣告坦反接讲解]|在发言中|在讨论中")  # first characters of the verbs
 _AFTER_VP = frozenset("，：,:。“")
 _AFTER_ANY = frozenset("，：,:")
 DATELINE = r"(?:据)?(?:新华社|本报|中新社)[^，。\s]{0,20}?(?:电|讯)[\s　]*(?:（记者[^）]*）)?"
@@ -48,10 +47,7 @@ def find_attribution(p: str) -> Attribution | None:
     if start < 0:
         return None
     seg_end = _segment_end(p, start)
-    first = _VERB_START.search(p, start + 2, seg_end)
-    if first is None:
-        return None
-    for verb in _VERB.finditer(p, first.start(), seg_end + 6):
+    for verb in _VERB.finditer(p, start + 2, seg_end + 6):
         if verb.start() >= seg_end:
             break
         end = verb.end()
