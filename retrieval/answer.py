@@ -13,6 +13,7 @@ from .columns import Columns
 from .directory import SpeakerDirectory, SpeakerRef
 from .excerpt import BoundsTable, excerpt
 from .expand import Expander, ExpansionOptions
+from .glossary import GeneratedGlossary, english_words
 from .index import BM25Index, BM25Params, best_k, top_k
 from .models import Answer, Deferred, Document, Passage, SpeakerHit
 from .options import setting
@@ -85,6 +86,10 @@ class Engine:
         self._title_index: BM25Index | None = title_index  # from the index cache, else built on first use
         self.bounds = bounds   # each unit's sentence and token ends; None: cut when an excerpt needs them
         self.expander = Expander(options.expansion, known=lambda word: word in self.index.vocabulary)
+        # the dictionary's words for English words the hand glossary lacks: never a name or a role word
+        self.glossary = GeneratedGlossary(options.expansion.generated_glossary, options.expansion.generated_per_word,
+                                          known=lambda word: word in self.index.vocabulary,
+                                          excluded=lambda: {*self.directory.names, *self.directory.role_words})
         self._semantics: Semantics | None = None
 
     @property
@@ -123,7 +128,8 @@ class Engine:
         english = is_english(text)
         question = understand(self.expander.translate(text) if english else text, self.directory, self.segmenter.pieces)
         if english:
-            question = replace(question, text=text, who=question.who or bool(_ENGLISH_WHO.search(text)))
+            question = replace(question, text=text, who=question.who or bool(_ENGLISH_WHO.search(text)),
+                               glossed=tuple(self.glossary.candidates(english_words(self.expander.untranslated(text)))))
         question = self._stated_role(question)
         terms = tuple(dict.fromkeys(self.segmenter.terms(question.topic)))
         naming = [t for w in naming_words(question.topic, self.segmenter.tag) for t in self.segmenter.terms(w)]
@@ -205,9 +211,15 @@ class Engine:
         scores[doc_ids] = doc_scores
         return scores
 
-    def _query(self, terms: Sequence[str]) -> tuple[list[str], list[float]]:
+    def _query(self, terms: Sequence[str], glossed: Sequence[tuple[str, float]] = ()) -> tuple[list[str], list[float]]:
         words, weights = self.expander.expand(terms)
         self.semantics.expand(terms, words, weights)
+        seen = set(words)
+        for word, weight in glossed:   # an English question's dictionary words, below its glossary's own
+            if word not in seen:
+                seen.add(word)
+                words.append(word)
+                weights.append(weight)
         return words, subwords_below(words, weights, set(terms), self.options.subword_weight)
 
     def _rescore(self, hits: list[tuple[int, float]], terms: Sequence[str], allowed: np.ndarray,
@@ -298,11 +310,11 @@ class Engine:
     # ------------------------------------------------------------ who
 
     def _who(self, question: Question, terms: tuple[str, ...], said: Phrases) -> Answer:
-        if not terms:
+        if not terms and not question.glossed:
             if question.speakers or question.preferred:
                 return self._speakers_as_answer(question, question.speakers or question.preferred)
             return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
-        words, weights = self._query(terms)
+        words, weights = self._query(terms, question.glossed)
         allowed = self.speech_mask & self._mask(question.speakers) if question.speakers else self.speech_mask
         hits = self._search_sections(question, words, weights, allowed, self.options.candidates, said)
         hits = self._rescore(hits, terms, allowed, question.topic)
@@ -376,9 +388,9 @@ class Engine:
     def _passages(self, question: Question, terms: tuple[str, ...], said: Phrases) -> Answer:
         if question.speakers and not terms:
             return commands.speaker_turns(self, question.speakers, query=question.text)
-        if not terms:
+        if not terms and not question.glossed:
             return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
-        words, weights = self._query(terms)
+        words, weights = self._query(terms, question.glossed)
         allowed = self._mask(question.speakers)
         hits = self._search_sections(question, words, weights, allowed, self.options.candidates, said)
         hits = self._rescore(hits, terms, allowed, question.topic)[: self.options.max_passages]

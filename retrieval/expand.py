@@ -29,6 +29,9 @@ class ExpansionOptions:
     glossary: Mapping[str, str] = setting(
         default_factory=tables.glossary, merge=True,
         help="English word or phrase -> Chinese words; a file's entries add to (or override) the built-in ones")
+    generated_glossary: float = setting(
+        0.5, low=0, help="weight of a Chinese word the CC-CEDICT glossary gives for an English word the glossary lacks; 0: off")
+    generated_per_word: int = setting(3, low=0, help="Chinese words (in the corpus) one English word adds from it, at most")
 
 
 @cache
@@ -97,6 +100,16 @@ class Expander:
 
     def translate(self, text: str) -> str:
         """English words and phrases the glossary knows, replaced by their Chinese; others dropped."""
+        found, lowered = self._glossed(text)
+        rest = _LATIN_WORD.sub(" ", lowered)
+        return " ".join(found) + " " + rest
+
+    def untranslated(self, text: str) -> str:
+        """The text with the English words and phrases the glossary knows taken out."""
+        return self._glossed(text)[1]
+
+    def _glossed(self, text: str) -> tuple[list[str], str]:
+        """(the Chinese of the glossary's words and phrases in `text`, the lower-cased rest)."""
         lowered = f" {text.lower()} "
         found: list[str] = []
         for english, chinese in self._glossary:
@@ -104,8 +117,7 @@ class Expander:
             if re.search(pattern, lowered):
                 found.append(chinese)
                 lowered = re.sub(pattern, " ", lowered)
-        rest = _LATIN_WORD.sub(" ", lowered)
-        return " ".join(found) + " " + rest
+        return found, lowered
 
     def expand(self, terms: Sequence[str]) -> tuple[list[str], list[float]]:
         """The question's words (weight 1) followed by synonyms known to the corpus (lower weights)."""

@@ -38,6 +38,8 @@ class Question:
     preferred: Sequence[SpeakerRef] = ()  # holders of a role a who-question asks among (哪位政协委员…)
     role_span: tuple[int, int] | None = None   # where the role word the holders were found by stands in `text`
     shortened: tuple[str, ...] = ()    # roles given shortened (村支书): not in the topic, still title words
+    glossed: tuple[tuple[str, float], ...] = ()   # an English question's words the hand glossary lacks, as
+                                                  # Chinese from the generated one, weighted (retrieval/glossary.py)
 
 
 def normalize_question(text: str, max_chars: int) -> tuple[str, bool]:
