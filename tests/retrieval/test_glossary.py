@@ -67,3 +67,11 @@ def test_weight_zero_reproduces_todays_answers(seed_engine):
     assert [p.text for p in a.passages] == [p.text for p in b.passages]
     assert off.glossary.candidates(["glacier", "water"]) == []
     assert ("腐败", 0.5) in seed_engine.glossary.candidates(["corruption"])
+
+
+def test_a_chinese_question_never_reads_the_dictionary(seed_engine, monkeypatch):
+    def unread() -> dict:
+        raise AssertionError("the dictionary was read for a Chinese question")
+
+    monkeypatch.setattr(seed_engine.glossary, "_table", unread)
+    assert seed_engine.ask("谁谈到了腐败？").speakers
