@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/quality.py [--heldout]
 
 Prints top-1 / MRR / recall@3 on the development sets (eval/seed.yaml on the embedded article;
-eval/transcripts.yaml, eval/paraphrase.yaml and eval/unseen.yaml on ../shared/corpus/transcripts);
+eval/transcripts.yaml, eval/paraphrase.yaml, eval/unseen.yaml and eval/english.yaml on
+../shared/corpus/transcripts);
 --heldout adds eval/heldout.yaml, which is
 meant to be run once, after tuning. Figures are recorded in docs/quality.md.
 """
@@ -71,6 +72,7 @@ def variants(settings: Settings) -> dict[str, Settings]:
         "+ old table, - word vectors (main before issue 9)": answers(
             expansion=r(s.engine.expansion, synonyms=old_table), semantic=r(s.engine.semantic, vectors=False)),
         "- glossary": expansion(glossary={}),
+        "- generated glossary (CC-CEDICT, generated_glossary 0)": expansion(generated_glossary=0.0),
         "- sub-words": r(s, segmentation=r(s.segmentation, subwords=False)),
         "- title field": answers(title_weight=0.0),
         "- role preference": answers(role_boost=0.0),
@@ -105,6 +107,7 @@ def main() -> int:
         sets.append(("paraphrase odd (tuning)", "transcripts", paraphrase[0::2]))
         sets.append(("paraphrase even (reported)", "transcripts", paraphrase[1::2]))
         sets.append(("unseen", "transcripts", load_cases(ROOT / "eval/unseen.yaml")))
+        sets.append(("english", "transcripts", load_cases(ROOT / "eval/english.yaml")))
     if args.heldout:
         sets += [(f"held-out {c}", c, load_cases(ROOT / "eval/heldout.yaml", c)) for c in corpora]
     print("top-1 / MRR / recall@3; seed and transcripts split into literal and paraphrased questions\n")
