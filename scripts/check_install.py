@@ -13,8 +13,9 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-QUESTIONS = ["谁谈到了腐败？", "纪委书记说了什么？", "who talked about corruption?", "农民增收", "/speaker",
-             "/section 2", "/doc", "谁谈到了国防？", "陈建国关于作风建设讲了什么？", ""]
+# "drought" is not in the hand glossary: its answer needs the generated one (cedict.tsv) installed.
+QUESTIONS = ["谁谈到了腐败？", "纪委书记说了什么？", "who talked about corruption?", "who spoke about drought?",
+             "农民增收", "/speaker", "/section 2", "/doc", "谁谈到了国防？", "陈建国关于作风建设讲了什么？", ""]
 
 
 def answers(qabot: Path, workdir: Path) -> str:
