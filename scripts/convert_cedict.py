@@ -23,11 +23,11 @@ from __future__ import annotations
 import argparse
 import gzip
 import re
-import subprocess
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
+
+from throwaway import run_in_venv
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "retrieval" / "data"
@@ -133,12 +133,7 @@ def inner(args: argparse.Namespace) -> int:
 
 def outer(args: argparse.Namespace) -> int:
     """Make the throwaway venv with the pinned packages and run this script inside it."""
-    with tempfile.TemporaryDirectory(prefix="cedict-") as tmp:
-        venv = Path(tmp) / "venv"
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        python = venv / "bin" / "python"
-        subprocess.run([str(python), "-m", "pip", "install", "-q", *PINS], check=True)
-        return subprocess.run([str(python), __file__, "--inner", "--out", args.out]).returncode
+    return run_in_venv("cedict-", PINS, __file__, ["--out", str(args.out)])
 
 
 def main() -> int:

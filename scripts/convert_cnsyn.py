@@ -18,10 +18,10 @@ Run it again to reproduce the files; the output is deterministic.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+from throwaway import run_in_venv
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "retrieval" / "data"
@@ -41,13 +41,7 @@ def outer(args: argparse.Namespace) -> int:
     """Make the throwaway venv and run the conversion inside it."""
     from retrieval.lexicon import dictionary_file
 
-    with tempfile.TemporaryDirectory(prefix="cnsyn-") as tmp:
-        venv = Path(tmp) / "venv"
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        python = venv / "bin" / "python"
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", *PINS], check=True)
-        return subprocess.run([str(python), __file__, "--inner", "--dictionary", str(dictionary_file()),
-                               "--out", str(args.out)]).returncode
+    return run_in_venv("cnsyn-", PINS, __file__, ["--dictionary", str(dictionary_file()), "--out", str(args.out)])
 
 
 def inner(args: argparse.Namespace) -> int:
