@@ -28,29 +28,80 @@ class WordVectors:
         if matrix.ndim != 2 or len(matrix) != len(words) or len(words) != len(tags):
             raise ValueError("vectors and word list do not agree")
         self.matrix = matrix
-        self.words = words
-        self.tags = tags
-        self.row = {word: n for n, word in enumerate(words)}
+        self._words: list[str] | None = words
+        self._tags: list[str] | None = tags
+        self._row: dict[str, int] | None = None
+        self._lines: _Lines | None = None
         self._speech: np.ndarray | None = None
         self._topics: np.ndarray | None = None
         self._frame: np.ndarray | None = None
+        self._frame_of: dict[int, bool] = {}
 
     @classmethod
     def load(cls, folder: Path = DATA, name: str = "vectors") -> "WordVectors":
+        """The vectors with their word list kept as the file's bytes: a start decoded all 80k lines into
+        lists and a dict (~35 ms of the seed's first answer) to look up a handful of words."""
         matrix = np.load(folder / f"{name}.npy", mmap_mode="r")
+        lines = _Lines((folder / f"{name}.words.txt").read_bytes())
+        if matrix.ndim != 2 or len(matrix) != len(lines):
+            raise ValueError("vectors and word list do not agree")
+        vectors = cls.__new__(cls)
+        vectors.matrix = matrix
+        vectors._words = vectors._tags = None
+        vectors._row = None
+        vectors._lines = lines
+        vectors._speech = vectors._topics = vectors._frame = None
+        vectors._frame_of = {}
+        return vectors
+
+    @property
+    def words(self) -> list[str]:
+        if self._words is None:
+            self._decode()
+        return self._words
+
+    @property
+    def tags(self) -> list[str]:
+        if self._tags is None:
+            self._decode()
+        return self._tags
+
+    @property
+    def row(self) -> dict[str, int]:
+        """Each word's row (made on first use: looking up a few words does not need it, see `number`)."""
+        if self._row is None:
+            self._row = {word: n for n, word in enumerate(self.words)}
+        return self._row
+
+    def _decode(self) -> None:
         words, tags = [], []
-        for line in (folder / f"{name}.words.txt").read_text(encoding="utf-8").splitlines():
+        for line in self._lines.data.decode("utf-8").splitlines():
             word, _, tag = line.partition("\t")
             words.append(word)
             tags.append(tag)
-        return cls(matrix, words, tags)
+        self._words, self._tags = words, tags
+
+    def number(self, word: str) -> int | None:
+        """The word's row, None when it has none: found in the file's bytes until the whole list is
+        decoded for some other use."""
+        if self._row is not None or self._lines is None:
+            return self.row.get(word)
+        return self._lines.find(word)
+
+    def word_at(self, n: int) -> str:
+        """The word of row n."""
+        return self._words[n] if self._words is not None else self._lines.field(n, 0)
+
+    def tag_at(self, n: int) -> str:
+        """The part of speech of row n."""
+        return self._tags[n] if self._tags is not None else self._lines.field(n, 1)
 
     @property
     def dimensions(self) -> int:
         return int(self.matrix.shape[1])
 
     def __contains__(self, word: str) -> bool:
-        return word in self.row
+        return self.number(word) is not None
 
     def vector(self, word: str) -> np.ndarray | None:
         """The word's unit vector (float32), None when the word has none."""
@@ -59,18 +110,22 @@ class WordVectors:
 
     def integers(self, word: str) -> np.ndarray | None:
         """The word's stored int8 values (its unit vector x SCALE) as float32, None when it has none."""
-        n = self.row.get(word)
+        n = self.number(word)
         return None if n is None else self.matrix[n].astype(np.float32)
 
     def is_name(self, word: str) -> bool:
         """A person's or place's name by jieba's part of speech (nr…, ns): never added by expansion."""
-        n = self.row.get(word)
-        return n is not None and self.tags[n].startswith(_NAME_TAGS)
+        n = self.number(word)
+        return n is not None and self.tag_at(n).startswith(_NAME_TAGS)
 
     def is_topic(self, word: str) -> bool:
         """A word that may carry a question's topic: a content word that is no name and no verb of saying."""
-        n = self.row.get(word)
-        return n is not None and bool(self.topic_rows[n])
+        n = self.number(word)
+        if n is None:
+            return False
+        if self._topics is not None:
+            return bool(self._topics[n])
+        return len(word) >= 2 and not self._is_frame_row(n)
 
     @property
     def topic_rows(self) -> np.ndarray:
@@ -92,8 +147,20 @@ class WordVectors:
 
     def is_frame(self, word: str) -> bool:
         """A function word or a verb of saying (see `frame_rows`); False for a word without a vector."""
-        n = self.row.get(word)
-        return n is not None and bool(self.frame_rows[n])
+        n = self.number(word)
+        return n is not None and self._is_frame_row(n)
+
+    def _is_frame_row(self, n: int) -> bool:
+        """`frame_rows[n]` for one row, without making it for all 80k when a question needs a few; the
+        one row's product decides as the whole matrix' does (tests/retrieval/test_vectors.py)."""
+        if self._frame is not None:
+            return bool(self._frame[n])
+        found = self._frame_of.get(n)
+        if found is None:
+            speech = float((self.matrix[n:n + 1].astype(np.float32) @ self.speech_direction)[0]) / SCALE
+            found = self.tag_at(n).startswith(_NO_EXPANSION) or speech >= SPEECH_SIMILARITY
+            self._frame_of[n] = found
+        return found
 
     def name_rows(self, rows: np.ndarray) -> np.ndarray:
         """`is_name` for the given rows."""
@@ -185,7 +252,7 @@ class VocabularyVectors:
 
     def word(self, n: int) -> str:
         """The word at position n of `rows`."""
-        return self.vectors.words[int(self.rows[n])]
+        return self.vectors.word_at(int(self.rows[n]))
 
     def by_term_id(self, n_terms: int) -> np.ndarray:
         """Vectors indexed by the index's term numbers (zero rows for words without a vector)."""
@@ -198,4 +265,54 @@ def stamp(vectors: WordVectors) -> list[int]:
     """What stored rows of these vectors must match: the matrix' shape and a CRC of the word list."""
     import zlib
 
+    if vectors._words is None and vectors._lines is not None:
+        return [*map(int, vectors.matrix.shape), vectors._lines.words_crc()]
     return [*map(int, vectors.matrix.shape), zlib.crc32("\n".join(vectors.words).encode("utf-8"))]
+
+
+class _Lines:
+    """A word list file's bytes ("word\tTAG\n" a line), its words found without decoding the others."""
+
+    def __init__(self, data: bytes) -> None:
+        if data and not data.endswith(b"\n"):
+            data += b"\n"
+        self.data = data
+        codes = np.frombuffer(data, np.uint8)
+        self.ends = np.flatnonzero(codes == 10)                 # each line's newline
+        self.starts = np.concatenate(([0], self.ends[:-1] + 1)).astype(np.int64)[:len(self.ends)]
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def find(self, word: str) -> int | None:
+        """The row of the line whose word is `word` (the first such line, as a dict of all would keep
+        the last: the list has no repeated word), None when there is none."""
+        if not word or "\t" in word or "\n" in word:
+            return None
+        key = word.encode("utf-8") + b"\t"
+        if self.data.startswith(key):
+            return 0
+        at = self.data.find(b"\n" + key)
+        return None if at < 0 else int(np.searchsorted(self.starts, at + 1))
+
+    def field(self, n: int, column: int) -> str:
+        line = self.data[int(self.starts[n]):int(self.ends[n])].decode("utf-8")
+        return line.partition("\t")[2 * column]
+
+    def words_crc(self) -> int:
+        """CRC-32 of the words joined by newlines (what `stamp` takes of a decoded list), from the bytes:
+        each line's tab up to its newline left out."""
+        import zlib
+
+        codes = np.frombuffer(self.data, np.uint8)
+        tabs = np.flatnonzero(codes == 9)
+        if not np.array_equal(np.searchsorted(self.ends, tabs), np.arange(len(self.ends))):
+            # not one tab a line: the words as a decoded list splits them
+            words = [line.partition("\t")[0] for line in self.data.decode("utf-8").splitlines()]
+            return zlib.crc32("\n".join(words).encode("utf-8"))
+        step = np.zeros(len(codes), np.int8)
+        step[tabs] = 1
+        step[self.ends] = -1
+        keep = np.cumsum(step, dtype=np.int8) == 0
+        keep[self.ends] = True
+        return zlib.crc32(codes[keep][:-1].tobytes())

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrieval.vectors import DATA, WordVectors, shipped_vectors
+from retrieval.vectors import DATA, WordVectors, shipped_vectors, stamp
 
 
 @pytest.fixture(scope="module")
@@ -50,3 +50,21 @@ def test_verbs_of_saying_and_function_words_carry_no_topic(vectors, word):
 @pytest.mark.parametrize("word", ["轿车", "腐败", "农民", "下岗", "假药", "庄稼人"])
 def test_content_words_carry_a_topic(vectors, word):
     assert vectors.is_topic(word)
+
+
+def test_words_looked_up_in_the_file_as_in_the_decoded_list():
+    """A fresh load finds words, rows, tags and the row tests in the file's bytes (no 80k-line decode at
+    start): each must agree with the decoded list and the whole-matrix tests (the one-row product, for
+    every shipped row; a lookup in the bytes, for every 20th word and the ends)."""
+    decoded = WordVectors.load()
+    words, tags = decoded.words, decoded.tags
+    topics, frames = decoded.topic_rows, decoded.frame_rows
+    lazy = WordVectors.load()
+    assert [lazy._is_frame_row(n) for n in range(len(words))] == frames.tolist()
+    for n in [*range(0, len(words), 20), len(words) - 1]:
+        word = words[n]
+        assert lazy.number(word) == n and lazy.word_at(n) == word and lazy.tag_at(n) == tags[n]
+        assert lazy.is_topic(word) == bool(topics[n]) and lazy.is_frame(word) == bool(frames[n])
+    assert lazy._words is None, "the lookups above decoded the whole list"
+    assert lazy.number("不是一个词xyz") is None and lazy.number("") is None
+    assert stamp(lazy) == stamp(decoded)
