@@ -1,9 +1,14 @@
 """Question understanding: what kind of question, about whom, in which section, on what topic."""
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import re
 import unicodedata
+import zlib
 from collections.abc import Callable, Sequence
+from functools import cache
+from pathlib import Path
 from itertools import accumulate
 from dataclasses import dataclass
 
@@ -60,11 +65,67 @@ def valid_text(text: str) -> str:
 
 
 def to_simplified(text: str) -> str:
+    # Most questions are simplified already: zhconv's zh-cn table (~15 ms to load at the first question)
+    # only for a text one of its conversions could apply to.
+    if not zhconv_conversions().may_change(text):
+        return text
     try:
         zhconv = _zhconv()
     except ImportError:  # optional: without it traditional questions just match less
         return text
     return zhconv.convert(text, "zh-cn")
+
+
+ZHCONV_MARKS = Path(__file__).resolve().parent / "data" / "zhconv_marks.txt"
+
+
+@dataclass(frozen=True)
+class Conversions:
+    """What zhconv's zh-cn table replaces, as tests cheaper than loading it: `zhconv.convert` replaces only
+    entries of the table that occur whole in a text and are not mapped to themselves, so a text with
+    none of their characters `marks` (the one-character entries: traditional characters) and none of
+    the longer entries without such a character (`phrases`: 么九, 反覆) comes back unchanged."""
+
+    marks: frozenset[str]
+    phrases: tuple[str, ...]
+
+    def may_change(self, text: str) -> bool:
+        return not self.marks.isdisjoint(text) or any(phrase in text for phrase in self.phrases)
+
+    @classmethod
+    def of(cls, table: dict[str, str]) -> "Conversions":
+        changing = [word for word, to in table.items() if word and word != to]
+        marks = frozenset(word for word in changing if len(word) == 1)
+        return cls(marks, tuple(sorted(word for word in changing if marks.isdisjoint(word))))
+
+    def lines(self) -> str:
+        return "".join(sorted(self.marks)) + "\n" + "".join(f"{phrase}\n" for phrase in self.phrases)
+
+
+@cache
+def zhconv_conversions() -> Conversions:
+    """`Conversions` of the installed zhconv: read from retrieval/data/zhconv_marks.txt when it was made
+    from the same table (its first line: the CRC-32 of zhcdict.json; scripts/convert_zhconv.py), else
+    taken from the table itself; none without zhconv."""
+    try:
+        spec = importlib.util.find_spec("zhconv")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or spec.origin is None:
+        return Conversions(frozenset(), ())   # no zhconv: to_simplified changes nothing
+    table = Path(spec.origin).parent / "zhcdict.json"
+    try:
+        crc_line, marks, *phrases = ZHCONV_MARKS.read_text(encoding="utf-8").splitlines()
+        if crc_line == f"crc32 {zlib.crc32(table.read_bytes())}":
+            return Conversions(frozenset(marks), tuple(phrases))
+    except (OSError, ValueError):
+        pass
+    return zhconv_table_conversions(_zhconv())
+
+
+def zhconv_table_conversions(zhconv) -> Conversions:
+    """`Conversions` of the zh-cn table the package's `convert(text, "zh-cn")` uses."""
+    return Conversions.of(importlib.import_module(f"{zhconv.__name__}.zhconv").getdict("zh-cn"))
 
 
 def _zhconv():

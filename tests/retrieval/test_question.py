@@ -13,3 +13,25 @@ def test_a_role_beside_a_named_person_who_does_not_hold_it_is_the_one_asked(tran
 def test_a_named_person_who_holds_the_role_stays_the_one_asked(seed_engine):
     answer = seed_engine.ask("纪委书记刘丰富谈了什么？")
     assert {p.speaker for p in answer.passages} == {"刘丰富"}
+
+
+def test_zhconv_is_skipped_only_for_texts_it_leaves_unchanged():
+    """The shipped marks are zhconv's own table's (scripts/convert_zhconv.py), and every corpus line,
+    and pieces of it, they pass over is one `zhconv.convert` returns unchanged; traditional text converts."""
+    from pathlib import Path
+
+    from retrieval.question import _zhconv, to_simplified, zhconv_conversions, zhconv_table_conversions
+
+    zhconv = _zhconv()
+    conversions = zhconv_conversions()
+    assert conversions == zhconv_table_conversions(zhconv)
+    corpus = Path(__file__).resolve().parents[2] / "retrieval" / "data" / "corpus"
+    skipped = 0
+    for path in sorted(corpus.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            for piece in (line, line[:12], line[3:30], "反覆" + line[:8], "么九"):
+                if not conversions.may_change(piece):
+                    skipped += 1
+                    assert zhconv.convert(piece, "zh-cn") == piece
+    assert skipped > 100
+    assert to_simplified("誰談到了腐敗？") == "谁谈到了腐败？" and to_simplified("反覆") == zhconv.convert("反覆", "zh-cn") != "反覆"
