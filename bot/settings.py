@@ -74,7 +74,10 @@ def read_yaml(path: str | Path, what: str) -> Any:
     import yaml   # here: a start without a settings file need not load it
 
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        # libyaml's parser when PyYAML has it: the same data as safe_load's, ~0.6 ms for config.yaml
+        # where the pure-Python one takes ~6 ms of every start
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the {what} ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:
