@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import CorpusError, ParseError
 from .models import Document, Problem
+from .tables import DATA
 
 SUFFIXES = (".txt", ".md")
 _BOM = b"\xef\xbb\xbf"
@@ -22,10 +23,8 @@ class Corpus:
 
 
 def embedded_corpus_path() -> Path:
-    """The folder of articles packaged with qabot (`retrieval/data/corpus`). Found from this file, as
-    `importlib.resources.files` finds it for an installed package (importing that module and what it
-    imports cost ~5 ms of every start)."""
-    return Path(__file__).parent / "data" / "corpus"
+    """The folder of articles packaged with qabot (`retrieval/data/corpus`)."""
+    return DATA / "corpus"
 
 
 def load_corpus(paths: Sequence[str | Path] | str | Path) -> Corpus:

@@ -12,19 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import cache
-from pathlib import Path
 from types import MappingProxyType
 
-_DATA = Path(__file__).parent / "data"
-_FILE = _DATA / "cedict.tsv"
+from .tables import DATA, english_stopwords
+
+_FILE = DATA / "cedict.tsv"
 _WORD = re.compile(r"[a-z][a-z'-]*")
-
-
-@cache
-def english_stopwords() -> frozenset[str]:
-    """English function words and the who-question's frame: they carry no topic."""
-    text = (_DATA / "english_stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
 
 
 @cache

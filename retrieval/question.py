@@ -7,12 +7,13 @@ import re
 import unicodedata
 import zlib
 from collections.abc import Callable, Sequence
-from functools import cache
-from pathlib import Path
-from itertools import accumulate
 from dataclasses import dataclass
+from functools import cache
+from itertools import accumulate
+from pathlib import Path
 
 from .directory import SpeakerDirectory, SpeakerRef
+from .tables import DATA
 
 # "Who" is asked in many ways; English "who" too, for glossary-backed English questions.
 _WHO = re.compile(r"谁|哪位|哪些人|哪些领导|哪些代表|哪些委员|哪几位|哪个领导|哪一位|什么人|何人|\bwho\b", re.I)
@@ -76,7 +77,7 @@ def to_simplified(text: str) -> str:
     return zhconv.convert(text, "zh-cn")
 
 
-ZHCONV_MARKS = Path(__file__).resolve().parent / "data" / "zhconv_marks.txt"
+ZHCONV_MARKS = DATA / "zhconv_marks.txt"
 
 
 @dataclass(frozen=True)

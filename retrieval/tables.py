@@ -8,12 +8,12 @@ from types import MappingProxyType
 
 # The package's data folder, as importlib.resources finds it for a package on disk (importing that
 # module and what it imports cost ~5 ms of every start).
-_DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent / "data"
 
 
 def _lines(name: str) -> list[str]:
     """The file's non-empty lines, '#' comment lines left out."""
-    text = (_DATA / name).read_text(encoding="utf-8")
+    text = (DATA / name).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 
@@ -21,6 +21,12 @@ def _lines(name: str) -> list[str]:
 def stopwords() -> frozenset[str]:
     """Function and question words: they carry a question's kind, not its topic."""
     return frozenset(word for line in _lines("stopwords.txt") for word in line.split())
+
+
+@cache
+def english_stopwords() -> frozenset[str]:
+    """English function words and the who-question's frame: they carry no topic (retrieval/glossary.py)."""
+    return frozenset(word for line in _lines("english_stopwords.txt") for word in line.split())
 
 
 @cache

@@ -3,13 +3,15 @@ loaded lazily and memory-mapped, never unpickled. Built by scripts/convert_cnsyn
 from __future__ import annotations
 
 import threading
+import zlib
 from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-DATA = Path(__file__).resolve().parent / "data"
+from .tables import DATA
+
 SCALE = 127.0          # rows are unit vectors stored as int8 x SCALE
 # Parts of speech (jieba's) that carry no topic: numbers, time words, adverbs, conjunctions, prepositions,
 # particles, pronouns, measure words, interjections …
@@ -24,14 +26,16 @@ _NAME_TAGS = ("nr", "ns")   # people's names (nr, nrfg, nrt …) and places
 class WordVectors:
     """Unit-length word vectors (int8 on disk) with each word's part of speech."""
 
-    def __init__(self, matrix: np.ndarray, words: list[str], tags: list[str]) -> None:
-        if matrix.ndim != 2 or len(matrix) != len(words) or len(words) != len(tags):
+    def __init__(self, matrix: np.ndarray, lines: "_Lines") -> None:
+        if matrix.ndim != 2 or len(matrix) != len(lines):
             raise ValueError("vectors and word list do not agree")
         self.matrix = matrix
-        self._words: list[str] | None = words
-        self._tags: list[str] | None = tags
+        # The word list is kept as the file's bytes: a start decoded all 80k lines into lists and a dict
+        # (~35 ms of the seed's first answer) to look up a handful of words. Decoded on first need.
+        self._lines = lines
+        self._words: list[str] | None = None
+        self._tags: list[str] | None = None
         self._row: dict[str, int] | None = None
-        self._lines: _Lines | None = None
         self._speech: np.ndarray | None = None
         self._topics: np.ndarray | None = None
         self._frame: np.ndarray | None = None
@@ -39,20 +43,8 @@ class WordVectors:
 
     @classmethod
     def load(cls, folder: Path = DATA, name: str = "vectors") -> "WordVectors":
-        """The vectors with their word list kept as the file's bytes: a start decoded all 80k lines into
-        lists and a dict (~35 ms of the seed's first answer) to look up a handful of words."""
-        matrix = np.load(folder / f"{name}.npy", mmap_mode="r")
-        lines = _Lines((folder / f"{name}.words.txt").read_bytes())
-        if matrix.ndim != 2 or len(matrix) != len(lines):
-            raise ValueError("vectors and word list do not agree")
-        vectors = cls.__new__(cls)
-        vectors.matrix = matrix
-        vectors._words = vectors._tags = None
-        vectors._row = None
-        vectors._lines = lines
-        vectors._speech = vectors._topics = vectors._frame = None
-        vectors._frame_of = {}
-        return vectors
+        """The vectors of `folder/name.npy` (memory-mapped) and `name.words.txt` ("word\tTAG" a line)."""
+        return cls(np.load(folder / f"{name}.npy", mmap_mode="r"), _Lines((folder / f"{name}.words.txt").read_bytes()))
 
     @property
     def words(self) -> list[str]:
@@ -84,13 +76,19 @@ class WordVectors:
     def number(self, word: str) -> int | None:
         """The word's row, None when it has none: found in the file's bytes until the whole list is
         decoded for some other use."""
-        if self._row is not None or self._lines is None:
-            return self.row.get(word)
+        if self._row is not None:
+            return self._row.get(word)
         return self._lines.find(word)
 
     def word_at(self, n: int) -> str:
         """The word of row n."""
         return self._words[n] if self._words is not None else self._lines.field(n, 0)
+
+    def words_crc(self) -> int:
+        """CRC-32 of the words joined by newlines, without decoding them when they are not yet."""
+        if self._words is None:
+            return self._lines.words_crc()
+        return zlib.crc32("\n".join(self._words).encode("utf-8"))
 
     def tag_at(self, n: int) -> str:
         """The part of speech of row n."""
@@ -263,11 +261,7 @@ class VocabularyVectors:
 
 def stamp(vectors: WordVectors) -> list[int]:
     """What stored rows of these vectors must match: the matrix' shape and a CRC of the word list."""
-    import zlib
-
-    if vectors._words is None and vectors._lines is not None:
-        return [*map(int, vectors.matrix.shape), vectors._lines.words_crc()]
-    return [*map(int, vectors.matrix.shape), zlib.crc32("\n".join(vectors.words).encode("utf-8"))]
+    return [*map(int, vectors.matrix.shape), vectors.words_crc()]
 
 
 class _Lines:
@@ -302,8 +296,6 @@ class _Lines:
     def words_crc(self) -> int:
         """CRC-32 of the words joined by newlines (what `stamp` takes of a decoded list), from the bytes:
         each line's tab up to its newline left out."""
-        import zlib
-
         codes = np.frombuffer(self.data, np.uint8)
         tabs = np.flatnonzero(codes == 9)
         if not np.array_equal(np.searchsorted(self.ends, tabs), np.arange(len(self.ends))):
