@@ -146,17 +146,12 @@ def aside(function: Callable[..., R], *args: object, units: int = ASIDE_MIN_UNIT
     if units < ASIDE_MIN_UNITS or available_cores() < 2 or threading.active_count() > 1 or sys.platform == "win32":
         yield lambda: function(*args)
         return
-    import multiprocessing
-
-    _aside = (function, args)
-    gc.freeze()   # the parent's heap stays shared with the child (see `_pool`)
+    _aside = (function, args)   # the fork inherits it: the arguments are not pickled
     try:
-        with multiprocessing.get_context("fork").Pool(1) as pool:
-            result = pool.apply_async(_run_aside)
-            yield result.get
+        with _pool(1) as pool:   # a fork (no other thread runs), the parent's heap frozen
+            yield pool.apply_async(_run_aside).get
     finally:
         _aside = None
-        gc.unfreeze()
 
 
 def _run_aside() -> object:
