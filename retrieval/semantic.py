@@ -247,10 +247,12 @@ class Semantics:
         key = tuple(terms)
         found = self._topics.get(key)
         if found is None:
-            words = tuple(t for t in dict.fromkeys(terms) if vocabulary.vectors.is_topic(t))
-            if not words:
+            vectors = vocabulary.vectors
+            rows = {t: n for t in dict.fromkeys(terms) if (n := self.row(t)) is not None and vectors.topic_row(n)}
+            if not rows:
                 return None
-            question = np.stack([vocabulary.vectors.integers(t) for t in words])
+            words = tuple(rows)
+            question = np.stack([vectors.row_integers(n) for n in rows.values()])
             top_idf = float(self.index.idfs.max()) if len(self.index.idfs) else 1.0
             idf = np.array([self.index.idfs[n] if (n := self.index.vocabulary.get(t)) is not None else top_idf
                             for t in words])
@@ -259,6 +261,15 @@ class Semantics:
                 self._topics.clear()
             self._topics[key] = found
         return found
+
+    def row(self, term: str) -> int | None:
+        """The term's row in the shipped vectors, None when it has none: through the index's own words
+        for a word the corpus holds (`row_of_term`), else searched in the word list."""
+        vocabulary = self.vocabulary
+        if vocabulary is None:
+            return None
+        n = self.index.vocabulary.get(term)
+        return vocabulary.vectors.number(term) if n is None else vocabulary.row_of_term(n)
 
     def neighbours(self, topic: Topic, wanted: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray]]:
         """For each topic word at `wanted`: the positions in `expansion_rows` of the words at
@@ -344,8 +355,9 @@ class Semantics:
         top_idf = float(self.index.idfs.max()) if len(self.index.idfs) else 1.0
         total = np.zeros(vocabulary.vectors.dimensions, np.float32)
         for term in terms:
-            v = vocabulary.vectors.vector(term) if vocabulary.vectors.is_topic(term) else None
-            if v is not None:
+            n = self.row(term)
+            if n is not None and vocabulary.vectors.topic_row(n):
+                v = vocabulary.vectors.row_integers(n) / SCALE
                 known = self.index.vocabulary.get(term)
                 total += v * (self.index.idfs[known] if known is not None else top_idf)
         norm = float(np.linalg.norm(total))
@@ -420,7 +432,7 @@ class Semantics:
         """The question's words whose characters count: all but its frame (function words, verbs of saying);
         words without a vector count, since they are often the segmenter's guesses (嫌洋|债要)."""
         vectors = self.vocabulary.vectors if self.vocabulary is not None else None
-        return [t for t in terms if vectors is None or not vectors.is_frame(t)]
+        return [t for t in terms if vectors is None or (n := self.row(t)) is None or not vectors.frame_row(n)]
 
     def character_match(self, terms: Sequence[str], ids: np.ndarray) -> np.ndarray:
         """Each unit's character BM25 over the characters of the question words it lacks: a word it holds

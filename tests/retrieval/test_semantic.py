@@ -214,6 +214,18 @@ def test_index_cache_stores_the_vectors_rows_and_the_character_field(cache_loade
         assert [(s.name, round(s.score, 9)) for s in a.speakers] == [(s.name, round(s.score, 9)) for s in b.speakers]
 
 
+def test_rows_through_the_index_are_the_word_lists_own(cache_loaded_seed_engine, transcripts_engine):
+    """A term's row found through the index's words (mapped from the cache, or built) is the one the word
+    list gives, for every term of the index and for words it lacks."""
+    from retrieval.vectors import WordVectors
+
+    fresh = WordVectors.load()   # its decoded list, as the reference
+    for engine in (cache_loaded_seed_engine, transcripts_engine):
+        semantics = engine.semantics
+        for term in [*engine.index.vocabulary, "不是一个词xyz", "量子计算机"]:
+            assert semantics.row(term) == fresh.row.get(term), term
+
+
 def test_stored_rows_for_other_vectors_are_not_used(cache_loaded_seed_engine):
     """Rows stored for another word list (a re-converted vectors file) are ignored: built afresh instead."""
     semantics = cache_loaded_seed_engine.semantics

@@ -60,7 +60,7 @@ def test_words_looked_up_in_the_file_as_in_the_decoded_list():
     words, tags = decoded.words, decoded.tags
     topics, frames = decoded.topic_rows, decoded.frame_rows
     lazy = WordVectors.load()
-    assert [lazy._is_frame_row(n) for n in range(len(words))] == frames.tolist()
+    assert [lazy.frame_row(n) for n in range(len(words))] == frames.tolist()
     for n in [*range(0, len(words), 20), len(words) - 1]:
         word = words[n]
         assert lazy.number(word) == n and lazy.word_at(n) == word and lazy.tag_at(n) == tags[n]
