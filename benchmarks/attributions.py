@@ -1,7 +1,7 @@
 """The parser alone on a gold set of paragraph → speaker attributions: precision and recall per cue class.
 
     .venv/bin/python benchmarks/attributions.py [--gold eval/attributions.yaml] [--corpus ../shared/corpus]
-                                                [--part dev|test|test2] [-v]
+                                                [--part dev|test|test2|test3] [-v]
 
 The gold set (eval/attributions.yaml) was written by reading the articles: each item names an article
 (a corpus file and a title substring) and, per turn, the speaker (~ for narration or an unnamed
@@ -9,7 +9,7 @@ speaker), the cue class and a snippet of the words said. A snippet is looked up 
 utterances; the utterance holding its middle character is the parser's answer (its speaker when it is
 speech or a question, else none). A right name is a hit; a wrong name counts against precision and
 recall; no name against recall only; a name for a narration item against precision only. Below the
-table by cue class, one row per part (dev, test, test2: see the gold file's header).
+table by cue class, one row per part (dev, test, test2, test3: see the gold file's header).
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from retrieval.parse import parse_text  # noqa: E402
 
 GOLD = ROOT / "eval" / "attributions.yaml"
 CORPUS = ROOT.parent / "shared" / "corpus"
-PARTS = ("dev", "test", "test2")
+PARTS = ("dev", "test", "test2", "test3")
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class Tally:
 
 
 def load(path: Path = GOLD, part: str | None = None) -> list[Item]:
-    """The gold items (of one part: dev, test or test2), in file order; ValueError on a malformed entry."""
+    """The gold items (of one part: dev, test, test2 or test3), in file order; ValueError on a malformed entry."""
     items: list[Item] = []
     for entry in read_yaml(path, "gold set"):
         for turn in entry["turns"]:
