@@ -94,18 +94,26 @@ def _article(docs: list[Document], title: str) -> Document:
     return found[0]
 
 
-def predicted(doc: Document, snippet: str) -> str | None:
-    """The speaker the parser gives the utterance holding the snippet's middle character."""
-    texts = [_squeeze(u.text) for u in doc.utterances]
-    joined = "".join(texts)
-    at = joined.find(_squeeze(snippet))
+def predicted(doc: Document, snippet: str, gold: str | None = None) -> str | None:
+    """The speaker the parser gives the utterance holding the snippet's middle character (`gold` when the
+    words are a joint subject's, given to each of several speakers, and `gold` is one of them)."""
+    units: list[tuple[str, list[str | None]]] = []  # each text once, with everyone who says it
+    last = None
+    for u in doc.utterances:
+        who = u.speaker if u.speaker and u.kind in (SPEECH, QUESTION) else None
+        if last is not None and (u.position, u.text) == last:
+            units[-1][1].append(who)
+        else:
+            units.append((_squeeze(u.text), [who]))
+        last = (u.position, u.text)
+    at = "".join(text for text, _ in units).find(_squeeze(snippet))
     if at < 0:
         raise LookupError(snippet)
     middle, end = at + len(_squeeze(snippet)) // 2, 0
-    for u, text in zip(doc.utterances, texts):
+    for text, speakers in units:
         end += len(text)
         if middle < end:
-            return u.speaker if u.speaker and u.kind in (SPEECH, QUESTION) else None
+            return gold if gold is not None and gold in speakers else speakers[0]
     return None
 
 
@@ -117,7 +125,7 @@ def score(items: list[Item], corpus: Path = CORPUS, by: str = "cue") -> dict[str
         if item.file not in parsed:
             parsed[item.file] = parse_text((corpus / item.file).read_text(encoding="utf-8"), item.file)
         try:
-            guess = predicted(_article(parsed[item.file], item.article), item.snippet)
+            guess = predicted(_article(parsed[item.file], item.article), item.snippet, item.speaker)
         except LookupError as exc:  # not in the body: the parser took the line for header or metadata
             guess = None
             tallies["all"].unfound.append(f"{item.file}: {exc}")

@@ -69,6 +69,7 @@ class Turn:
     role: str | None
     text: str
     kind: str
+    others: tuple[tuple[str, str | None], ...] = ()  # who else says it: a joint subject ("王照环和方晓宇认为")
 
 
 @dataclass

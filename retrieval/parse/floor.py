@@ -119,6 +119,7 @@ class Claim:
     role: str | None
     kind: str = SPEECH
     bare: bool = False   # the paragraph ends with this speaker's "…说：": the next paragraph is their speech
+    others: tuple[tuple[str, str | None], ...] = ()  # the rest of a joint subject ("王照环和…方晓宇认为")
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +129,7 @@ class _Subject:
     role: str | None
     start: int
     end: int
+    others: tuple[tuple[str, str | None], ...] = ()  # the other people of a joint subject, with their roles
 
 
 # ---------------------------------------------------------------- quotes and sentences
@@ -249,7 +251,7 @@ def subject_at(p: str, mask: bytearray, start: int, end: int, ctx, starts: _Hint
     if k and 2 <= end - k <= 3 and valid_name(p[k:end]) and ctx.vouched(p[k:end]):
         return _Subject("person", p[k:end], None, i, end)
     if hinted or after_quote or loose or "·" in p[i:i + 14] or "族）" in p[i:i + SUBJECT_MAX] \
-            or ch in _NAME_STARTS and _vouched_at(p, i, ctx) or _FOREIGN_MARK.search(p, i, i + 14):
+            or ch in _NAME_STARTS and (_vouched_at(p, i, ctx) or _LISTED.match(p, i)) or _FOREIGN_MARK.search(p, i, i + 14):
         return _person(p, mask, i, min(end, i + SUBJECT_MAX), ctx, "quote" if after_quote else "mention" if loose
                        else "", starts)
     return None
@@ -428,7 +430,13 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: str) -> _Subjec
         evidence = False  # "三者齐备", "两者兼顾": not a role
     nxt = p[end + len(suffix):end + len(suffix) + 1]
     if nxt and nxt in "和与及、同" and _name_follows(p, end + len(suffix) + 1):
-        return _Subject("group", None, None, i, end)   # "王照环和安阳市市长方晓宇认为": two people
+        joint = _joint(p, end + len(suffix), ctx) if nxt in _JOINT else None
+        if joint and joint[3] and suffix:
+            return None   # "八方集团董事长、总经理杨占芳说": a list of roles, the name comes after it
+        if joint is None or not evidence and (_plain(name) or joint[3]) \
+                or j > i and p[j - 1] not in "，的" and not ends_with_role(p[i:j]):
+            return _Subject("group", None, None, i, end)   # "李鹏与克林顿会谈时", "致电江泽民主席和李鹏总理"
+        return _Subject("person", name, role or None if evidence else None, i, joint[0], joint[2])
     if role and role.endswith(REPORTERS):
         return None   # "本报莫斯科1月20日电记者许宏治": the reporter, not a speaker
     if evidence:
@@ -442,6 +450,59 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: str) -> _Subjec
         # after a quote a bare name needs a speech verb: "“…”连日来，…", "“…”高额彩礼让…" name no speaker
         return _Subject("bare", name, None, i, end)
     return None
+
+
+_LISTED = re.compile(f"[\u4e00-\u9fff]{{2,3}}、[{_SURNAME_CLASS}]")  # "谢铁骊、左英…" opening a clause
+_JOINT = frozenset("和及、")  # not 与/同 ("李鹏与克林顿会谈时说": one person meets another)
+_JOINT_END = frozenset("和及、等")
+
+
+def _joint(p: str, k: int, ctx) -> tuple[int, bool, tuple[tuple[str, str | None], ...], bool] | None:
+    """The rest of a joint subject whose first name ends at p[k] ("、左英、钱信忠等", "和保定地区专员丁文斌"):
+    (where it ends, whether a role names one of them, the other people with their roles, whether a role
+    stands before the second name); None unless each part is a name (after a role word, or bare and no
+    ordinary word) that ends at a joiner, 等 or the words after a subject, and a speech verb follows in
+    the same sentence with no 时 between ("…会谈时说") and no 了 after it ("…还回答了记者们的提问": an act, not words)."""
+    others: list[tuple[str, str | None]] = []
+    roled = led = False
+    while p[k:k + 1] in _JOINT:
+        seg = k + 1
+        cut = CLAUSE_STOP.search(p, seg, seg + 16)
+        stop = cut.start() if cut else min(len(p), seg + 16)
+        found = None
+        for j in (j for j in range(seg, stop) if p[j] in _NAME_STARTS):
+            for size in (2, 3) if p[j + 2:j + 3] in "均都" else (n for n in _sizes(p, j, ctx) if n < 4):
+                name, end = p[j:j + size], j + size  # "秦志戬和…李隼均表示": 均, 都 after a joint subject
+                role = trim_role(p[seg:j]) if j > seg else ""
+                if end > stop or not valid_name(name) or not _name_shape_ok(p, j, name, ctx) \
+                        or j > seg and not ends_with_role(p[seg:j]) or not role and _plain(name):
+                    continue
+                suffix = suffix_at(p, end)
+                after = end + len(suffix)
+                if p[after:after + 1] in _JOINT_END or _FOLLOW_RX.match(p, after):
+                    found = name, role or suffix or None, after
+                    break
+            if found or j > seg and ends_with_role(p[seg:j]):
+                break
+        if not found:
+            return None
+        led = led or not others and found[0] != p[seg:seg + len(found[0])]
+        others.append(found[:2])
+        roled = roled or found[1] is not None
+        k = found[2]
+    if p[k:k + 1] == "等":
+        k += 1 + len(suffix_at(p, k + 1))  # "钱信忠等", "李瑞环等代表"
+    verb = _VERB.search(p, k, min(len(p), k + _VERB_WINDOW))
+    if not others or verb is None or "时" in p[k:verb.start()] or _SENTENCE_MARK.search(p, k, verb.start()) \
+            or p[verb.end():verb.end() + 1] == "了" \
+            or not roled and p[k - 1] != "等" and _CLAUSE_MARK.search(p, k, verb.start()):
+        return None   # bare names need 等 or their verb in the same clause ("普惠性、基础性、兜底性，是…要求")
+    return k, roled, tuple(others), led
+
+
+def _plain(name: str) -> bool:
+    """A bare name that is an ordinary word or starts with one ("阳光融和医院")."""
+    return ordinary(name) or len(name) == 3 and ordinary(name[:2])
 
 
 _DATE_ONLY = re.compile(r"(?=\S)(?:今年|去年)?(?:[\d０-９]{1,4}年)?(?:[\d０-９]{1,2}月)?(?:[\d０-９]{1,2}日)?(?:[上中下]午|晚上?|凌晨|清晨|早上|傍晚|深夜)?"
@@ -788,7 +849,7 @@ def _take(p, mask, s, subj: _Subject, verb, subjects: list[_Subject], ctx, state
         if who[1]:
             claims.append(Claim(start, who[0], who[1]))  # the same speaker, described again
     else:
-        state.take(Claim(start, who[0], who[1], bare=bare), claims)
+        state.take(Claim(start, who[0], who[1], bare=bare, others=subj.others), claims)
     return True  # "章启月说，联合国秘书长安南近日宣布…": the rest of the sentence is what was said
 
 
@@ -816,7 +877,7 @@ def _after_quote(p, mask, s, e, ctx, state: _State, hints: _Hints) -> Claim | No
                 return None
             return Claim(s, "记者", None, QUESTION)
         who = _resolve(subj, p, mask, s, ctx, state)
-        return Claim(s, who[0], who[1]) if who and not _addressed(inner, who) else None
+        return Claim(s, who[0], who[1], others=subj.others) if who and not _addressed(inner, who) else None
     return None
 
 

@@ -53,8 +53,9 @@ def sections(body: list[Line], title: str, byline: str, metadata: dict[str, str]
         if signed:
             ctx.open(Turn(*signed, "", SPEECH))
         number = len(groups) - 1
-        for t in turns:
-            groups[-1][1].append(Utterance(t.speaker, t.role, number, t.text, position, t.kind))
+        for t in turns:  # a joint subject's words are each one's ("谢铁骊、左英、钱信忠等…建议")
+            for speaker, role in ((t.speaker, t.role), *t.others):
+                groups[-1][1].append(Utterance(speaker, role, number, t.text, position, t.kind))
         position += 1
     if len(groups) > 1 and not groups[-1][1]:  # a heading-shaped last line heads nothing: a signature or credit
         heading = groups.pop()[0]

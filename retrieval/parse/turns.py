@@ -89,15 +89,15 @@ def _claimed(first: Turn, ctx: Context, held: bool = False, lead: str = "", clos
     for claim in claims:
         if claim.speaker is not None and claim.speaker == cur.speaker and not claim.bare:
             if claim.role and (not cur.role or len(claim.role) > len(cur.role)):  # "这位管农业的副省长"
-                cur = Turn(cur.speaker, claim.role, "", cur.kind)  # (document-wide, the fullest role wins)
+                cur = replace(cur, role=claim.role, text="")  # (document-wide, the fullest role wins)
             continue
         if claim.start > start:
-            pieces.append(Turn(cur.speaker, cur.role, text[start:claim.start].strip(), cur.kind))
+            pieces.append(replace(cur, text=text[start:claim.start].strip()))
         kind = claim.kind if claim.speaker else NARRATION
-        cur, start = Turn(claim.speaker, claim.role, "", kind), claim.start
+        cur, start = Turn(claim.speaker, claim.role, "", kind, claim.others), claim.start
         if claim.speaker and kind == SPEECH:
             ctx.known.add(claim.speaker)
-    last = Turn(cur.speaker, cur.role, text[start:].strip(), cur.kind)
+    last = replace(cur, text=text[start:].strip())
     pieces = [t for t in pieces if t.text] + [last]
     # "…。上海电影局顾问柯灵说：" closing a paragraph: his speech is in the next paragraphs.
     ctx.open(last) if claims[-1].bare and last.speaker else ctx.close(last)

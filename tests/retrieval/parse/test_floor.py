@@ -32,7 +32,7 @@ def test_words_first_then_the_speaker():
     assert turns_of(doc, "张润身") == [doc.utterances[3].text]  # “…”张润身深有感触地说。这位管农业的副省长…
     assert "张润身深有感触地说。" in doc.utterances[3].text
     assert turns_of(doc, "岳岐峰")[0].startswith("“我认为，增加农业投入")
-    assert set(doc.speakers) == {"雷金河", "张根生", "张润身", "唐顺义", "魏建昆", "傅亮", "岳岐峰"}
+    assert set(doc.speakers) == {"雷金河", "张根生", "张润身", "唐顺义", "魏建昆", "傅亮", "岳岐峰", "罗植龄", "丁文斌"}
 
 
 def test_this_person_and_pronouns_name_the_person_just_described():
@@ -128,10 +128,30 @@ def test_title_heading_caption_and_cut_group():
     assert set(safety.speakers) >= {"赵铁锤", "陈德铨", "虞中一", "蒋建国", "宋继东", "姚峻", "金克宁", "王纪仁"}
 
 
-def test_two_people_or_a_crowd_are_not_one_speaker():
+def test_a_joint_subject_gives_the_words_to_each_of_them():
     doc = transcript("1998-03-08_p05_youth-entrepreneurs-forum_fromjson.txt")
-    assert "王照环" not in doc.speakers and "方晓宇" not in doc.speakers  # "王照环和安阳市市长方晓宇认为"
+    said = [u for u in doc.utterances if u.text.startswith("全国人大代表、吉林市市长王照环和安阳市市长方晓宇认为")]
+    assert [(u.speaker, u.role) for u in said] == [("王照环", "全国人大代表、吉林市市长"), ("方晓宇", "安阳市市长")]
     assert doc.speakers["赵春明"] == "青年兴业领头人、河南安阳宾馆修脚师"  # "…修脚师赵春明颇有感慨：“…”"
+    group = transcript("1980-09-02_p01_npc-group-discussions-1980_fromjson.txt")
+    said = [u for u in group.utterances if u.text.startswith("谢铁骊、左英、钱信忠等针对")]  # bare names, then 等
+    assert [u.speaker for u in said] == ["谢铁骊", "左英", "钱信忠"] and len({u.text for u in said}) == 1
+    hebei = transcript("1988-04-06_p02_hebei-delegation-rural-reform_fromjson.txt")
+    said = [u.speaker for u in hebei.utterances if "风险基金" in u.text]  # “…”罗植龄和…丁文斌在发言中都谈到，…他们建议
+    assert said == ["罗植龄", "丁文斌"]
+
+
+def test_a_list_of_names_is_no_joint_subject_without_its_verb():
+    # one person meets another; roles listed before one name; objects of a verb; a verb in the next sentence
+    for text, speakers in (("钱其琛与迪尼会谈时说，两国关系发展顺利。", set()),
+                           ("八方集团董事长、总经理杨占芳说：“讲，照实讲，放开讲！”", {"杨占芳"}),
+                           ("世界一些国家领导人１５日致电江泽民主席和李鹏总理，对灾民表示慰问。", set()),
+                           ("本报记者吸纳了专家谷源洋、谈世中等的观点。我们在此表示感谢。", set())):
+        doc = parse_text(article(text), "t")[0]
+        assert set(doc.speakers) == speakers, text
+
+
+def test_two_people_or_a_crowd_are_not_one_speaker():
     mfa = transcript("2003-11-07_p04_mfa-spokesperson-qa_fromjson.txt")
     assert list(mfa.speakers) == ["章启月"]  # "章启月说，联合国秘书长安南近日宣布…" is her answer
 

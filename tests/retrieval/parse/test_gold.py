@@ -22,6 +22,7 @@ FLOORS = {
     "continuation": (1.0, 0.833),
     "dialogue": (1.0, 1.0),
     "header_list": (1.0, 1.0),
+    "joint": (1.0, 1.0),
     "label": (1.0, 1.0),
     "narration": (1.0, 1.0),
     "own_words": (1.0, 1.0),
@@ -38,11 +39,13 @@ FLOORS = {
 
 
 # Over each part: dev (the articles read while the parser changed), test (held out, its misses read) and
-# test2 (held out, written 2026-12-03 before the parser was run on it).
+# test2 (held out, written 2026-12-03 before the parser was run on it), test3 (held out, written 2026-12-04
+# before the parser was run on it; its misses printed once, before the joint-subject change).
 PART_FLOORS = {
-    "dev": (0.986, 0.961),
+    "dev": (0.987, 0.962),
     "test": (0.964, 0.871),
     "test2": (0.966, 0.982),
+    "test3": (0.939, 0.850),
 }
 
 
