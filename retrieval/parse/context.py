@@ -185,13 +185,14 @@ class Context:
         full = {n for n in full if not any(m != n and m.startswith(n) for m in full)}
         return full.pop() if len(full) == 1 else None
 
-    def previous_mention(self) -> tuple[str, str | None] | None:
-        """Whom a 他/她 at the start of a paragraph means (pronoun.previous_mention)."""
+    def previous_mention(self, subject: bool = False) -> tuple[str, str | None] | None:
+        """Whom a 他/她 at the start of a paragraph means (pronoun.previous_mention); `subject`: a 这位…
+        description, which means someone named as a subject, not as an object ("忘不了邓小平同志")."""
         return previous_mention(
             self.previous,
             lambda back: [(t.speaker, t.role) for n, t in self.history
                           if n == self.paragraph - 1 - back and t.kind == SPEECH and t.speaker],
-            lambda text: last_mention(text, None, 0, len(text), self))
+            lambda text: last_mention(text, None, 0, len(text), self, subject))
 
     def record(self, turns: list[Turn], text: str) -> None:
         """Remember a paragraph's turns by named people (for dialogues) and its text (for 他)."""

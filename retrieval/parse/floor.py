@@ -86,6 +86,7 @@ _SPAN_WORDS = frozenset(cues()["span after name"])
 _CROWD = cues()["crowd"]
 _MENTION_AFTER = frozenset("，。！？；：的是")
 _MENTION_BEFORE = frozenset("，。！？；：“”的到见访别")
+_OBJECT_MARK = frozenset("了向对给跟同与被把")  # a name right after these is an object
 _CLAUSE_MAX = 6
 _SURNAME_CLASS = "".join(sorted(_NAME_STARTS))
 # Where a person may be named: a role word then a surname, a name then a role word or a speech verb,
@@ -569,12 +570,14 @@ def _foreign(p: str, i: int, stop: int, ctx) -> _Subject | None:
 # ---------------------------------------------------------------- mentions (for 他 / 这位)
 
 
-def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx) -> tuple[str, str | None] | None:
-    """The last person named in p[lo:hi] outside quotes, whom a later 他/她/这位 refers to."""
+def last_mention(p: str, mask: bytearray | None, lo: int, hi: int, ctx,
+                 subject: bool = False) -> tuple[str, str | None] | None:
+    """The last person named in p[lo:hi] outside quotes, whom a later 他/她/这位 refers to; `subject`: not
+    one named right after a verb or preposition ("88岁的谷牧忘不了邓小平同志…。“…”这位…代表": 谷牧)."""
     if mask is None:
         mask = quote_mask(p)
     for j in range(hi - 2, lo - 1, -1):
-        if mask[j] or p[j] not in _NAME_STARTS:
+        if mask[j] or p[j] not in _NAME_STARTS or subject and p[j - 1:j] in _OBJECT_MARK:
             continue
         if j > lo and p[j - 1] in _NAME_STARTS and valid_name(p[j - 1:j + 2]):
             continue  # "彭楚政": the name starts one character earlier
@@ -894,4 +897,5 @@ def _resolve(subj: _Subject, p, mask, s, ctx, state: _State) -> tuple[str, str |
     if subj.kind not in ("pronoun", "this"):
         return None
     return resolve(subj.kind, subj.role, state.current, state.latest,
-                   lambda since: last_mention(p, mask, since, subj.start, ctx) or ctx.previous_mention())
+                   lambda since: last_mention(p, mask, since, subj.start, ctx, subj.kind == "this")
+                   or ctx.previous_mention(subj.kind == "this"))

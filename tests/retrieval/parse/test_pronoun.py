@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from retrieval.parse.pronoun import compatible, previous_mention, resolve
 
+from .helpers import transcript
+
 
 def nobody(since: int):
     return None
@@ -31,3 +33,10 @@ def test_a_paragraph_opening_with_he_said_means_whom_the_previous_paragraphs_nam
     assert previous_mention(["甲", "乙"], lambda back: spoke[back], lambda text: None) == ("林丽韫", None)
     assert previous_mention(["徐永基说", "乙"], lambda back: [], lambda t: ("徐永基", None) if "徐" in t else None) \
         == ("徐永基", None)
+
+
+def test_this_description_means_the_subject_named_before_not_the_object():
+    # "88岁的谷牧忘不了邓小平同志那震撼人心的7个字…" / "“…”这位党的十大至十四大代表感慨尤深地说": 谷牧
+    doc = transcript("2002-11-08_p02_old-new-party-delegates-history_fromjson.txt")
+    said = next(u for u in doc.utterances if u.text.startswith("“可见思想解放、实事求是"))
+    assert said.speaker == "谷牧"
