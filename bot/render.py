@@ -71,10 +71,14 @@ def _turns(answer: Answer) -> list[Block]:
         s = answer.sections[0]
         out.append([[Span(_section_label(s.number, s.title), BOLD)], [Span(f"{s.doc_title} {s.date}", ITALIC)]])
     doc = None
+    first: dict[int, SpeakerHit] = {}   # each article's first speaker (a role word may give thousands)
+    if answer.kind == "speaker_turns":
+        for hit in answer.speakers:
+            first.setdefault(hit.doc, hit)
     for p in answer.passages:
         if answer.kind == "speaker_turns" and p.citation.doc != doc:
             doc = p.citation.doc
-            who = next((h for h in answer.speakers if h.doc == doc), None)
+            who = first.get(doc)
             head = [Span(who.name if who else (p.speaker or ""), BOLD), *_role(who.role if who else p.role)]
             out.append([head, [Span(f"{p.citation.title} {p.citation.date}", ITALIC)]])
         out.append(_turn_lines(p, answer.kind))
@@ -85,8 +89,9 @@ def _speaker_list(answer: Answer) -> list[Block]:
     out: list[Block] = []
     doc = None
     block: Block = []
+    several = len({h.doc for h in answer.speakers}) > 1   # once, not per speaker (a role word gives thousands)
     for hit in answer.speakers:
-        if hit.doc != doc and len({h.doc for h in answer.speakers}) > 1:
+        if hit.doc != doc and several:
             if block:
                 out.append(block)
             block = [[Span(f"[{hit.doc + 1}] {hit.title} {hit.date}", ITALIC)]]

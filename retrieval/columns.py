@@ -296,6 +296,15 @@ class Columns:
         offsets = np.repeat(starts - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
         return self.turn_units[offsets + np.arange(int(lengths.sum()))]
 
+    def in_docs(self, ids: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(positions in `ids`, their document) of the units among `ids` (ascending) that belong to one of
+        `docs` (ascending): searched in each document's unit range, so only those documents are read."""
+        starts = np.searchsorted(ids, self.doc_start[docs])
+        counts = np.searchsorted(ids, self.doc_start[docs + 1]) - starts
+        total = int(counts.sum())
+        firsts = np.repeat(starts - (np.cumsum(counts) - counts), counts)
+        return firsts + np.arange(total), np.repeat(docs, counts)
+
     def section_units(self, doc: int, number: int) -> np.ndarray:
         """Units of one section of one document, in order."""
         a, b = int(self.doc_start[doc]), int(self.doc_start[doc + 1])

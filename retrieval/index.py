@@ -222,7 +222,7 @@ class BM25Index:
         return builder.index(params)
 
     def scores(self, query: Sequence[str], weights: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(unit ids, scores) of every unit holding a query term.
+        """(unit ids, ascending, and scores, a new array) of every unit holding a query term.
 
         Repeated terms count again, as in rank-bm25; `weights` scales each query term's part
         (expansion words count less than the user's own).

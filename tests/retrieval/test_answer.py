@@ -1,6 +1,7 @@
 """The answer engine on the real seed article: who, role, topic, commands, friendly failures."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from retrieval.excerpt import plain
@@ -187,3 +188,19 @@ def test_a_question_naming_nobody_and_no_section_searches_the_shared_all_units_m
     assert seed_engine._mask(question.speakers) is everything and seed_engine._section_mask(question) is everything
     narrowed = understand("刘丰富谈腐败", seed_engine.directory)
     assert seed_engine._mask(narrowed.speakers).sum() == len(seed_engine.turns_of(narrowed.speakers[0].doc, "刘丰富"))
+
+
+def test_units_in_documents_found_from_their_ranges(transcripts_engine):
+    """`Columns.in_docs` (the title share's units) finds exactly the units of the given articles among
+    a word's passages, in their order, as reading every unit's article does."""
+    columns = transcripts_engine.columns
+    for word in ("改革", "腐败", "农民", "经济"):
+        ids, _ = transcripts_engine.index.scores([word])
+        assert len(ids) and (np.diff(ids) > 0).all()
+        docs = np.unique(columns.unit_doc[ids])[::3]
+        at, of = columns.in_docs(ids, docs)
+        expected = np.flatnonzero(np.isin(columns.unit_doc[ids], docs))
+        assert at.tolist() == expected.tolist()
+        assert of.tolist() == columns.unit_doc[ids][expected].tolist()
+    at, of = columns.in_docs(ids, np.empty(0, np.int64))
+    assert not len(at) and not len(of)
