@@ -23,7 +23,7 @@ def open_engine(
     return retrieval.open_engine(
         list(corpus_override or settings.corpus.paths), settings.engine, settings.segmentation,
         cache_dir=settings.cache_dir if settings.cache.enabled else None, rebuild=rebuild,
-        strict=settings.corpus.strict, on_problem=on_problem,
+        strict=settings.corpus.strict, on_problem=on_problem, resident_mb=settings.cache.resident_mb,
         progress=lambda label, total: progress_bar(total, label, progress_stream,
                                                    unit=" files" if label == "parsing" else " utt"))
 

@@ -30,6 +30,8 @@ class CorpusSettings:
 class CacheSettings:
     enabled: bool = setting(True, help="keep the built index on disk and reuse it while nothing changed")
     dir: str = setting("", help='where the index cache lives; "" = $XDG_CACHE_HOME/qabot or ~/.cache/qabot')
+    resident_mb: int = setting(384, low=0, help="MB of the mapped cache kept in memory between answers; "
+                                                "past it they are released to the page cache (0 = no limit)")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from .question import Question, is_english, normalize_question, understand, vali
 from .scope import naming_words, narrow, role_phrase, scene_words
 from .segment import Segmenter
 from .semantic import Semantics, SemanticOptions
+from .store import MAPPED
 
 
 _ENGLISH_WHO = re.compile(r"\b(who|whom|whose|which (?:leader|official|person|speaker)s?)\b", re.I)
@@ -91,6 +92,7 @@ class Engine:
                                           known=lambda word: word in self.index.vocabulary,
                                           excluded=lambda: {*self.directory.names, *self.directory.role_words})
         self._semantics: Semantics | None = None
+        self.resident_limit = 0   # bytes of mapped cache pages kept between answers (0: no limit)
 
     @property
     def semantics(self) -> Semantics:
@@ -113,6 +115,8 @@ class Engine:
 
     def ask(self, text: str) -> Answer:
         """Answer one input: a /command or a question in Chinese (or glossary English)."""
+        # Before answering, so that the last answer's excerpts, read when it was shown, count too.
+        MAPPED.keep_within(self.resident_limit)
         question, cut = normalize_question(text or "", self.options.max_question_chars)
         if question.startswith("/"):
             answer = commands.run(self, question)

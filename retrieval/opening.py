@@ -61,12 +61,15 @@ def open_engine(
     strict: bool = False,
     on_problem: Callable[[Problem], None] | None = None,
     progress: Progress | None = None,
+    resident_mb: int = 0,
 ) -> Opened:
     """The engine over `paths` (files or folders; none = the article embedded in the package).
 
     With a `cache_dir`, a current cached index is loaded, else the corpus is parsed and indexed
     (both cores for a large one) and stored there. Each corpus problem goes to `on_problem`;
     with `strict`, any problem is a CorpusError, and so is a corpus with no readable article.
+    `resident_mb`: the mapped cache's pages kept in this process between answers (0: no limit; see
+    `store.MappedPages`).
     """
     start = time.perf_counter()
     paths = [str(p) for p in paths] or [str(embedded_corpus_path())]
@@ -76,6 +79,7 @@ def open_engine(
     loaded = cache.load(key, segmenter, options) if cache and not rebuild else None
     if cache and loaded is not None:
         engine, problems = loaded
+        engine.resident_limit = resident_mb << 20
         _check(problems, engine.documents, paths, strict, on_problem)
         return Opened(engine, time.perf_counter() - start, True, cache.folder(key))
     bar = progress or (lambda label, total: nullcontext(None))

@@ -519,3 +519,41 @@ def test_vectors_built_over_a_cache_without_them_are_stored_and_mapped_next_star
     assert answers(again.engine) == built
     vocabulary = again.engine.semantics.vocabulary
     assert list(vocabulary.rows) == list(first.engine.semantics.vocabulary.rows)
+
+
+def _mapped_kb(folder: Path) -> int:
+    """KB of the folder's files resident in this process through its mappings (/proc/self/smaps)."""
+    total, inside = 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        parts = line.split()
+        if len(parts) >= 5 and "-" in parts[0] and ":" in parts[3]:   # a mapping's header line
+            inside = len(parts) >= 6 and parts[5].startswith(str(folder))
+        elif inside and parts[:1] == ["Rss:"]:
+            total += int(parts[1])
+    return total
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").is_file(), reason="reads this process's mappings in /proc")
+def test_mapped_pages_past_the_limit_are_released_and_answers_stay_the_same(tmp_path, corpus):
+    """With a resident limit, an answer first releases the mapped cache pages past it (they stay in the
+    page cache and are mapped again when read): the same answers, and none of the cache resident after."""
+    from bot.console import format_answer
+
+    def rendered(engine) -> list[str]:
+        return [format_answer(engine, q, as_json=j) for q in QUESTIONS for j in (False, True)]
+
+    unlimited = settings_for(tmp_path, cache=CacheSettings(dir=str(tmp_path / "cache"), resident_mb=0))
+    open_engine(unlimited, [str(corpus)])                  # builds the cache
+    plain = open_engine(unlimited, [str(corpus)])
+    assert plain.from_cache and plain.engine.resident_limit == 0
+    expected = rendered(plain.engine)
+    (folder,) = index_folders(unlimited)
+    assert _mapped_kb(folder) > 0                           # answering read mapped pages, and they stayed
+    limited = open_engine(settings_for(tmp_path, cache=CacheSettings(dir=str(tmp_path / "cache"), resident_mb=1)),
+                          [str(corpus)])
+    assert limited.from_cache and limited.engine.resident_limit == 1 << 20
+    limited.engine.resident_limit = 1                       # a byte: every answer releases what the last one read
+    assert rendered(limited.engine) == expected
+    assert store.MAPPED.keep_within(1)
+    assert _mapped_kb(folder) == 0
+    assert rendered(limited.engine) == expected             # read again from the page cache
