@@ -62,7 +62,17 @@ EXACT = 0.99     # a cosine this high is the word itself (int8 rounding keeps it
 # cost a pass over a third of the postings for little (0.1 and 0.2 lost a question on the tuning half).
 CHARACTER_SHARE = 0.3
 MIN_COMMON = 3   # in a small corpus, a word in this many passages is not yet common
-KEPT = 100_000   # words whose neighbours are kept (a few hundred bytes each); all forgotten past it
+KEPT = 100_000   # words whose `Near` is kept (a few hundred bytes each); all forgotten past it
+
+
+@dataclass(frozen=True)
+class Near:
+    """What one question word reaches in an index's vocabulary (kept per word: for a loaded index it
+    never changes)."""
+
+    expansion: np.ndarray      # positions in `expansion_rows` at min_similarity or more, best first (ties by position)
+    similarities: np.ndarray   # their cosines
+    literal: np.ndarray        # vocabulary positions at EXACT or more: what counts as the word itself
 
 
 @dataclass(frozen=True)
@@ -92,9 +102,8 @@ class Semantics:
         self._passages: np.ndarray | None = None
         self._by_unit: tuple[np.ndarray, np.ndarray] | None = None
         self._expansion: np.ndarray | None = None
-        self._expansion_integers: np.ndarray | None = None
         self._topics: dict[tuple[str, ...], Topic] = {}
-        self._neighbours: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._near: dict[str, Near] = {}
         self._character_hits: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         self._sentences: np.ndarray | None = None
         self._questions: dict[str, np.ndarray] = {}
@@ -271,25 +280,27 @@ class Semantics:
         n = self.index.vocabulary.get(term)
         return vocabulary.vectors.number(term) if n is None else vocabulary.row_of_term(n)
 
-    def neighbours(self, topic: Topic, wanted: Sequence[int]) -> list[tuple[np.ndarray, np.ndarray]]:
-        """For each topic word at `wanted`: the positions in `expansion_rows` of the words at
-        min_similarity or more, best first (ties by position), and their cosines. Kept per word (for a
-        loaded index they never change), so only the words not seen before cost a product, one for all."""
-        found = {j: self._neighbours.get(topic.words[j]) for j in wanted}
+    def near(self, topic: Topic, wanted: Sequence[int]) -> list[Near]:
+        """`Near` of each topic word at `wanted`. Kept per word, so only the words not seen before cost a
+        product, one over the whole vocabulary for all of them: its rows of `expansion_rows` give the
+        neighbours (`cosines` gives any rows the values of the whole product), its cosines at EXACT the
+        rows a literal passage holds (`literal`)."""
+        found = {j: self._near.get(topic.words[j]) for j in wanted}
         missing = [j for j, kept in found.items() if kept is None]
         if missing:
-            sims = cosines(self.expansion_integers, topic.integers[missing].T)
+            sims = cosines(self.vocabulary.floats, topic.integers[missing].T)
+            expansion = sims[self.expansion_rows]
             for column, j in enumerate(missing):
-                s = sims[:, column]
+                s = expansion[:, column]
                 near = np.flatnonzero(s >= self.options.min_similarity)
                 near = near[np.lexsort((near, -s[near]))]
-                kept = (near, s[near])
-                for array in kept:
+                kept = Near(near, s[near], np.flatnonzero(sims[:, column] >= EXACT))
+                for array in (kept.expansion, kept.similarities, kept.literal):
                     array.setflags(write=False)   # shared by every thread asking with this word
                 found[j] = kept
-                if len(self._neighbours) >= KEPT:
-                    self._neighbours.clear()
-                self._neighbours[topic.words[j]] = kept
+                if len(self._near) >= KEPT:
+                    self._near.clear()
+                self._near[topic.words[j]] = kept
         return [found[j] for j in wanted]
 
     # ------------------------------------------------------------ expansion
@@ -304,10 +315,10 @@ class Semantics:
         # A common word matches enough by itself; its neighbours would match everything.
         rare = [j for j, term in enumerate(topic.words) if self.index.document_frequency(term) <= self.common]
         seen = set(words)
-        for j, (near, sims) in zip(rare, self.neighbours(topic, rare)):
+        for j, near in zip(rare, self.near(topic, rare)):
             term = topic.words[j]
             added = 0
-            for c, sim in zip(near.tolist(), sims.tolist()):
+            for c, sim in zip(near.expansion.tolist(), near.similarities.tolist()):
                 word = vocabulary.word(rows[c])
                 if added >= self.options.neighbours:
                     break
@@ -338,13 +349,6 @@ class Semantics:
             self._expansion = np.flatnonzero(vocabulary.expandable & (df <= self.common))
         return self._expansion
 
-    @property
-    def expansion_integers(self) -> np.ndarray:
-        """The stored values of the words expansion may add (`expansion_rows`), as float32."""
-        if self._expansion_integers is None:
-            self._expansion_integers = self.vocabulary.integers(self.expansion_rows)
-        return self._expansion_integers
-
     # ------------------------------------------------------------ scoring
 
     def question_vector(self, terms: Sequence[str]) -> np.ndarray | None:
@@ -373,18 +377,20 @@ class Semantics:
             return hits
         ids = np.array([i for i, _ in hits], dtype=np.int64)
         bm25 = np.array([s for _, s in hits], dtype=np.float64)
-        best = self.best_cosines(terms, ids)
-        idf = self.topic(terms).idf if best is not None else None
-        cover = float(((best >= EXACT) @ idf).max()) / float(idf.sum()) if best is not None else 0.0
+        held = self.literal_words(terms, ids)
+        idf = self.topic(terms).idf if held is not None else None
+        cover = float((held @ idf).max()) / float(idf.sum()) if held is not None else 0.0
         if self.options.literal:
             # A question in the text's own words is BM25's to answer: the more of its topic a candidate
-            # holds word for word, the less meaning and characters count.
+            # holds word for word, the less meaning and characters count (none at all when one holds it
+            # all: then neither is computed).
             w, c = (x * (1 - self.options.literal * cover) for x in (w, c))
         scores = (1 - w - c) * bm25 / max(float(bm25.max()), 1e-9)
         if w:
             if self.options.score == "mean":
                 cosine = self.mean_match(terms, ids)
             else:
+                best = self.best_cosines(terms, ids)
                 cosine = None if best is None else idf_mean(best, idf)
             if cosine is not None:
                 # Both parts spread over 0..1 within the candidates, or a raw blend would hardly let it count.
@@ -394,12 +400,12 @@ class Semantics:
             scores += c * chars / max(float(chars.max()), 1e-9)
         sentence = self.sentence_match(text, ids) if d else None
         if sentence is not None:
-            d *= 1 - self.options.sentence_literal * self.sentence_cover(best, idf, sentence, cover)
+            d *= 1 - self.options.sentence_literal * self.sentence_cover(held, idf, sentence, cover)
             scores = (1 - d) * scores / max(float(scores.max()), 1e-9) + d * spread(sentence)
         order = np.lexsort((ids, -scores))
         return list(zip(ids[order].tolist(), scores[order].tolist()))
 
-    def sentence_cover(self, best: np.ndarray | None, idf: np.ndarray | None, sentence: np.ndarray,
+    def sentence_cover(self, held: np.ndarray | None, idf: np.ndarray | None, sentence: np.ndarray,
                        cover: float) -> float:
         """The literal cover that shrinks the sentences' share: the best among the `sentence_guard`
         candidates nearest the question by sentence vectors (`cover`, every candidate's best, when 0).
@@ -407,10 +413,10 @@ class Semantics:
         rural reform, 77th by meaning, for 这次调整并非给大家普遍涨薪) does not make a question in other
         words literal; a literal question's words are held by a passage that also means what it asks."""
         k = self.options.sentence_guard
-        if not k or best is None or idf is None:
+        if not k or held is None or idf is None:
             return cover
         near = best_first(sentence, k)
-        return float(((best[near] >= EXACT) @ idf).max()) / float(idf.sum())
+        return float((held[near] @ idf).max()) / float(idf.sum())
 
     def extra(self, terms: Sequence[str], allowed: np.ndarray, text: str = "") -> list[int]:
         """Passages to add to the BM25 candidates: the nearest by meaning (`pool`), the best by the
@@ -485,19 +491,40 @@ class Semantics:
         topic = self.topic(terms)
         if topic is None:
             return None
-        ptr, rows = self.unit_rows
-        starts, lengths = ptr[ids], ptr[ids + 1] - ptr[ids]
         best = np.zeros((len(ids), len(topic.words)), np.float32)
-        held = lengths > 0
-        if held.any():
-            offsets = np.concatenate(([0], np.cumsum(lengths[held])[:-1]))
-            picked = np.take(rows, np.repeat(starts[held] - offsets, lengths[held]) + np.arange(int(lengths.sum())))
+        holding, picked, offsets = self.candidate_rows(ids)
+        if len(picked):
             # Only the candidates' words are multiplied, each once (passages share most of their words):
             # `cosines` gives them the values of a whole product.
-            distinct_rows, at = np.unique(picked, return_inverse=True)
+            distinct_rows, at = unique_inverse(picked, len(self.vocabulary.rows))
             sims = cosines(self.vocabulary.integers(distinct_rows), topic.integers.T)[at]
-            best[held] = np.maximum.reduceat(sims, offsets, axis=0)
+            best[holding] = np.maximum.reduceat(sims, offsets, axis=0)
         return best
+
+    def literal_words(self, terms: Sequence[str], ids: np.ndarray) -> np.ndarray | None:
+        """Units x topic words: whether the unit holds the word itself, as `best_cosines(...) >= EXACT`
+        says, found without multiplying the candidates' words: from each word's `Near.literal` rows."""
+        topic = self.topic(terms)
+        if topic is None:
+            return None
+        held = np.zeros((len(ids), len(topic.words)), dtype=bool)
+        holding, picked, offsets = self.candidate_rows(ids)
+        if len(picked):
+            marks = np.zeros((len(self.vocabulary.rows), len(topic.words)), dtype=bool)
+            for j, near in enumerate(self.near(topic, range(len(topic.words)))):
+                marks[near.literal, j] = True
+            held[holding] = np.logical_or.reduceat(marks[picked], offsets, axis=0)
+        return held
+
+    def candidate_rows(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The units' words with vectors, gathered once: which units have any, their vocabulary
+        positions one unit after the other, and where each of those units starts among them."""
+        ptr, rows = self.unit_rows
+        starts, lengths = ptr[ids], ptr[ids + 1] - ptr[ids]
+        holding = lengths > 0
+        offsets = np.concatenate(([0], np.cumsum(lengths[holding])[:-1])).astype(np.int64)
+        picked = np.take(rows, np.repeat(starts[holding] - offsets, lengths[holding]) + np.arange(int(lengths.sum())))
+        return holding, picked, offsets
 
     @property
     def unit_rows(self) -> tuple[np.ndarray, np.ndarray]:
@@ -530,6 +557,16 @@ class Semantics:
         return [int(i) for i in ids[best]]
 
 
+def unique_inverse(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(values, return_inverse=True)` for integers in 0..size-1, from a mark per possible value:
+    a few passes over `size` flags instead of a sort of the values (~0.3 ms for a question's ~10k words)."""
+    marked = np.zeros(size, dtype=bool)
+    marked[values] = True
+    found = np.flatnonzero(marked)
+    slot = np.cumsum(marked, dtype=np.int64) - 1
+    return found, slot[values]
+
+
 def spread(values: np.ndarray) -> np.ndarray:
     """Values scaled to 0..1 (all 0 when equal): the cosines of one corpus' passages crowd into a narrow band."""
     lo, hi = float(values.min()), float(values.max())
@@ -560,6 +597,9 @@ def blocked_product(matrix: np.ndarray, columns: np.ndarray) -> np.ndarray:
     """matrix @ columns, block by block: a tall, thin product split over threads spends longer waking and
     joining them than multiplying (2 to 10 x slower on a busy machine); the values are the same."""
     out = np.empty((len(matrix), columns.shape[1]), np.float32)
+    # The question's words come as the transpose of their rows: given so, OpenBLAS takes ~2 x longer over
+    # the vocabulary than with the columns contiguous.
+    columns = np.ascontiguousarray(columns)
     for start in range(0, len(matrix), BLOCK):
         np.matmul(matrix[start:start + BLOCK], columns, out=out[start:start + BLOCK])
     return out

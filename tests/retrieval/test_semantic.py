@@ -226,6 +226,28 @@ def test_rows_through_the_index_are_the_word_lists_own(cache_loaded_seed_engine,
             assert semantics.row(term) == fresh.row.get(term), term
 
 
+def test_literal_words_are_the_best_cosines_at_exact(seed_engine, transcripts_engine):
+    """Which candidates hold a topic word itself, found from the word's own rows (`Near.literal`), is what
+    the candidates' best cosines say at EXACT, for the eval questions' topics and for words that share
+    one vector with thousands of others in the shipped file (一年, 一周: cosine 1.006 between them)."""
+    import numpy as np
+    import yaml
+
+    from retrieval.semantic import EXACT
+
+    questions = [q["question"] for q in yaml.safe_load((ROOT / "eval" / "seed.yaml").read_text(encoding="utf-8"))]
+    for engine in (seed_engine, transcripts_engine):
+        semantics = engine.semantics
+        topics = [tuple(engine.segmenter.terms(understand(q, engine.directory).topic)) for q in questions]
+        for terms in [*topics, ("一年", "腐败"), ("一周", "农民", "群众")]:
+            ids = np.array([i for i, _ in engine.index.top(list(terms), 300)], dtype=np.int64)
+            held = semantics.literal_words(terms, ids)
+            best = semantics.best_cosines(terms, ids)
+            assert (held is None) == (best is None)
+            if held is not None:
+                assert np.array_equal(held, best >= EXACT), terms
+
+
 def test_stored_rows_for_other_vectors_are_not_used(cache_loaded_seed_engine):
     """Rows stored for another word list (a re-converted vectors file) are ignored: built afresh instead."""
     semantics = cache_loaded_seed_engine.semantics
@@ -307,12 +329,12 @@ def test_sentence_guard_reads_the_literal_cover_of_the_nearest_candidates(seed_e
         every.blend(hits, terms, text)
     nearest = sentence_engine(seed_engine, sentence_guard=1).semantics
     ids = np.array([i for i, _ in hits])
-    best, idf = nearest.best_cosines(terms, ids), nearest.topic(terms).idf
+    held, idf = nearest.best_cosines(terms, ids) >= EXACT, nearest.topic(terms).idf
     sentence = nearest.sentence_match(text, ids)
-    covers = ((best >= EXACT) @ idf) / idf.sum()
-    cover = nearest.sentence_cover(best, idf, sentence, float(covers.max()))
+    covers = (held @ idf) / idf.sum()
+    cover = nearest.sentence_cover(held, idf, sentence, float(covers.max()))
     assert cover == pytest.approx(covers[int(np.argmax(sentence))])
-    assert every.sentence_cover(best, idf, sentence, float(covers.max())) == float(covers.max())
+    assert every.sentence_cover(held, idf, sentence, float(covers.max())) == float(covers.max())
 
 
 def test_sentence_text_holds_the_words_ranked_on(seed_engine, transcripts_engine):
