@@ -8,12 +8,13 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from retrieval import ConfigError, CorpusError, QabotError
+if TYPE_CHECKING:
+    from .settings import Settings
 
-from . import console
-from .indexing import build_engine
-from .settings import Settings, check_corpus_paths, load_settings
+# The engine (and numpy with it) is imported after the arguments are read: whether OpenBLAS may start
+# its threads depends on the command (`_one_question`).
 
 log = logging.getLogger("qabot")
 
@@ -62,6 +63,15 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if _one_question(args):
+        # OpenBLAS starts a worker thread per core when numpy loads it, and the idle worker spins: ~35 ms
+        # of CPU at every start, more than one answer's products (split to stay on one thread anyway,
+        # retrieval/semantic.py) could win back. A longer-lived process keeps the library's default.
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from retrieval import ConfigError, CorpusError, QabotError
+
+    from .settings import check_corpus_paths, load_settings
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     for noisy in ("httpx", "httpcore", "jieba"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -104,6 +114,9 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "ask" and args.question is None and not args.batch:   # "" is a question: it gets an answer
         print("qabot ask: give a QUESTION or --batch FILE", file=sys.stderr)
         return EXIT_USAGE
+    from . import console
+    from .indexing import build_engine
+
     engine = build_engine(settings, args.corpus, on_problem=_report_problem)
     # The engine lives until exit: later collections need not walk its records again (at 1M
     # passages one full pass took 1.1 s and landed inside an answer).
@@ -115,6 +128,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             return console.ask_batch(engine, args.batch, as_json=args.json)
         return console.ask_one(engine, args.question, as_json=args.json)
     return console.interactive(engine, settings)
+
+
+def _one_question(args: argparse.Namespace) -> bool:
+    """`qabot ask QUESTION`: a process that answers once and exits."""
+    return args.command == "ask" and args.question is not None and not args.batch
 
 
 def _eval(engine, args: argparse.Namespace) -> int:
