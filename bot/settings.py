@@ -13,6 +13,8 @@ from typing import Any
 
 from retrieval import ConfigError, EngineOptions, SegmentOptions, from_mapping, setting
 
+from . import plain_yaml
+
 CONFIG_ENV = "QABOT_CONFIG"
 # Sections of a settings file that belong to the engine's options (EngineOptions): its own scalar
 # fields under `answers:`, its nested option classes under their own names.
@@ -73,17 +75,22 @@ def default_config_path() -> Path | None:
 
 def read_yaml(path: str | Path, what: str) -> Any:
     """A YAML file's data; unreadable, non-UTF-8 or invalid files are one-line ConfigErrors."""
-    import yaml   # here: a start without a settings file need not load it
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the {what} ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    data = plain_yaml.parse(text)   # a settings file's usual keys and scalars, without importing PyYAML
+    if data is not plain_yaml.UNSURE:
+        return data
+    import yaml   # here: a start without a settings file, or with a plain one, need not load it
 
     try:
         # libyaml's parser when PyYAML has it: the same data as safe_load's, ~0.6 ms for config.yaml
         # where the pure-Python one takes ~6 ms of every start
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the {what} ({exc.strerror or exc})") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        return yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
 
