@@ -246,3 +246,22 @@ def test_parallel_parsing_gives_what_load_corpus_gives(shared_corpus, monkeypatc
     one = corpus.load_corpus(paths)
     assert two.documents == one.documents and two.problems == one.problems
     assert sum(files) == len(corpus.corpus_files(paths[0])) + len(corpus.corpus_files(paths[1])) + 1
+
+
+def test_merged_and_slotted_postings_give_the_same_scores(bulk_sample, monkeypatch):
+    """A query's postings merged by a stable sort (few of them) or added into a slot per unit (many):
+    the same units and bit-for-bit the same sums (each unit's parts added in the query's order)."""
+    from retrieval import index as index_module
+
+    seg = Segmenter("rjieba")
+    index = BM25Index.build([seg.terms(text) for text in bulk_sample[:3000]])
+    queries = _queries(index, 80, seed=3)
+    weights = [[1.0 - 0.1 * n for n in range(len(q))] for q in queries]
+
+    def all_scores(merged: int) -> list[tuple[list[int], bytes]]:
+        monkeypatch.setattr(index_module, "MERGED", merged)
+        return [(ids.tolist(), scores.tobytes()) for q, w in zip(queries, weights) for ids, scores in [index.scores(q, w)]]
+
+    merged, slotted = all_scores(1 << 30), all_scores(0)
+    assert merged == slotted
+    assert sum(len(ids) > 1 for ids, _ in merged) > len(queries) // 2
