@@ -14,7 +14,7 @@ COMPOUND_SURNAMES = frozenset(cues()["compound surname"])
 
 # Characters that never occur in the person names the parser should accept; they mark
 # a phrase ("代表们", "省委", "记者") taken for a name.
-BAD_NAME_CHARS = frozenset("们的是了等这那其些说谈讲称道问答在对把被从将已都也还就又很最更所之及与或并而却则因为我你他她它"
+BAD_NAME_CHARS = frozenset("们的是了等这那其些说谈讲称道问答在对把被从将已都也还就又很最更所之及与或并且而却则因为我你他她它"
                            "个每各该此市省县区部局委会院厅处社界员者记表负责")
 
 NOT_NAMES = frozenset(cues()["not name"])
