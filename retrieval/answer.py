@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -17,7 +17,7 @@ from .glossary import GeneratedGlossary, english_words
 from .index import BM25Index, BM25Params, best_k, top_k
 from .models import Answer, Deferred, Document, Passage, SpeakerHit
 from .options import setting
-from .phrase import Phrases, phrases, rerank
+from .phrase import Hits, PhraseRanking, Phrases, phrases, rerank
 from .question import Question, is_english, normalize_question, understand, valid_text
 from .scope import naming_words, narrow, role_phrase, scene_words
 from .segment import Segmenter
@@ -249,20 +249,23 @@ class Engine:
         return "".join(t.surface for t in self.segmenter.tokens(text) if t.term is None or t.term in keep)
 
     def _search_sections(self, question: Question, words: Sequence[str], weights: Sequence[float],
-                         allowed: np.ndarray, k: int, said: Phrases) -> list[tuple[int, float]]:
+                         allowed: np.ndarray, k: int, said: Phrases,
+                         settle: Callable[[PhraseRanking], Hits] | None = None) -> list[tuple[int, float]]:
         """Search the section the question names; the whole corpus when that section has no match."""
         section = self._section_mask(question)
-        hits = self._search(words, weights, allowed if section is self.everything else allowed & section, k, said)
+        hits = self._search(words, weights, allowed if section is self.everything else allowed & section, k, said,
+                            settle)
         if hits or (not question.section_hint and question.section_number is None):
             return hits
-        return self._search(words, weights, allowed, k, said)
+        return self._search(words, weights, allowed, k, said, settle)
 
     def _search(self, words: Sequence[str], weights: Sequence[float], allowed: np.ndarray, k: int,
-                said: Phrases) -> list[tuple[int, float]]:
+                said: Phrases, settle: Callable[[PhraseRanking], Hits] | None = None) -> list[tuple[int, float]]:
         """Best units by BM25 on their text, plus a share of their article title's BM25.
 
         The title counts only for passages that match on their own text: it says which
-        article a question is about (1998年 博鳌论坛 …), not who said it.
+        article a question is about (1998年 博鳌论坛 …), not who said it. `settle`: the hits an answer
+        reads, taken from the phrase ranking only as far as it needs them (None: the first k).
         """
         bonus = None
         if self.options.title_weight and len(self.documents) > 1:
@@ -286,7 +289,9 @@ class Engine:
         if not said or not self.options.phrase_weight and not said.quotations:
             return top_k(ids, scores, k)
         pool = best_k(ids, scores, max(k, self.options.candidates))   # phrase evidence reorders the best
-        return rerank(*pool, self.columns.texts, said, self.options.phrase_weight)[:k]
+        if settle is None:
+            return rerank(*pool, self.columns.texts, said, self.options.phrase_weight)[:k]
+        return settle(PhraseRanking(*pool, self.columns.texts, said, self.options.phrase_weight))[:k]
 
     def _text_weights(self, words: Sequence[str], weights: Sequence[float], bonus: np.ndarray | None,
                       naming: frozenset[str]) -> Sequence[float]:
@@ -324,20 +329,47 @@ class Engine:
             return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
         words, weights = self._query(terms, question.glossed)
         allowed = self.speech_mask & self._mask(question.speakers) if question.speakers else self.speech_mask
-        hits = self._search_sections(question, words, weights, allowed, self.options.candidates, said)
+        # The people it names as context are no answer, unless there is no one else; by speaker id (a
+        # name in many articles, 习近平 at 1M passages, has thousands of entries: no record made for them).
+        mentioned = self._speaker_ids(question.mentioned)
+        # Speakers ranked on their best passage alone are known from the head of the hits (a role
+        # boost, a damped sum or the semantic blend rescores every hit).
+        by_best = not question.preferred and not self.options.speaker_damping and not self.semantics.available
+        hits = self._search_sections(question, words, weights, allowed, self.options.candidates, said,
+                                     partial(self._settled_speakers, mentioned) if by_best else None)
         hits = self._rescore(hits, terms, allowed, question.topic)
         weighted = dict(zip(words, weights))
         if not hits:
             return self._nothing(question, terms)
         if question.preferred:
             hits = self._prefer(hits, question.preferred)
-        # The people it names as context are no answer, unless there is no one else; by speaker id (a
-        # name in many articles, 习近平 at 1M passages, has thousands of entries: no record made for them).
-        ranked = self._rank_speakers(hits, self.options.max_speakers, after=self._speaker_ids(question.mentioned))
+        ranked = self._rank_speakers(hits, self.options.max_speakers, after=mentioned)
         floor = ranked[0][1] * self.options.min_relative_score
         speakers = tuple(self._speaker_hit(key, score, own, weighted) for key, score, own in ranked if score >= floor)
         passages = tuple(p for s in speakers for p in s.passages)
         return Answer(kind="who", query=question.text, terms=tuple(words), speakers=speakers, passages=passages)
+
+    def _settled_speakers(self, mentioned: np.ndarray, ranking: PhraseRanking) -> Hits:
+        """What a who-answer that ranks speakers on their best passage reads of a phrase ranking: a head
+        holding max_speakers speakers besides the `mentioned` ones (speaker ids), and every candidate of
+        those speakers (and of any tied with the last of them) for the passages shown under them."""
+        limit = self.options.max_speakers
+
+        def answering(head: Hits) -> tuple[np.ndarray, np.ndarray]:
+            """The head's speakers other than the mentioned, in order of their best hit, and where it is."""
+            keys = self.unit_speaker[np.fromiter((i for i, _ in head), dtype=np.int64, count=len(head))]
+            speakers, first = np.unique(keys, return_index=True)
+            others = ~np.isin(speakers, mentioned)
+            order = np.argsort(first[others])
+            return speakers[others][order], first[others][order]
+
+        head = ranking.head(lambda h: len(answering(h)[0]) >= limit)
+        speakers, first = answering(head)
+        if len(speakers) < limit:
+            return head   # rerank's whole list
+        last_best = head[int(first[limit - 1])][1]
+        wanted = speakers[[head[f][1] >= last_best for f in first.tolist()]]
+        return ranking.adding(np.isin(self.unit_speaker[ranking.ids], wanted))
 
     def _prefer(self, hits: list[tuple[int, float]], refs: Sequence[SpeakerRef]) -> list[tuple[int, float]]:
         wanted = self._speaker_ids(refs)
@@ -404,8 +436,10 @@ class Engine:
             return Answer(kind="empty", query=question.text, message=commands.NO_TOPIC)
         words, weights = self._query(terms, question.glossed)
         allowed = self._mask(question.speakers)
-        hits = self._search_sections(question, words, weights, allowed, self.options.candidates, said)
-        hits = self._rescore(hits, terms, allowed, question.topic)[: self.options.max_passages]
+        shown = self.options.max_passages   # the semantic blend rescores every hit
+        settle = None if self.semantics.available else (lambda ranking: ranking.head(lambda h: len(h) >= shown))
+        hits = self._search_sections(question, words, weights, allowed, self.options.candidates, said, settle)
+        hits = self._rescore(hits, terms, allowed, question.topic)[:shown]
         if not hits:
             return self._nothing(question, terms)
         weighted = dict(zip(words, weights))

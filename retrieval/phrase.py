@@ -96,14 +96,89 @@ def rerank(ids: np.ndarray, scores: np.ndarray, texts: StringTable, said: Phrase
     the pairs found side by side), and a passage quoting the question verbatim above every passage
     that does not."""
     if len(ids) and said:
-        found = Texts(texts.joined(ids, SEP), len(ids), lambda k: texts[int(ids[k])])
-        if said.pairs:
-            share = sum(found.holding(p).astype(np.int64) for p in said.pairs) / len(said.pairs)
-            scores = scores * (1 + weight * share)
+        found = _texts(ids, texts)
+        scores = _rescored(found, scores, said, weight)
         quoted = np.zeros(len(ids), dtype=bool)
         for q in said.quotations:
             quoted |= found.holding(q)
         if quoted.any():   # a lookup: containing the quotation beats any score
             scores = np.where(quoted, scores + scores.max(), scores)
+    return _ranked(ids, scores)
+
+
+def _texts(ids: np.ndarray, texts: StringTable) -> Texts:
+    return Texts(texts.joined(ids, SEP), len(ids), lambda k: texts[int(ids[k])])
+
+
+def _rescored(found: Texts, scores: np.ndarray, said: Phrases, weight: float) -> np.ndarray:
+    """The scores of the texts `found` times their phrase factor, 1 + weight x the share of the pairs held."""
+    if not said.pairs:
+        return scores
+    share = sum(found.holding(p).astype(np.int64) for p in said.pairs) / len(said.pairs)
+    return scores * (1 + weight * share)
+
+
+Hits = list[tuple[int, float]]
+
+
+def _ranked(ids: np.ndarray, scores: np.ndarray) -> Hits:
+    """(id, score) best first, ties to the lower id."""
     order = np.lexsort((ids, -scores))
     return list(zip(ids[order].tolist(), scores[order].tolist()))
+
+
+class PhraseRanking:
+    """`rerank` done only as far as an answer reads it.
+
+    The phrase factor is at most 1 + weight, so once the best candidates by base score are rescored,
+    those standing above every other's base score x (1 + weight) are `rerank`'s first hits, in its
+    order (the settled head): candidates are rescored in that order, `first` and then as many again
+    each round, and much of a pool of 300 is never decoded (decoding was half the rerank's time). A
+    quotation lifts a passage by the best score of all, and a negative score grows less than its
+    bound: both rescore every candidate at once."""
+
+    def __init__(self, ids: np.ndarray, scores: np.ndarray, texts: StringTable, said: Phrases, weight: float,
+                 first: int = 16) -> None:
+        order = np.lexsort((ids, -scores))
+        self.ids, self.base = ids[order], scores[order]        # best base score first
+        self.texts, self.said, self.weight, self.first = texts, said, weight, first
+        self.exact = np.full(len(ids), np.nan)                # rescored so far (NaN: not yet)
+        self.done = 0                                         # the first `done` are rescored
+        self.whole: Hits | None = None                        # rerank's whole list, once known
+        if said.quotations or not len(ids) or self.base[-1] < 0:
+            self.whole = rerank(self.ids, self.base, texts, said, weight)
+
+    def head(self, enough: Callable[[Hits], bool]) -> Hits:
+        """The settled head, grown until `enough` accepts it; rerank's whole list when it never does."""
+        while self.whole is None:
+            self.done = min(len(self.ids), max(self.first, 2 * self.done))
+            self._rescore(np.arange(self.done))
+            if self.done == len(self.ids):
+                self.whole = _ranked(self.ids, self.exact)
+                break
+            head = _ranked(*self._at(self._settled()))
+            if enough(head):
+                return head
+        return self.whole
+
+    def adding(self, wanted: np.ndarray) -> Hits:
+        """The settled head and the candidates `wanted` picks (a mask over `ids`), rescored, in rerank's
+        order: a candidate outside the head scores below all of it, so they are rerank's hits in order."""
+        if self.whole is not None:
+            return self.whole
+        picked = np.flatnonzero(wanted)
+        self._rescore(picked)
+        return _ranked(*self._at(np.union1d(self._settled(), picked)))
+
+    def _settled(self) -> np.ndarray:
+        """Positions of the rescored candidates above every unrescored candidate's bound."""
+        bound = self.base[self.done] * (1 + self.weight) if self.done < len(self.ids) else -np.inf
+        return np.flatnonzero(self.exact[: self.done] > bound)
+
+    def _rescore(self, positions: np.ndarray) -> None:
+        new = positions[np.isnan(self.exact[positions])]
+        if len(new):
+            self.exact[new] = _rescored(_texts(self.ids[new], self.texts), self.base[new], self.said, self.weight)
+
+    def _at(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.ids[positions], self.exact[positions]

@@ -7,7 +7,7 @@ import pytest
 from retrieval.columns import StringTable
 from retrieval.excerpt import sentences
 from retrieval.models import SPEECH
-from retrieval.phrase import SEP, Phrases, Texts, phrases, rerank, squeeze
+from retrieval.phrase import SEP, PhraseRanking, Phrases, Texts, phrases, rerank, squeeze
 
 
 def test_pairs_are_neighbouring_words_within_punctuation_and_quotations_found(seed_engine):
@@ -83,3 +83,32 @@ def test_a_verbatim_quotation_names_its_speaker_first(request, engine_name, step
     firsts = [(q, who, [s.name for s in engine.ask(f"“{q}”是谁说的？").speakers[:1]]) for q, who in cases]
     wrong = [case for case in firsts if case[2] != [case[1]]]
     assert not wrong, wrong[:5]
+
+
+def test_the_phrase_ranking_settles_reranks_first_hits_in_its_order(transcripts_engine):
+    """The head a PhraseRanking settles is rerank's first hits, and with any other candidates added they
+    stand in rerank's order: over the pools of questions made from the corpus' own word pairs."""
+    engine = transcripts_engine
+    texts = engine.columns.texts
+    rng = np.random.default_rng(7)
+    checked = 0
+    for unit in rng.choice(len(texts), 60, replace=False).tolist():
+        tokens = [t for t in engine.segmenter.tokens(texts[unit]) if t.term][:6]
+        topic = "".join(t.surface for t in tokens)
+        said = phrases(engine.segmenter.tokens(topic), topic)
+        terms = list(dict.fromkeys(engine.segmenter.terms(topic)))
+        ids, scores = engine.index.scores(terms)
+        if not said.pairs or len(ids) < 20:
+            continue
+        ids, scores = ids[:300], scores[:300]
+        whole = rerank(ids, scores, texts, said, 1.0)
+        for n in (1, 5, 40):
+            head = PhraseRanking(ids, scores, texts, said, 1.0).head(lambda h: len(h) >= n)
+            assert head == whole[: len(head)] and (len(head) >= n or head == whole)
+        ranking = PhraseRanking(ids, scores, texts, said, 1.0)
+        head = ranking.head(lambda h: len(h) >= 5)
+        wanted = rng.random(len(ranking.ids)) < 0.1
+        picked = {int(i) for i, _ in head} | set(ranking.ids[wanted].tolist())
+        assert ranking.adding(wanted) == [hit for hit in whole if hit[0] in picked]
+        checked += 1
+    assert checked >= 20
