@@ -8,7 +8,7 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from itertools import accumulate
 from pathlib import Path
 
@@ -91,7 +91,16 @@ class Conversions:
     phrases: tuple[str, ...]
 
     def may_change(self, text: str) -> bool:
-        return not self.marks.isdisjoint(text) or any(phrase in text for phrase in self.phrases)
+        if not self.marks.isdisjoint(text):
+            return True
+        # The text's pieces of each phrase length looked up in a set: a test of each of the ~500
+        # phrases was ~50 µs a question.
+        found, lengths = self._phrase_set
+        return any(text[i:i + n] in found for n in lengths for i in range(len(text) - n + 1))
+
+    @cached_property
+    def _phrase_set(self) -> tuple[frozenset[str], tuple[int, ...]]:
+        return frozenset(self.phrases), tuple(sorted({len(p) for p in self.phrases if p}))
 
     @classmethod
     def of(cls, table: dict[str, str]) -> "Conversions":
