@@ -112,3 +112,27 @@ def test_the_phrase_ranking_settles_reranks_first_hits_in_its_order(transcripts_
         assert ranking.adding(wanted) == [hit for hit in whole if hit[0] in picked]
         checked += 1
     assert checked >= 20
+
+
+def test_answers_read_from_the_settled_head_equal_answers_from_the_whole_rerank(transcripts_engine, monkeypatch):
+    """Vectors off, the answers take the phrase ranking's settled head; rescoring every candidate instead
+    gives the same answers (the transcripts eval questions, who and passages, and the who-questions with
+    people named as context)."""
+    import dataclasses
+
+    import yaml
+
+    from bot.render import to_json
+    from retrieval import Engine
+    from tests.conftest import ROOT
+
+    engine = transcripts_engine
+    options = dataclasses.replace(engine.options, semantic=dataclasses.replace(engine.options.semantic, vectors=False))
+    plain = Engine(engine.documents, engine.segmenter, options, index=engine.index, title_index=engine.title_index)
+    questions = [item["question"] for item in yaml.safe_load((ROOT / "eval" / "transcripts.yaml").read_text("utf-8"))]
+    questions += [q.replace("谁", "谁向李鹏") for q in questions[:40] if q.startswith("谁")]
+    questions += [q.strip("？?").replace("谁", "") for q in questions[:60]]
+    settled = [to_json(plain.ask(q)) for q in questions]
+    head = PhraseRanking.head
+    monkeypatch.setattr(PhraseRanking, "head", lambda self, enough: head(self, lambda h: False))   # to the end
+    assert [to_json(plain.ask(q)) for q in questions] == settled
