@@ -70,7 +70,8 @@ class Near:
     """What one question word reaches in an index's vocabulary (kept per word: for a loaded index it
     never changes)."""
 
-    expansion: np.ndarray      # positions in `expansion_rows` at min_similarity or more, best first (ties by position)
+    neighbours: np.ndarray     # vocabulary positions of the words expansion may add at min_similarity or more,
+                               # best first (ties by position)
     similarities: np.ndarray   # their cosines
     literal: np.ndarray        # vocabulary positions at EXACT or more: what counts as the word itself
 
@@ -282,20 +283,22 @@ class Semantics:
 
     def near(self, topic: Topic, wanted: Sequence[int]) -> list[Near]:
         """`Near` of each topic word at `wanted`. Kept per word, so only the words not seen before cost a
-        product, one over the whole vocabulary for all of them: its rows of `expansion_rows` give the
-        neighbours (`cosines` gives any rows the values of the whole product), its cosines at EXACT the
-        rows a literal passage holds (`literal`)."""
+        product, one over the whole vocabulary for all of them: its rows that expansion may add give the
+        neighbours, its cosines at EXACT the rows a literal passage holds (`literal`)."""
         found = {j: self._near.get(topic.words[j]) for j in wanted}
         missing = [j for j, kept in found.items() if kept is None]
         if missing:
             sims = cosines(self.vocabulary.floats, topic.integers[missing].T)
-            expansion = sims[self.expansion_rows]
+            # One pass over the whole product for each test, not one per word: (position, word) pairs in
+            # position order.
+            near_at, near_of = np.nonzero((sims >= self.options.min_similarity) & self.expansion_mask[:, None])
+            exact_at, exact_of = np.nonzero(sims >= EXACT)
             for column, j in enumerate(missing):
-                s = expansion[:, column]
-                near = np.flatnonzero(s >= self.options.min_similarity)
-                near = near[np.lexsort((near, -s[near]))]
-                kept = Near(near, s[near], np.flatnonzero(sims[:, column] >= EXACT))
-                for array in (kept.expansion, kept.similarities, kept.literal):
+                at = near_at[near_of == column]
+                s = sims[at, column]
+                order = np.lexsort((at, -s))
+                kept = Near(at[order], s[order], exact_at[exact_of == column])
+                for array in (kept.neighbours, kept.similarities, kept.literal):
                     array.setflags(write=False)   # shared by every thread asking with this word
                 found[j] = kept
                 if len(self._near) >= KEPT:
@@ -311,15 +314,14 @@ class Semantics:
         if topic is None:
             return
         vocabulary = self.vocabulary
-        rows = self.expansion_rows
         # A common word matches enough by itself; its neighbours would match everything.
         rare = [j for j, term in enumerate(topic.words) if self.index.document_frequency(term) <= self.common]
         seen = set(words)
         for j, near in zip(rare, self.near(topic, rare)):
             term = topic.words[j]
             added = 0
-            for c, sim in zip(near.expansion.tolist(), near.similarities.tolist()):
-                word = vocabulary.word(rows[c])
+            for c, sim in zip(near.neighbours.tolist(), near.similarities.tolist()):
+                word = vocabulary.word(c)
                 if added >= self.options.neighbours:
                     break
                 if word in seen or word == term:
@@ -341,12 +343,12 @@ class Semantics:
         return max(self.options.max_share * self.index.n_units, MIN_COMMON)
 
     @property
-    def expansion_rows(self) -> np.ndarray:
-        """The vocabulary words expansion may add (no names, no common words), as rows of its matrix."""
+    def expansion_mask(self) -> np.ndarray:
+        """Which vocabulary words expansion may add (no names, no common words), by position."""
         if self._expansion is None:
             vocabulary = self.vocabulary
             df = np.diff(self.index.ptr)[vocabulary.term_ids]
-            self._expansion = np.flatnonzero(vocabulary.expandable & (df <= self.common))
+            self._expansion = vocabulary.expandable & (df <= self.common)
         return self._expansion
 
     # ------------------------------------------------------------ scoring

@@ -226,6 +226,31 @@ def test_rows_through_the_index_are_the_word_lists_own(cache_loaded_seed_engine,
             assert semantics.row(term) == fresh.row.get(term), term
 
 
+def test_near_words_are_those_of_each_words_own_integer_product(seed_engine, transcripts_engine):
+    """What a word reaches (`near`, several words in one float product over the vocabulary) is what its own
+    exact integer products give: the words expansion may add at min_similarity, best first and ties by
+    position, with their cosines, and the rows at EXACT (一年 shares its vector with thousands of words)."""
+    import numpy as np
+
+    from retrieval.semantic import EXACT
+
+    for engine in (seed_engine, transcripts_engine):
+        semantics = engine.semantics
+        topic = semantics.topic(["腐败", "农民", "清廉", "一年", "轿车"])
+        semantics._near.clear()
+        found = semantics.near(topic, range(len(topic.words)))
+        vocabulary = semantics.vocabulary
+        matrix = np.asarray(vocabulary.vectors.matrix)[vocabulary.rows].astype(np.int64)
+        assert sum(len(near.neighbours) for near in found) > 0
+        for j, near in enumerate(found):
+            cosine = (matrix @ topic.integers[j].astype(np.int64)).astype(np.float32) / np.float32(127 * 127)
+            passing = np.flatnonzero((cosine >= semantics.options.min_similarity) & semantics.expansion_mask)
+            expected = sorted(passing.tolist(), key=lambda p: (-cosine[p], p))
+            assert near.neighbours.tolist() == expected, topic.words[j]
+            assert near.similarities.tolist() == cosine[expected].tolist()
+            assert near.literal.tolist() == np.flatnonzero(cosine >= EXACT).tolist()
+
+
 def test_literal_words_are_the_best_cosines_at_exact(seed_engine, transcripts_engine):
     """Which candidates hold a topic word itself, found from the word's own rows (`Near.literal`), is what
     the candidates' best cosines say at EXACT, for the eval questions' topics and for words that share
