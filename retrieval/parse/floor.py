@@ -786,6 +786,14 @@ def _sentence_claims(p, mask, s, e, starts, verbs, ctx, state: _State, claims: l
     first = next((n for n, (a, b) in enumerate(clauses) if not _adverbial(p, a, b)), None)
     if first is None:
         return
+    later = next((n for n in range(first + 1, len(clauses)) if not _adverbial(p, *clauses[n])), None)
+    if later is not None and _DATE_ONLY.fullmatch(p, *clauses[first]):
+        a, b = clauses[later]  # "1997年9月，…闭幕后，89岁的薄一波难抑激动之情，对…说": a date, then a described person
+        subj = subject_at(p, mask, a, b, ctx, hinted=hints.near(a, b), starts=hints)
+        near = clauses[min(later + 1, len(clauses) - 1)][1]  # its verb in its clause or the next one
+        if subj and subj.kind == "person" and (subj.role or _AGED.match(p, a)) \
+                and bisect_left(starts, near) > bisect_left(starts, a):
+            first = later
     wanted[first] = True
     for n, (a, b) in enumerate(clauses):
         k = bisect_left(starts, a)

@@ -257,3 +257,13 @@ def test_a_known_name_or_a_pronoun_closing_a_description_before_the_verb_clause(
                                   "2月5日，已经在医院隔离宿舍里住了近二十天的艾夏，在微信里跟丈夫说：“有些想念家里的饭菜了。”",
                                   "十分焦急的她，向护士长求救：“我的护目镜起雾了，看不清血管。”")))[0]
     assert [u.speaker for u in doc.utterances[1:]] == ["艾夏", "艾夏"]
+
+
+def test_a_date_clause_then_a_described_person_whose_verb_follows():
+    # "1997年9月，党的十五大胜利闭幕后，89岁的薄一波难抑激动之情，对新华社记者说：“…”"
+    doc = transcript("2002-11-08_p02_old-new-party-delegates-history_fromjson.txt")
+    said = next(u for u in doc.utterances if u.text.startswith("1997年9月，党的十五大胜利闭幕后"))
+    assert said.speaker == "薄一波"
+    # a date, then a bare name whose verb is clauses away, stays narration
+    doc = parse_text(article("1999年，孟祥斌以优异成绩考入电子技术学院，在校期间加入中国共产党，毕业后主动要求去边疆。"), "t")[0]
+    assert not doc.speakers

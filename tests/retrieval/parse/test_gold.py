@@ -15,7 +15,7 @@ from .helpers import CORPUS, ROOT
 CLASS_PARTS = ("dev", "test")
 FLOORS = {
     "after_quote": (1.0, 0.785),
-    "all": (0.984, 0.94),
+    "all": (0.987, 0.946),
     "bio": (1.0, 1.0),
     "bracket_label": (0.961, 0.925),
     "colon_quote": (1.0, 0.807),
@@ -31,10 +31,10 @@ FLOORS = {
     "role_label": (1.0, 1.0),
     "short_label": (1.0, 1.0),
     "short_title": (1.0, 0.916),
-    "this": (0.75, 0.75),
+    "this": (1.0, 1.0),
     "title": (1.0, 1.0),
     "unnamed": (0.0, 1.0),
-    "verb_after": (1.0, 0.96),
+    "verb_after": (1.0, 0.973),
 }
 
 
@@ -43,7 +43,7 @@ FLOORS = {
 # before the parser was run on it; its misses printed once, before the joint-subject change).
 PART_FLOORS = {
     "dev": (0.987, 0.962),
-    "test": (0.975, 0.882),
+    "test": (0.987, 0.903),
     "test2": (0.966, 0.982),
     "test3": (0.939, 0.850),
 }
