@@ -316,9 +316,13 @@ class Semantics:
         vocabulary = self.vocabulary
         # A common word matches enough by itself; its neighbours would match everything.
         rare = [j for j, term in enumerate(topic.words) if self.index.document_frequency(term) <= self.common]
+        # `near` of every topic word, not only the rare ones: the blend's literal guard asks for the others,
+        # and one product with a column more costs about what one with a column less does (the reading of
+        # the vocabulary's matrix is the cost), where a second product would cost it again.
+        nears = self.near(topic, range(len(topic.words)))
         seen = set(words)
-        for j, near in zip(rare, self.near(topic, rare)):
-            term = topic.words[j]
+        for j in rare:
+            term, near = topic.words[j], nears[j]
             added = 0
             for c, sim in zip(near.neighbours.tolist(), near.similarities.tolist()):
                 word = vocabulary.word(c)
