@@ -276,10 +276,8 @@ class Engine:
             title_weights = [wt if w in said.naming else wt * topic_share
                              for w, wt in zip(title_words, [*weights, *[1.0] * len(said.titled)])]
             bonus = self._title_match(title_words, title_weights)
-        ids, scores = self.index.scores(words, self._text_weights(words, weights, bonus, said.naming))
-        if allowed is not self.everything:
-            keep = allowed[ids]
-            ids, scores = ids[keep], scores[keep]
+        ids, scores = self.index.scores(words, self._text_weights(words, weights, bonus, said.naming),
+                                        None if allowed is self.everything else allowed)
         if bonus is not None and len(ids):
             # Only the units of articles whose title matched get a share (the rest would add 0): found
             # from those articles' unit ranges, not by reading the article of every matching unit (at

@@ -222,8 +222,10 @@ class BM25Index:
         builder.add(postings)
         return builder.index(params)
 
-    def scores(self, query: Sequence[str], weights: Sequence[float] | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(unit ids, ascending, and scores, a new array) of every unit holding a query term.
+    def scores(self, query: Sequence[str], weights: Sequence[float] | None = None,
+               allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(unit ids, ascending, and scores, a new array) of every unit holding a query term (that
+        `allowed`, a boolean mask over units, lets through).
 
         Repeated terms count again, as in rank-bm25; `weights` scales each query term's part
         (expansion words count less than the user's own).
@@ -238,7 +240,7 @@ class BM25Index:
         parts = [self.weights[a:b] if w == 1.0 else self.weights[a:b] * w for a, b, w in spans]
         if len(spans) == 1:  # one term's postings: already one per unit, in unit order
             a, b, _ = spans[0]
-            return self.unit_ids[a:b].copy(), np.array(parts[0], dtype=np.float64)
+            return _kept(self.unit_ids[a:b].copy(), np.array(parts[0], dtype=np.float64), allowed)
         ids = np.concatenate([self.unit_ids[a:b] for a, b, _ in spans])
         # Each term's units ascend: a stable sort merges those runs (~m log(terms)), where a slot per
         # unit costs ~n. Measured at 1M units, the merge wins up to about n/8 postings (26k postings:
@@ -253,11 +255,14 @@ class BM25Index:
             inverse[order] = np.cumsum(first) - 1
             touched = ordered[first]
             # Summed in the postings' own order, as the slots below and rank-bm25 add them.
-            return touched, np.bincount(inverse, weights=np.concatenate(parts), minlength=len(touched))
+            totals = np.bincount(inverse, weights=np.concatenate(parts), minlength=len(touched))
+            return _kept(touched, totals, allowed)
         # Many postings: add into one slot per unit instead of sorting them (same sums, same order).
         totals = np.bincount(ids, weights=np.concatenate(parts), minlength=self.n_units)
         held = np.zeros(self.n_units, dtype=bool)
         held[ids] = True
+        if allowed is not None:   # the mask applied to the slots: the units it stops are never gathered
+            held &= allowed
         touched = np.flatnonzero(held).astype(self.unit_ids.dtype)
         return touched, totals[touched]
 
@@ -275,11 +280,7 @@ class BM25Index:
         weights: Sequence[float] | None = None,
     ) -> list[tuple[int, float]]:
         """The k best (unit id, score) pairs, best first; `allowed` is a boolean mask over units."""
-        ids, scores = self.scores(query, weights)
-        if allowed is not None and len(ids):
-            keep = allowed[ids]
-            ids, scores = ids[keep], scores[keep]
-        return top_k(ids, scores, k)
+        return top_k(*self.scores(query, weights, allowed), k)
 
     # ------------------------------------------------------------ on disk
 
@@ -317,6 +318,14 @@ class BM25Index:
         """The idf used for a term (0 for an unknown one)."""
         t = self.vocabulary.get(term)
         return 0.0 if t is None else float(self.idfs[t])
+
+
+def _kept(ids: np.ndarray, scores: np.ndarray, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """The (ids, scores) pairs whose unit `allowed` lets through (all when None)."""
+    if allowed is None or not len(ids):
+        return ids, scores
+    keep = allowed[ids]
+    return ids[keep], scores[keep]
 
 
 def top_k(ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:

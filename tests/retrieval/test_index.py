@@ -265,3 +265,12 @@ def test_merged_and_slotted_postings_give_the_same_scores(bulk_sample, monkeypat
     merged, slotted = all_scores(1 << 30), all_scores(0)
     assert merged == slotted
     assert sum(len(ids) > 1 for ids, _ in merged) > len(queries) // 2
+    # A mask given to `scores` keeps what filtering its whole result would, on either path.
+    allowed = np.arange(index.n_units) % 3 != 0
+    for merged in (1 << 30, 0):
+        monkeypatch.setattr(index_module, "MERGED", merged)
+        for q, w in zip(queries, weights):
+            ids, scores = index.scores(q, w)
+            kept_ids, kept_scores = index.scores(q, w, allowed)
+            assert kept_ids.tolist() == ids[allowed[ids]].tolist()
+            assert kept_scores.tobytes() == scores[allowed[ids]].tobytes()
