@@ -1,6 +1,7 @@
 """`qabot ask` and `qabot console`, in-process and as a real subprocess."""
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -162,3 +163,38 @@ def test_a_reader_that_stops_early_ends_the_output_quietly(tmp_path):
     assert proc.wait(timeout=120) == 0
     assert first.strip()
     assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+PROBE = """
+import gc, os, sys
+from bot import cli
+sys.argv = ["qabot", *sys.argv[1:]]
+status = cli.main()
+print("PROBE", status, gc.isenabled(), os.environ.get("OPENBLAS_NUM_THREADS"), "yaml" in sys.modules, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("config", ["none", "shipped", "tagged"])
+def test_a_one_question_process_answers_like_a_batch_with_one_blas_thread_and_no_collector(tmp_path, config, run):
+    """`qabot ask QUESTION` (its own command line) starts numpy with one OpenBLAS thread and without the
+    cyclic collector, and reads a plain config without PyYAML; the answers are a batch's, byte for byte,
+    with no config file, the shipped config.yaml in the folder, or one only PyYAML reads."""
+    root = Path(__file__).resolve().parents[2]
+    if config == "shipped":
+        (tmp_path / "config.yaml").write_text((root / "config.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    elif config == "tagged":
+        (tmp_path / "config.yaml").write_text("answers:\n  max_speakers: !!int '5'\n", encoding="utf-8")
+    env = _subprocess_env(tmp_path)
+    env.pop("OPENBLAS_NUM_THREADS", None)
+    questions = ["谁谈到了腐败？", "who talked about corruption?", "纪委书记说了什么？", "/section 2"]
+    batch = subprocess.run([sys.executable, "-c", PROBE, "ask", "--batch", "-", "--json"], input="\n".join(questions),
+                           capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    assert batch.returncode == 0, batch.stderr
+    assert f"PROBE 0 True None {config == 'tagged'}" in batch.stderr   # a longer-lived process: as it was
+    answers = batch.stdout.splitlines()
+    for question, expected in zip(questions, answers, strict=True):
+        one = subprocess.run([sys.executable, "-c", PROBE, "ask", question, "--json"], capture_output=True,
+                             text=True, env=env, cwd=tmp_path, timeout=300)
+        assert f"PROBE 0 False 1 {config == 'tagged'}" in one.stderr, one.stderr
+        assert one.stdout.splitlines() == [expected]
+    assert run("ask", "谁？")[0] == 0 and gc.isenabled()   # a caller's own argument list leaves its process as it is
