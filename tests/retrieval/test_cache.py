@@ -30,10 +30,13 @@ SEED = ROOT / "retrieval" / "data" / "corpus" / "2003-11-06_ningxia-study.txt"
 QUESTIONS = ["谁谈到了腐败？", "纪委书记说了什么？", "谁谈到了西部大开发", "群众", "/speaker", "/speaker 刘丰富", "/section 2"]
 
 
+SOURCE_DIGEST = cache_module._source_digest   # the real one (the fixture below replaces it)
+
+
 @pytest.fixture(autouse=True)
 def steady_sources(monkeypatch):
     """Keys normally cover the package's sources; colleagues editing them mid-run must not move them."""
-    monkeypatch.setattr(cache_module, "_source_digest", lambda: "tests")
+    monkeypatch.setattr(cache_module, "_source_digest", lambda *_: "tests")
 
 
 @pytest.fixture
@@ -168,7 +171,7 @@ def test_a_new_index_format_version_rebuilds(tmp_path, corpus, monkeypatch):
 def test_changed_code_rebuilds(tmp_path, corpus, monkeypatch):
     settings = settings_for(tmp_path)
     open_engine(settings, [str(corpus)])
-    monkeypatch.setattr(cache_module, "_source_digest", lambda: "a parser fix")
+    monkeypatch.setattr(cache_module, "_source_digest", lambda *_: "a parser fix")
     assert not open_engine(settings, [str(corpus)]).from_cache
 
 
@@ -557,3 +560,38 @@ def test_mapped_pages_past_the_limit_are_released_and_answers_stay_the_same(tmp_
     assert store.MAPPED.keep_within(1)
     assert _mapped_kb(folder) == 0
     assert rendered(limited.engine) == expected             # read again from the page cache
+
+
+def test_the_sources_digest_rereads_only_changed_files_and_sees_every_change(tmp_path, monkeypatch):
+    """The key's digest of the package's sources, from stat records: the digest reading every file
+    gives, no file read while none changed, a new digest for an edit that keeps size and mtime or a new file."""
+    package = tmp_path / "retrieval"
+    shutil.copytree(ROOT / "retrieval", package, ignore=shutil.ignore_patterns("data", "__pycache__"))
+    monkeypatch.setattr(cache_module, "_PACKAGE", package)
+    monkeypatch.setattr(cache_module, "settled", lambda st: True)   # the copies' ctimes are seconds old
+    read: list[str] = []
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self.name) or real_read(self))
+
+    def digest() -> str:
+        digests = cache_module.FileDigests(tmp_path / "cache")
+        value = SOURCE_DIGEST(digests)
+        digests.save()
+        return value
+
+    (tmp_path / "cache").mkdir()
+    first = digest()
+    assert len(read) == len(list(package.rglob("*.py"))) > 40
+    read.clear()
+    assert digest() == first and read == []
+    assert SOURCE_DIGEST(cache_module.FileDigests(None)) == first   # the records give what reading gives
+    edited = package / "index.py"
+    text = edited.read_text(encoding="utf-8")
+    st = edited.stat()
+    edited.write_text(text.replace("BM25", "BM26", 1), encoding="utf-8")
+    os.utime(edited, ns=(st.st_atime_ns, st.st_mtime_ns))
+    read.clear()
+    changed = digest()
+    assert changed != first and read == ["index.py"]
+    (package / "parse" / "new.py").write_text("", encoding="utf-8")
+    assert digest() not in (first, changed)
