@@ -35,3 +35,26 @@ def test_zhconv_is_skipped_only_for_texts_it_leaves_unchanged():
                     assert zhconv.convert(piece, "zh-cn") == piece
     assert skipped > 100
     assert to_simplified("誰談到了腐敗？") == "谁谈到了腐败？" and to_simplified("反覆") == zhconv.convert("反覆", "zh-cn") != "反覆"
+
+
+def test_has_han_is_the_ideograph_class_it_replaced():
+    """`has_han` (no regex compiled at import) answers as `[\\u4e00-\\u9fff]` did: for every code point, and
+    for every question of the eval sets and every line of the seed article."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    from retrieval.question import has_han
+
+    ideograph = re.compile("[\u4e00-\u9fff]")
+    everything = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    assert [ch for ch in everything if has_han(ch)] == ideograph.findall(everything)
+    root = Path(__file__).resolve().parents[2]
+    texts = [case["question"] for path in sorted((root / "eval").glob("*.yaml"))
+             for case in (yaml.safe_load(path.read_text(encoding="utf-8")) or []) if isinstance(case, dict)
+             and isinstance(case.get("question"), str)]
+    texts += (root / "retrieval" / "data" / "corpus" / "2003-11-06_ningxia-study.txt").read_text(
+        encoding="utf-8").splitlines()
+    assert len(texts) > 500 and any(not has_han(t) for t in texts)
+    assert [has_han(t) for t in texts] == [bool(ideograph.search(t)) for t in texts]
