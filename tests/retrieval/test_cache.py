@@ -595,3 +595,33 @@ def test_the_sources_digest_rereads_only_changed_files_and_sees_every_change(tmp
     assert changed != first and read == ["index.py"]
     (package / "parse" / "new.py").write_text("", encoding="utf-8")
     assert digest() not in (first, changed)
+
+
+def test_stored_arrays_open_as_numpy_reads_them(tmp_path, corpus):
+    """Every array of a real cache, mapped or read: numpy's own `np.load` of the file (values, dtype,
+    shape, order), read-only; headers the plain reader does not take (2-D, Fortran order, strings, 0-d,
+    empty) go to numpy's reader and give the same."""
+    import numpy as np
+
+    open_engine(settings_for(tmp_path), [str(corpus)])
+    stores = [(folder, manifest.name.split(".")[0]) for folder in (tmp_path / "cache").iterdir() if folder.is_dir()
+              for manifest in folder.glob("*.json") if manifest.name != "verified.json"]
+    assert {folder.name.split("-")[0] for folder, _ in stores} == {"index", "dictionary"}
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    arrays = {"square": np.arange(12, dtype=np.int32).reshape(3, 4), "fortran": np.asfortranarray(np.ones((2, 3))),
+              "strings": np.array(["ab", "c"]), "scalar": np.array(7, dtype=np.int16), "empty": np.zeros(0, np.uint8),
+              "half": np.arange(5, dtype=np.float16), "flags": np.array([True, False]), "cube": np.zeros((2, 3, 4))}
+    store.save_arrays(extra, "extra", arrays, {})
+    stores.append((extra, "extra"))
+    checked = 0
+    for folder, name in stores:
+        for mapped in (True, False):
+            loaded, _ = store.load_arrays(folder, name, mapped=mapped)
+            for key, array in loaded.items():
+                reference = np.load(folder / f"{name}.{key}.npy", allow_pickle=False)
+                assert array.dtype == reference.dtype and array.shape == reference.shape, (name, key)
+                assert np.array_equal(array, reference) and not array.flags.writeable, (name, key)
+                assert array.flags.f_contiguous == reference.flags.f_contiguous, (name, key)
+                checked += 1
+    assert checked > 150
