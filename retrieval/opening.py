@@ -2,10 +2,11 @@
 cached. The one call an adapter needs (`open_engine`)."""
 from __future__ import annotations
 
+import gc
 import logging
 import time
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,19 +84,34 @@ def open_engine(
         _check(problems, engine.documents, paths, strict, on_problem)
         return Opened(engine, time.perf_counter() - start, True, cache.folder(key))
     bar = progress or (lambda label, total: nullcontext(None))
-    files = sum(len(corpus_files(Path(p))) for p in paths if Path(p).exists())
-    with bar("parsing", files) as advance:
-        corpus = load_corpus(paths, progress=advance)
-    _check(corpus.problems, corpus.documents, paths, strict, on_problem)
-    with bar("indexing", sum(len(d.utterances) for d in corpus.documents)) as advance:
-        engine = new_engine(corpus.documents, segmenter, options, progress=advance)
-    folder = None
-    if cache:
-        try:
-            folder, _ = cache.store(key, engine, corpus.problems)
-        except OSError as exc:
-            log.warning("cannot write the index cache in %s (%s); answering without it", cache.root, exc)
+    with collector_on():
+        files = sum(len(corpus_files(Path(p))) for p in paths if Path(p).exists())
+        with bar("parsing", files) as advance:
+            corpus = load_corpus(paths, progress=advance)
+        _check(corpus.problems, corpus.documents, paths, strict, on_problem)
+        with bar("indexing", sum(len(d.utterances) for d in corpus.documents)) as advance:
+            engine = new_engine(corpus.documents, segmenter, options, progress=advance)
+        folder = None
+        if cache:
+            try:
+                folder, _ = cache.store(key, engine, corpus.problems)
+            except OSError as exc:
+                log.warning("cannot write the index cache in %s (%s); answering without it", cache.root, exc)
     return Opened(engine, time.perf_counter() - start, False, folder)
+
+
+@contextmanager
+def collector_on() -> Iterator[None]:
+    """The cyclic collector on for a build, also in a process that switched it off to start faster
+    (`qabot ask QUESTION`): a build makes and drops far more than a start (the steps that gain from
+    pausing it pause it themselves)."""
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not was:
+            gc.disable()
 
 
 def _check(problems: Sequence[Problem], documents: Sequence[Document], paths: Sequence[str], strict: bool,

@@ -625,3 +625,23 @@ def test_stored_arrays_open_as_numpy_reads_them(tmp_path, corpus):
                 assert array.flags.f_contiguous == reference.flags.f_contiguous, (name, key)
                 checked += 1
     assert checked > 150
+
+
+def test_a_build_runs_with_the_collector_on_in_a_process_that_switched_it_off(tmp_path, corpus, monkeypatch):
+    """`qabot ask QUESTION` starts without the cyclic collector; a cold cache's build still has it (and
+    the process gets its own choice back); a warm start leaves it as it is."""
+    import gc
+
+    import retrieval.opening
+
+    seen: list[bool] = []
+    real = retrieval.opening.new_engine
+    monkeypatch.setattr(retrieval.opening, "new_engine", lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k))
+    gc.disable()
+    try:
+        open_engine(settings_for(tmp_path), [str(corpus)])
+        assert seen == [True] and not gc.isenabled()
+        open_engine(settings_for(tmp_path), [str(corpus)])
+        assert seen == [True] and not gc.isenabled()   # from the cache: nothing built
+    finally:
+        gc.enable()
