@@ -351,18 +351,20 @@ class Engine:
         """What a who-answer that ranks speakers on their best passage reads of a phrase ranking: a head
         holding max_speakers speakers besides the `mentioned` ones (speaker ids), and every candidate of
         those speakers (and of any tied with the last of them) for the passages shown under them."""
+        if ranking.whole is not None:
+            return ranking.whole   # rescored at once: nothing to settle
         limit = self.options.max_speakers
 
-        def answering(head: Hits) -> tuple[np.ndarray, np.ndarray]:
-            """The head's speakers other than the mentioned, in order of their best hit, and where it is."""
-            keys = self.unit_speaker[np.fromiter((i for i, _ in head), dtype=np.int64, count=len(head))]
-            speakers, first = np.unique(keys, return_index=True)
-            others = ~np.isin(speakers, mentioned)
-            order = np.argsort(first[others])
-            return speakers[others][order], first[others][order]
+        def enough(ids: np.ndarray) -> bool:
+            speakers = np.unique(self.unit_speaker[ids])
+            return int(np.count_nonzero(~np.isin(speakers, mentioned))) >= limit
 
-        head = ranking.head(lambda h: len(answering(h)[0]) >= limit)
-        speakers, first = answering(head)
+        head = ranking.head(enough)
+        keys = self.unit_speaker[np.fromiter((i for i, _ in head), dtype=np.int64, count=len(head))]
+        speakers, first = np.unique(keys, return_index=True)
+        others = ~np.isin(speakers, mentioned)
+        order = np.argsort(first[others])                 # the answering speakers by their best hit
+        speakers, first = speakers[others][order], first[others][order]
         if len(speakers) < limit:
             return head   # rerank's whole list
         last_best = head[int(first[limit - 1])][1]
@@ -435,7 +437,7 @@ class Engine:
         words, weights = self._query(terms, question.glossed)
         allowed = self._mask(question.speakers)
         shown = self.options.max_passages   # the semantic blend rescores every hit
-        settle = None if self.semantics.available else (lambda ranking: ranking.head(lambda h: len(h) >= shown))
+        settle = None if self.semantics.available else (lambda ranking: ranking.head(lambda ids: len(ids) >= shown))
         hits = self._search_sections(question, words, weights, allowed, self.options.candidates, said, settle)
         hits = self._rescore(hits, terms, allowed, question.topic)[:shown]
         if not hits:

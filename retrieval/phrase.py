@@ -133,32 +133,35 @@ class PhraseRanking:
     The phrase factor is at most 1 + weight, so once the best candidates by base score are rescored,
     those standing above every other's base score x (1 + weight) are `rerank`'s first hits, in its
     order (the settled head): candidates are rescored in that order, `first` and then as many again
-    each round, and much of a pool of 300 is never decoded (decoding was half the rerank's time). A
+    each round (fewer rounds cost less than the texts they would leave undecoded), and much of a pool
+    of 300 is never decoded (decoding was half the rerank's time). A
     quotation lifts a passage by the best score of all, and a negative score grows less than its
-    bound: both rescore every candidate at once."""
+    bound: both rescore every candidate at once, as does a small pool."""
 
     def __init__(self, ids: np.ndarray, scores: np.ndarray, texts: StringTable, said: Phrases, weight: float,
-                 first: int = 16) -> None:
+                 first: int = 64) -> None:
         order = np.lexsort((ids, -scores))
         self.ids, self.base = ids[order], scores[order]        # best base score first
         self.texts, self.said, self.weight, self.first = texts, said, weight, first
         self.exact = np.full(len(ids), np.nan)                # rescored so far (NaN: not yet)
         self.done = 0                                         # the first `done` are rescored
         self.whole: Hits | None = None                        # rerank's whole list, once known
-        if said.quotations or not len(ids) or self.base[-1] < 0:
+        # A pool a round or two would decode anyway is rescored in one go (each round costs ~20 µs).
+        if said.quotations or len(ids) <= 2 * first or self.base[-1] < 0:
             self.whole = rerank(self.ids, self.base, texts, said, weight)
 
-    def head(self, enough: Callable[[Hits], bool]) -> Hits:
-        """The settled head, grown until `enough` accepts it; rerank's whole list when it never does."""
+    def head(self, enough: Callable[[np.ndarray], bool]) -> Hits:
+        """The settled head, grown until `enough` accepts its unit ids (in any order); rerank's whole
+        list when it never does."""
         while self.whole is None:
             self.done = min(len(self.ids), max(self.first, 2 * self.done))
             self._rescore(np.arange(self.done))
             if self.done == len(self.ids):
                 self.whole = _ranked(self.ids, self.exact)
                 break
-            head = _ranked(*self._at(self._settled()))
-            if enough(head):
-                return head
+            settled = self._settled()
+            if enough(self.ids[settled]):
+                return _ranked(*self._at(settled))
         return self.whole
 
     def adding(self, wanted: np.ndarray) -> Hits:

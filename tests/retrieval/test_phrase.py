@@ -103,9 +103,9 @@ def test_the_phrase_ranking_settles_reranks_first_hits_in_its_order(transcripts_
         ids, scores = ids[:300], scores[:300]
         whole = rerank(ids, scores, texts, said, 1.0)
         for n in (1, 5, 40):
-            head = PhraseRanking(ids, scores, texts, said, 1.0).head(lambda h: len(h) >= n)
+            head = PhraseRanking(ids, scores, texts, said, 1.0, first=4).head(lambda h: len(h) >= n)
             assert head == whole[: len(head)] and (len(head) >= n or head == whole)
-        ranking = PhraseRanking(ids, scores, texts, said, 1.0)
+        ranking = PhraseRanking(ids, scores, texts, said, 1.0, first=4)
         head = ranking.head(lambda h: len(h) >= 5)
         wanted = rng.random(len(ranking.ids)) < 0.1
         picked = {int(i) for i, _ in head} | set(ranking.ids[wanted].tolist())
