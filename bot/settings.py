@@ -6,14 +6,14 @@ range and its help. Every key is optional; a file changes only what it names.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from retrieval import ConfigError, EngineOptions, SegmentOptions, from_mapping, setting
-
-from . import plain_yaml
 
 CONFIG_ENV = "QABOT_CONFIG"
 # Sections of a settings file that belong to the engine's options (EngineOptions): its own scalar
@@ -58,10 +58,13 @@ class Settings:
 
     @property
     def cache_dir(self) -> Path:
-        if self.cache.dir:
-            return Path(self.cache.dir).expanduser()
-        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-        return Path(base) / "qabot"
+        return Path(self.cache.dir).expanduser() if self.cache.dir else default_cache_dir()
+
+
+def default_cache_dir() -> Path:
+    """$XDG_CACHE_HOME/qabot, else ~/.cache/qabot."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "qabot"
 
 
 def default_config_path() -> Path | None:
@@ -75,16 +78,33 @@ def default_config_path() -> Path | None:
 
 def read_yaml(path: str | Path, what: str) -> Any:
     """A YAML file's data; unreadable, non-UTF-8 or invalid files are one-line ConfigErrors."""
+    return _parse_yaml(_read_text(path, what), path)
+
+
+def _read_text(path: str | Path, what: str) -> str:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the {what} ({exc.strerror or exc})") from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    data = plain_yaml.parse(text)   # a settings file's usual keys and scalars, without importing PyYAML
-    if data is not plain_yaml.UNSURE:
-        return data
-    import yaml   # here: a start without a settings file, or with a plain one, need not load it
+
+
+def _read_settings_file(path: Path) -> Any:
+    """A settings file's data, from the memo of its text when an earlier start left one."""
+    text = _read_text(path, "config file")
+    memo = _memo_path(text)
+    data = _recalled(memo, text)
+    if data is _UNREAD:
+        data = _parse_yaml(text, path)
+        cache = data.get("cache") if isinstance(data, dict) else None
+        if not (isinstance(cache, dict) and cache.get("enabled") is False):   # no files where caching is off
+            _remember(memo, text, data)
+    return data
+
+
+def _parse_yaml(text: str, path: str | Path) -> Any:
+    import yaml   # here: a start without a settings file, or with one read before, need not load it
 
     try:
         # libyaml's parser when PyYAML has it: the same data as safe_load's, ~0.6 ms for config.yaml
@@ -95,12 +115,47 @@ def read_yaml(path: str | Path, what: str) -> Any:
         raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
 
 
+# A settings file's data is kept as JSON beside the index caches, keyed by its text: PyYAML's import
+# and reader cost ~12 ms of every start, JSON's ~1 ms, and the text itself is compared, so an edit is
+# never served stale. A memo that cannot be read or written only costs the next start the parse.
+_UNREAD = object()
+
+
+def _memo_path(text: str) -> Path:
+    return default_cache_dir() / "settings" / f"{zlib.crc32(text.encode('utf-8')):08x}-{len(text)}.json"
+
+
+def _recalled(memo: Path, text: str) -> Any:
+    """The data remembered for exactly this text, or _UNREAD."""
+    try:
+        stored = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return _UNREAD
+    if not isinstance(stored, dict) or stored.get("text") != text or "data" not in stored:
+        return _UNREAD
+    return stored["data"]
+
+
+def _remember(memo: Path, text: str, data: Any) -> None:
+    """Keep the data for the next start, when JSON gives it back unchanged (no dates, no integer keys)."""
+    try:
+        encoded = json.dumps({"text": text, "data": data}, ensure_ascii=False)
+        if json.loads(encoded)["data"] != data:
+            return
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        temp = memo.with_name(f".{memo.name}.{os.getpid()}")
+        temp.write_text(encoded, encoding="utf-8")
+        os.replace(temp, memo)
+    except (OSError, TypeError, ValueError):
+        pass
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     """Read and check a config file; no file means the built-in defaults."""
     config = Path(path) if path is not None else default_config_path()
     if config is None:
         return Settings()
-    data = read_yaml(config, "config file") or {}
+    data = _read_settings_file(config) or {}
     settings = settings_from(data, str(config))
     paths = tuple(str(Path(p).expanduser()) if Path(p).expanduser().is_absolute()
                   else str((config.parent / p).resolve()) for p in settings.corpus.paths)

@@ -10,6 +10,15 @@ SHARED = ROOT.parent / "shared" / "corpus"
 SEED = ROOT / "retrieval" / "data" / "corpus" / "2003-11-06_ningxia-study.txt"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_home(tmp_path_factory):
+    """The default cache folder (settings memos, indexes of configs without `cache.dir`) of the tests and
+    the processes they start in a temp folder, never the user's ~/.cache."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg")))
+        yield
+
+
 @pytest.fixture(scope="session")
 def shared_corpus() -> Path:
     """The team's sample corpus beside the checkout; tests needing it skip when it is absent."""

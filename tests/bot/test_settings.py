@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,3 +108,57 @@ def test_missing_config_file_is_a_config_error(tmp_path):
 def test_relative_corpus_paths_are_relative_to_the_config_file(tmp_path):
     (tmp_path / "c.yaml").write_text("corpus:\n  paths: [texts]\n", encoding="utf-8")
     assert load_settings(tmp_path / "c.yaml").corpus.paths == (str(tmp_path / "texts"),)
+
+
+def _start(config: Path, cache_home: Path) -> list[str]:
+    """A fresh process's settings from `config`, and whether it imported PyYAML to read them."""
+    script = ("import sys; from bot.settings import load_settings; "
+              f"s = load_settings({str(config)!r}); print(s.engine.max_speakers, s.cache.dir, 'yaml' in sys.modules)")
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, env=env,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_a_settings_file_read_before_starts_without_pyyaml(tmp_path):
+    """The second start reads the file's data from the memo of its text: the same settings, no PyYAML."""
+    config = tmp_path / "config.yaml"
+    config.write_text("answers:\n  max_speakers: 3\ncache:\n  dir: /tmp/qabot cache\n", encoding="utf-8")
+    assert _start(config, tmp_path / "xdg") == ["3", "/tmp/qabot", "cache", "True"]
+    assert _start(config, tmp_path / "xdg") == ["3", "/tmp/qabot", "cache", "False"]
+    shipped = ROOT / "config.yaml"
+    _start(shipped, tmp_path / "xdg")
+    assert _start(shipped, tmp_path / "xdg")[-1] == "False"
+
+
+def test_an_edited_or_damaged_memo_never_serves_stale_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    config = tmp_path / "config.yaml"
+    config.write_text("answers:\n  max_speakers: 3\n", encoding="utf-8")
+    assert load_settings(config).engine.max_speakers == 3
+    memos = list((tmp_path / "xdg" / "qabot" / "settings").iterdir())
+    assert len(memos) == 1
+    config.write_text("answers:\n  max_speakers: 4\n", encoding="utf-8")   # same length, other text
+    assert load_settings(config).engine.max_speakers == 4
+    for memo in (tmp_path / "xdg" / "qabot" / "settings").iterdir():
+        memo.write_text('{"text": "answers:\\n  max_speakers: 4\\n", "data": {"answers": {"max_speakers": 9}}',
+                        encoding="utf-8")                                    # cut short: not JSON
+    assert load_settings(config).engine.max_speakers == 4
+
+
+def test_no_memo_is_written_where_caching_is_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    config = tmp_path / "config.yaml"
+    config.write_text("cache:\n  enabled: false\n", encoding="utf-8")
+    assert load_settings(config).cache.enabled is False
+    assert not (tmp_path / "xdg").exists()
+
+
+def test_a_settings_file_only_pyyaml_can_read_is_read_by_it(tmp_path, monkeypatch):
+    """Tags, dates: what JSON cannot give back unchanged is parsed again each start, never memoised wrong."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    config = tmp_path / "config.yaml"
+    config.write_text("answers:\n  max_speakers: !!int '3'\n", encoding="utf-8")
+    assert load_settings(config).engine.max_speakers == 3
+    assert load_settings(config).engine.max_speakers == 3
