@@ -9,8 +9,8 @@ import io
 import json
 import math
 import mmap
-import re
 import os
+import re
 import threading
 import time
 import weakref
