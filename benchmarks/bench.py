@@ -164,7 +164,8 @@ def step_serve(corpus: str, cache: str, n_queries: int, vectors: int = 1) -> dic
     assert opened.from_cache, "the cache was not warm"
     engine = opened.engine
     questions, term_lists = make_queries(engine, n_queries)
-    for q in questions[:5]:                              # first answers load the dictionary, thesaurus
+    engine.preload()                                     # as the bot and the console do before answering
+    for q in questions[:5]:                              # first answers load the thesaurus
         format_answer(engine, q, as_json=False)
     end_to_end = []
     for q in questions:

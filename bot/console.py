@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from pathlib import Path
 from typing import TextIO
 
@@ -57,10 +58,14 @@ def interactive(engine: Engine, settings: Settings, stdin: TextIO | None = None,
     """Read questions until /quit or end of input; line editing and history on a terminal."""
     stdin, out = stdin or sys.stdin, out or sys.stdout
     tty = stdin.isatty() and out.isatty()
+    # While a person reads the help and types, not inside their first answer (a script's lines
+    # come at once: it would only wait for this).
+    preloading = threading.Thread(target=engine.preload, name="preload", daemon=True)
     if tty:
         _enable_history(settings.cache_dir / "history")
         print(render_plain(engine.ask("/help")), file=out)
         print("\n输入 /quit 或按 Ctrl-D 退出。", file=out)
+        preloading.start()
     while True:
         try:
             line = input(PROMPT) if tty else stdin.readline()
@@ -74,6 +79,8 @@ def interactive(engine: Engine, settings: Settings, stdin: TextIO | None = None,
             return 0
         if not text:
             continue
+        if preloading.is_alive():
+            preloading.join()
         print(format_answer(engine, text, as_json=False, color=tty), file=out, flush=True)
         if tty:
             print(file=out)

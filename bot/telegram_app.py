@@ -176,6 +176,7 @@ def run(settings: Settings, *, webhook_url: str | None = None, listen: str = "0.
         handler.addFilter(redact)
     engine = build_engine(settings, corpus_override,
                           on_problem=lambda p: _LOGGER.warning("corpus file %r: %s", p.source, p.reason))
+    engine.preload()   # ~0.2 s now rather than inside the first answers
     gc.freeze()   # the engine lives as long as the bot: collections need not walk its records
     application = build_application(settings, engine, token)
     try:

@@ -103,6 +103,12 @@ class Engine:
                                         lambda: {*self.directory.names, *self.directory.role_words}, texts=self.columns.texts)
         return self._semantics
 
+    def preload(self) -> None:
+        """Load now what the first answers would load inside them: the whole dictionary and tagger,
+        the word vectors (~0.2 s for a long-running process, which then answers each without it)."""
+        self.segmenter.preload()
+        self.semantics.available   # reads the vectors when they are on
+
     def vocabulary_words(self) -> list[str]:
         """Speaker names, which the segmenter must keep whole.
 

@@ -5,7 +5,7 @@ import logging
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import NamedTuple, Protocol
@@ -26,6 +26,19 @@ _MEMO_LIMIT = 2_000_000   # distinct pieces remembered before the memo starts ov
 
 class _Cutter(Protocol):
     def cut(self, text: str, hmm: bool = True) -> Iterable[str]: ...
+
+
+class _Tagger(Protocol):
+    def tag(self, text: str) -> list[tuple[str, str]]: ...
+
+
+class _PosegTagger:
+    """jieba.posseg as a tagger (the jieba backend without rjieba: the same dictionary, slower)."""
+
+    def tag(self, text: str) -> list[tuple[str, str]]:
+        import jieba.posseg
+
+        return [(p.word, p.flag) for p in jieba.posseg.cut(text)]
 
 
 class Token(NamedTuple):
@@ -114,7 +127,7 @@ class Segmenter:
         self._cutter: _Cutter | None = None
         self._loading = threading.Lock()   # many threads may ask for the first cut at once
         self._lexicon = None  # see use_lexicon
-        self._tagger: Callable[[str], list[tuple[str, str]]] | None = None   # see tag
+        self._tagger: _Tagger | None = None   # see tag
         # piece -> its term ("" when dropped): a corpus has a few hundred thousand distinct
         # pieces and millions of occurrences, so normalising each piece once pays off.
         self._memo: dict[str, str] = {}
@@ -231,24 +244,26 @@ class Segmenter:
     def tag(self, text: str) -> list[tuple[str, str]]:
         """(word, part of speech) as `rjieba.tag` gives them: jieba's dictionary alone, none of this
         segmenter's words (jieba.posseg without rjieba)."""
+        return self.tagger.tag(text)
+
+    @property
+    def tagger(self) -> _Tagger:
         if self._tagger is None:
             with self._loading:
                 if self._tagger is None:
                     self._tagger = self._load_tagger()
-        return self._tagger(text)
+        return self._tagger
 
-    def _load_tagger(self) -> Callable[[str], list[tuple[str, str]]]:
+    def _load_tagger(self) -> _Tagger:
         lexicon = self._lexicon
         if lexicon is not None and lexicon.tagger_total is not None:
             from .lexicon import PartialJieba   # the stored dictionary's words of each text, as for cutting
 
-            return PartialJieba(lexicon.tagger(), lambda: rjieba_class()(), tags=True).tag
+            return PartialJieba(lexicon.tagger(), lambda: rjieba_class()(), tags=True)
         try:
-            return rjieba_class()().tag   # the dictionary `rjieba.tag` uses, without its module's own copy
-        except ImportError:   # the jieba backend alone: the same dictionary, slower
-            import jieba.posseg
-
-            return lambda text: [(p.word, p.flag) for p in jieba.posseg.cut(text)]
+            return rjieba_class()()   # the dictionary `rjieba.tag` uses, without its module's own copy
+        except ImportError:
+            return _PosegTagger()
 
     def use_lexicon(self, lexicon) -> None:
         """Start from the words of a `retrieval.lexicon.Lexicon` instead of the whole dictionary.
@@ -267,10 +282,11 @@ class Segmenter:
         return self._lexicon is not None
 
     def preload(self) -> None:
-        """Load the whole dictionary now (a long-running bot, once its first answer is out)."""
-        cutter = self.cutter
-        if hasattr(cutter, "load_whole"):
-            cutter.load_whole()
+        """Load the whole dictionary and tagger now, which a stored lexicon otherwise loads inside
+        some later answer (a long-running process, once its first answer is out)."""
+        for loaded in (self.cutter, self.tagger):
+            if hasattr(loaded, "load_whole"):
+                loaded.load_whole()
 
     def _load(self) -> _Cutter:
         if self.backend == "rjieba":

@@ -200,3 +200,39 @@ def test_a_one_question_process_answers_like_a_batch_with_one_blas_thread_and_no
         assert "PROBE 0 False 1 False" in one.stderr, one.stderr
         assert one.stdout.splitlines() == [expected]
     assert run("ask", "谁？")[0] == 0 and gc.isenabled()   # a caller's own argument list leaves its process as it is
+
+
+def _read_until(fd: int, marker: bytes, timeout: float = 120) -> bytes:
+    """What a terminal shows until `marker` (the console's prompt) appears."""
+    import select
+
+    seen = b""
+    while marker not in seen:
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if not ready:
+            raise AssertionError(f"no {marker!r} in {seen.decode(errors='replace')!r}")
+        seen += os.read(fd, 65536)
+    return seen
+
+
+def test_console_on_a_terminal_shows_help_then_answers(tmp_path):
+    """A person's console (a real pseudo-terminal): help and prompt first (the dictionary and the
+    vectors load meanwhile on another thread), then the answer."""
+    import pty
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    env.pop("QABOT_CONFIG", None)
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([str(QABOT), "console"], stdin=follower, stdout=follower, stderr=subprocess.PIPE,
+                               env=env, cwd=tmp_path)
+    os.close(follower)
+    prompt = console.PROMPT.encode()
+    try:
+        assert "/speaker".encode() in _read_until(leader, prompt)
+        os.write(leader, "谁谈到了腐败？\n".encode())
+        assert "刘丰富".encode() in _read_until(leader, prompt)
+        os.write(leader, b"/quit\n")
+        assert process.wait(timeout=60) == 0, process.stderr.read().decode()
+    finally:
+        process.kill()
+        os.close(leader)

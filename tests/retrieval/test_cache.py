@@ -359,14 +359,18 @@ def test_the_ask_path_imports_no_rank_bm25_telegram_tqdm_or_rjiebas_own_dictiona
     assert "LOADED []" in warm.stdout, warm.stdout + warm.stderr
 
 
-def test_preload_switches_to_the_whole_dictionary(tmp_path, corpus):
+def test_preload_switches_to_the_whole_dictionary_and_tagger_with_the_same_answers(tmp_path, corpus):
     settings = settings_for(tmp_path)
     open_engine(settings, [str(corpus)])
-    engine = open_engine(settings, [str(corpus)]).engine
-    engine.segmenter.preload()
-    assert engine.segmenter.cutter.whole
-    assert engine.segmenter.terms("刘丰富谈到了惩治腐败") == Segmenter("rjieba", words=engine.segmenter.words).terms(
-        "刘丰富谈到了惩治腐败")
+    lazy, engine = (open_engine(settings, [str(corpus)]).engine for _ in range(2))
+    assert not engine.segmenter.cutter.whole   # a warm start cuts with the stored lexicon's words
+    engine.preload()
+    assert engine.segmenter.cutter.whole and engine.segmenter.tagger.whole
+    text = "刘丰富谈到了惩治腐败"
+    assert engine.segmenter.terms(text) == Segmenter("rjieba", words=engine.segmenter.words).terms(text)
+    assert engine.segmenter.tag(text) == Segmenter("rjieba").tag(text)
+    for question in ("谁谈到了腐败？", "纪委书记说了什么？", "/speaker 刘丰富", "农民的收入"):
+        assert engine.ask(question) == lazy.ask(question)
 
 
 def test_progress_bar_only_on_a_terminal():
