@@ -14,7 +14,7 @@ RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin qabot
 # Installed the way the README installs it: `pip install '.[sentences]'` from the source tree (the extra:
 # the sentence encoder semantic.sentences uses, off unless set).
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE ./
 COPY retrieval ./retrieval
 COPY bot ./bot
 RUN pip install '.[sentences]' && rm -rf /src
