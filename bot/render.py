@@ -173,14 +173,15 @@ def _passage_lines(p: Passage, show_speaker: bool, cite_doc: bool, rank: int | N
 
 def quoted(fragments: Iterable[Fragment]) -> list[Span]:
     """An excerpt between “ ”: marks its own quotation already supplies are not doubled, and quotations
-    nested inside take single marks ‘ ’ as Chinese typesetting does (no ……。””)."""
+    nested inside take single marks ‘ ’ as Chinese typesetting does (no ……。””), a nested one the
+    excerpt cuts closed or opened at its edge so every mark has its pair."""
     spans = _fragments(fragments)
     text = "".join(s.text for s in spans)
     if "“" not in text and "”" not in text:
         return [Span("“"), *spans, Span("”")]
     opens: list[int] = []
     pairs: dict[int, int] = {}
-    stray: set[int] = set()   # closing marks whose opening lies before the excerpt
+    stray: list[int] = []   # closing marks whose opening lies before the excerpt
     for mark in _QUOTE_MARK.finditer(text):
         i = mark.start()
         if mark.group() == "“":
@@ -188,15 +189,32 @@ def quoted(fragments: Iterable[Fragment]) -> list[Span]:
         elif opens:
             pairs[opens.pop()] = i
         else:
-            stray.add(i)
+            stray.append(i)
     last = len(text) - 1
     if text.startswith("“") and pairs.get(0) == last:
         return spans   # the excerpt is one quotation already
-    opener = [] if text.startswith("“") and 0 in opens else [Span("“")]
-    closer = [] if text.endswith("”") and last in stray else [Span("”")]
+    # A quotation running on past the excerpt's end lends its opening mark as ours, one begun before
+    # its start its closing mark; at most one of the two can hold.
+    own_open = text.startswith("“") and 0 in opens
+    own_close = text.endswith("”") and last in stray
+    kept = {0} if own_open else {last} if own_close else set()
+    opener = [] if own_open else [Span("“" + "‘" * sum(i not in kept for i in stray))]
+    closer = [] if own_close else [Span("’" * sum(i not in kept for i in opens) + "”")]
+    return [*opener, *_single_marks(spans, kept), *closer]
+
+
+def _single_marks(spans: list[Span], kept: set[int]) -> list[Span]:
+    """The spans with every “ ” turned ‘ ’ but those at the `kept` offsets of their joined text."""
     inner = str.maketrans("“”", "‘’")
-    nested = [Span(s.text.translate(inner), s.style) for s in spans] if pairs else spans
-    return [*opener, *nested, *closer]
+    out, at = [], 0
+    for s in spans:
+        if any(at <= k < at + len(s.text) for k in kept):
+            text = "".join(c if at + n in kept else c.translate(inner) for n, c in enumerate(s.text))
+        else:
+            text = s.text.translate(inner)
+        out.append(Span(text, s.style))
+        at += len(s.text)
+    return out
 
 
 def _turn_lines(p: Passage, kind: str) -> Block:

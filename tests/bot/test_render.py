@@ -113,6 +113,23 @@ def test_quote_marks_follow_the_excerpts_own_quotation():
     assert shown("他说：“好。”") == "“他说：‘好。’”"                  # nested: single marks inside
 
 
+def test_a_nested_quotation_the_excerpt_cuts_keeps_its_pair():
+    def shown(text: str) -> str:
+        return "".join(s.text for s in quoted([Fragment(text)]))
+
+    assert shown("石生华说，“去年挣了1.2万多元。") == "“石生华说，‘去年挣了1.2万多元。’”"    # it closes after the excerpt
+    assert shown("奔小康。”他说。") == "“‘奔小康。’他说。”"                           # it opened before the excerpt
+    assert shown("“他说“好，…") == "“他说‘好，…’”"                                    # both run on: ours is the outer
+    assert shown("好。”他说“对。") == "“‘好。’他说‘对。’”"
+    for text in ("石生华说，“去年", "奔小康。”他说", "“他说“好", "“甲”乙“丙", "甲”乙”丙“丁“"):
+        marks = [c for c in shown(text) if c in "“”‘’"]
+        depth = 0
+        for c in marks:                      # every mark is paired, doubles outside singles
+            depth += 1 if c in "“‘" else -1
+            assert depth >= 0
+        assert depth == 0 and marks[0] == "“" and marks[-1] == "”"
+
+
 def test_the_article_a_question_named_is_said_in_every_output(transcripts_engine):
     answer = transcripts_engine.ask("在河南省委的学习会上，纪委书记说了什么？")
     assert "问题所指的文章：《" in render_plain(answer).splitlines()[0]
