@@ -28,10 +28,19 @@ _ROLE_LABEL = re.compile(rf"^(?P<label>[{_C}、·]{{4,40}}?)[：:](?P<rest>.*)$"
 _LISTED = re.compile(rf"^(?P<name>[{_C}·]{{2,12}})（(?P<role>[^（）]{{2,40}})）$"
                      rf"|^(?P<role2>[{_C}、]{{2,30}})[ \u3000]{{2,}}(?P<name2>[{_C}·]{{2,8}})$")
 BIO = re.compile(r"^[^：]{2,8}：[男女][，,]")
+# A signer's line (signs): the paragraph below ends like one; a heading between is at most this long.
+_PARAGRAPH_END = tuple("。！？：；…”")
+_SIGNED_HEADING = 20
 # ---------------------------------------------------------------- questions
 QUESTION_LABEL = re.compile(
     rf"^(?:●)?(?P<who>(?:会后)?有记者|一[{_C}]{{0,8}}?记者|本报记者|记者|[{_C}]{{2,14}}?(?:台|社|报|网|刊|站|杂志)记者)?"
     rf"(?P<q>问)?[：:，,](?P<rest>.*)$", re.S)
+# Who is interviewed or asks: "——访…教授张树义", "…答记者问" in the title; "答者是…" in the text.
+_INTERVIEW_TITLE = (
+    re.compile(r"——访(?P<subj>[^—，。]{2,40})$"),
+    re.compile(r"(?:——|^)(?P<subj>[^—，。、]{2,20}?)(?:谈|答记者问|答问|访谈录|谈话实录)"),
+)
+_ROLE_IN_TEXT = re.compile(rf"(?P<who>[问答])者(?:还|就|则)?是(?P<subj>{_NOPUNCT}{{2,40}}?)[。，：:]")
 
 ROLE_FOLLOW = frozenset("们团会部处级的")
 # A name in a title that the title gives the floor: "王家瑞部长谈…", "…——访张树义", "吴仪等答记者问".
@@ -287,12 +296,6 @@ def signs(p: str, nxt: str, after: str = "") -> tuple[str, str | None] | None:
     return who if who and nxt.endswith(_PARAGRAPH_END) and not nxt.startswith("“") and not name_line(nxt) else None
 
 
-_SIGNED_HEADING = 20
-
-
-_PARAGRAPH_END = tuple("。！？：；…”")
-
-
 def name_line(p: str) -> tuple[str, str | None] | None:
     """(name, role) of a line that only names a person."""
     return (p, None) if len(p) <= 4 and valid_name(p) and not ordinary(p) else listed(p)
@@ -303,13 +306,6 @@ def _usable(m: re.Match[str] | None) -> re.Match[str] | None:
     if not m or not valid_name(m["name"]) or re.search(r"[\d０-９摄左右图化族女男]|记者|以下简称", m["role"]):
         return None
     return m
-
-
-_INTERVIEW_TITLE = (
-    re.compile(r"——访(?P<subj>[^—，。]{2,40})$"),
-    re.compile(r"(?:——|^)(?P<subj>[^—，。、]{2,20}?)(?:谈|答记者问|答问|访谈录|谈话实录)"),
-)
-_ROLE_IN_TEXT = re.compile(rf"(?P<who>[问答])者(?:还|就|则)?是(?P<subj>{_NOPUNCT}{{2,40}}?)[。，：:]")
 
 
 def interviewee(title: str, opening: list[str]) -> str | None:

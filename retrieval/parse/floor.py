@@ -109,6 +109,22 @@ _SENTENCE_MARK = re.compile("[。！？”]")
 _CLAUSE_MARK = re.compile("[，,；;]")
 _VERB_WINDOW = 60
 _THIS_MAX = 26
+_LISTED = re.compile(f"[\u4e00-\u9fff]{{2,3}}、[{_SURNAME_CLASS}]")  # "谢铁骊、左英…" opening a clause
+_JOINT = frozenset("和及、")  # not 与/同 ("李鹏与克林顿会谈时说": one person meets another)
+_JOINT_END = frozenset("和及、等")
+# Clauses and words that name no speaker: a date alone, a vocative ("金书记，"), a frame ("以…为核心");
+# an age describes one ("26岁的刘朋").
+_DATE_ONLY = re.compile(r"(?=\S)(?:今年|去年)?(?:[\d０-９]{1,4}年)?(?:[\d０-９]{1,2}月)?(?:[\d０-９]{1,2}日)?(?:[上中下]午|晚上?|凌晨|清晨|早上|傍晚|深夜)?"
+                        r"(?:[\d０-９]{1,2}[时点](?:[\d０-９]{1,2}分)?)?")
+_VOCATIVE = re.compile(r"([\u4e00-\u9fff]{1,4})[，,！]")
+_AGED = re.compile(r"(?:今年)?[\d０-９]{1,3}岁的")
+_FRAME = re.compile(r"(?:同志|总书记|主席|书记)?为(?:核心|首|代表|例)")
+# Subjects that are not names: pronouns, 这位, groups, titles (a sentence with none of these and no
+# name near a verb cannot hand the floor to anyone).
+_ANAPHOR = re.compile(r"(?=[他她这该])(?:[他她](?![们的人])|这位|该位)")
+_OTHER_WORDS = ("这位", "该位", *_TITLES, "·", "们", *_GROUP_ALONE, "与会", "代表、委员")
+_OTHER_SUBJECT = re.compile(r"(?=[他她" + "".join(sorted({w[0] for w in _OTHER_WORDS})) + r"])(?:[他她](?![们的人])|"
+                            + "|".join(sorted(_OTHER_WORDS, key=len, reverse=True)) + ")")
 
 
 @dataclass(frozen=True, slots=True)
@@ -453,11 +469,6 @@ def _accept(p: str, i: int, j: int, name: str, ctx, after_quote: str) -> _Subjec
     return None
 
 
-_LISTED = re.compile(f"[\u4e00-\u9fff]{{2,3}}、[{_SURNAME_CLASS}]")  # "谢铁骊、左英…" opening a clause
-_JOINT = frozenset("和及、")  # not 与/同 ("李鹏与克林顿会谈时说": one person meets another)
-_JOINT_END = frozenset("和及、等")
-
-
 def _joint(p: str, k: int, ctx) -> tuple[int, bool, tuple[tuple[str, str | None], ...], bool] | None:
     """The rest of a joint subject whose first name ends at p[k] ("、左英、钱信忠等", "和保定地区专员丁文斌"):
     (where it ends, whether a role names one of them, the other people with their roles, whether a role
@@ -504,13 +515,6 @@ def _joint(p: str, k: int, ctx) -> tuple[int, bool, tuple[tuple[str, str | None]
 def _plain(name: str) -> bool:
     """A bare name that is an ordinary word or starts with one ("阳光融和医院")."""
     return ordinary(name) or len(name) == 3 and ordinary(name[:2])
-
-
-_DATE_ONLY = re.compile(r"(?=\S)(?:今年|去年)?(?:[\d０-９]{1,4}年)?(?:[\d０-９]{1,2}月)?(?:[\d０-９]{1,2}日)?(?:[上中下]午|晚上?|凌晨|清晨|早上|傍晚|深夜)?"
-                        r"(?:[\d０-９]{1,2}[时点](?:[\d０-９]{1,2}分)?)?")
-_VOCATIVE = re.compile(r"([\u4e00-\u9fff]{1,4})[，,！]")
-_AGED = re.compile(r"(?:今年)?[\d０-９]{1,3}岁的")
-_FRAME = re.compile(r"(?:同志|总书记|主席|书记)?为(?:核心|首|代表|例)")
 
 
 def _joined(p: str, lo: int, j: int) -> bool:
@@ -684,14 +688,6 @@ def _with_quote(p: str, mask: bytearray, claim: Claim, before: int) -> Claim:
     while q > 0 and mask[q - 1]:
         q -= 1
     return replace(claim, start=q) if p[q - 1:q] == "，" and q > before else claim
-
-
-# Subjects that are not names: pronouns, 这位, groups, titles (a sentence with none of these and no
-# name near a verb cannot hand the floor to anyone).
-_ANAPHOR = re.compile(r"(?=[他她这该])(?:[他她](?![们的人])|这位|该位)")
-_OTHER_WORDS = ("这位", "该位", *_TITLES, "·", "们", *_GROUP_ALONE, "与会", "代表、委员")
-_OTHER_SUBJECT = re.compile(r"(?=[他她" + "".join(sorted({w[0] for w in _OTHER_WORDS})) + r"])(?:[他她](?![们的人])|"
-                            + "|".join(sorted(_OTHER_WORDS, key=len, reverse=True)) + ")")
 
 
 def _quoted_title(p: str, s: int) -> bool:

@@ -42,6 +42,22 @@ _ADDRESSEE = re.compile(r"对(?!外)|向|跟|给|告诉")
 ORG_CHARS = frozenset("部局厅委院省市县区乡村镇厂矿站所校处科组队团社党军司馆店园场业界系办山河湖街路港岛州")
 REPORTERS = ("记者", "通讯员")  # roles of whoever reports (特约记者 too): never a speaker's
 _BOUNDARY_TAIL = ("的", "、", "，", "——", "“", "”", "：")
+_PREPOSITIONS = frozenset("在是了的把被将向给对到")  # never the middle of a name (曾在武汉)
+# A one-character role ending counts unless the word it ends is a known non-role ("国家", "石家庄",
+# "三者齐备", "发生", "携手"); a missed role costs less than a place or a verb taken for one.
+_NOT_ROLES = frozenset(cues()["not role"])
+# Words before a role that are not part of it ("这是…", "现任…"); roles the text states ("…是民建中央副主席").
+_ROLE_LEADS = ("这是", "那是", "现任", "担任", "曾任", "身为", "据", "以", "是")
+_LABEL_ROLES = _MULTI_SET | frozenset(ROLE_SUFFIXES)
+# Where a role phrase before a name can start: after punctuation or a verb/preposition ("本报对外交部长").
+_CUT = re.compile(r"[，。！？；：“”（）《》\s—…◆●■▲★了是请和与及等把被将在向访据让给使叫到]|本报对|对(?!外)|会见|会谈"
+                  r"|(?<!自)由(?!党)|(?<!华)为|(?<![司指号口])令"
+                  r"|来(?!自)"
+                  r"|(?:^|(?<=[，。！？；\s]))当(?![地今前年代时家选然局中天日晚夜场面])"
+                  r"|(?<=[\u4e00-\u9fff]{2})同|(?:电|讯)(?=[^，。]{0,20}$)")
+_WINDOW = 50  # how far before a name a role phrase may start
+_IS_ROLE = re.compile(r"，?(?:曾经|现在|现|也|就)?是(?:位|一位|一名|个)?(?P<role>[^，。！？；：“”、（）]{2,24})(?=[，。；])")
+_MEMBERSHIP = ("代表", "委员")  # a deputy's or member's status, added to a fuller role
 
 
 def han(text: str) -> bool:
@@ -71,21 +87,10 @@ def _known_person(name: str) -> bool:
         and not ends_with_role(name[:2])
 
 
-_PREPOSITIONS = frozenset("在是了的把被将向给对到")
-
-
-# A one-character role ending counts unless the word it ends is a known non-role ("国家", "石家庄",
-# "三者齐备", "发生", "携手"); a missed role costs less than a place or a verb taken for one.
-_NOT_ROLES = frozenset(cues()["not role"])
-
-
 def ends_with_role(text: str) -> bool:
     """True when `text` ends with a role or description word."""
     return text[-2:] in _MULTI_SET or text[-3:] in _MULTI_SET or text[-4:] in _MULTI_SET \
         or text[-1:] in _ONE_CHAR_ENDINGS and len(text) >= 2 and text[-2:] not in _NOT_ROLES
-
-
-_ROLE_LEADS = ("这是", "那是", "现任", "担任", "曾任", "身为", "据", "以", "是")
 
 
 def clean_role(prefix: str) -> str:
@@ -147,9 +152,6 @@ def _shaped_name(core: str) -> tuple[str, str] | None:
     return None
 
 
-_LABEL_ROLES = _MULTI_SET | frozenset(ROLE_SUFFIXES)
-
-
 def occurrences(text: str, word: str) -> Iterator[int]:
     """Every index where `word` starts in `text`, overlapping ones included."""
     k = text.find(word)
@@ -181,15 +183,6 @@ def dotted_name(name: str) -> bool:
     return 2 <= len(parts) <= 3 and all(1 <= len(p) <= 8 and han(p) for p in parts)
 
 
-# Where a role phrase before a name can start: after punctuation or a verb/preposition ("本报对外交部长").
-_CUT = re.compile(r"[，。！？；：“”（）《》\s—…◆●■▲★了是请和与及等把被将在向访据让给使叫到]|本报对|对(?!外)|会见|会谈"
-                  r"|(?<!自)由(?!党)|(?<!华)为|(?<![司指号口])令"
-                  r"|来(?!自)"
-                  r"|(?:^|(?<=[，。！？；\s]))当(?![地今前年代时家选然局中天日晚夜场面])"
-                  r"|(?<=[\u4e00-\u9fff]{2})同|(?:电|讯)(?=[^，。]{0,20}$)")
-_WINDOW = 50
-
-
 def _break(text: str, cut: re.Match[str]) -> bool:
     """False for a dateline's 电 that starts a word instead (上海电影局顾问, 中央电视台记者)."""
     return cut.group() != "电" or not ordinary(text[cut.start():cut.start() + 2])
@@ -216,12 +209,6 @@ def roles_from_text(name: str, text: str) -> list[tuple[str, bool]]:
             if role and not valid_name(role):
                 found_roles.append((role, False))
     return found_roles
-
-
-_IS_ROLE = re.compile(r"，?(?:曾经|现在|现|也|就)?是(?:位|一位|一名|个)?(?P<role>[^，。！？；：“”、（）]{2,24})(?=[，。；])")
-
-
-_MEMBERSHIP = ("代表", "委员")
 
 
 def fullest_role(roles: list[str | None]) -> str | None:

@@ -7,6 +7,11 @@ from ..models import QUESTION, SPEECH, Section, Utterance
 from .context import Context
 from .names import fullest_role, name_chars, roles_from_text, split_subject
 
+_AFTER_DOT = re.compile(r"·([\u4e00-\u9fff]{2,10})")  # the part after a transliterated name's dot
+# Header lists that give roles ("被采访者：吉林省农安县县委书记张俊先，…") and what parts their items.
+_LIST_KEYS = ("被采访者", "被采访人", "受访者", "主持人")
+_LIST_SPLIT = re.compile(r"[，、,；;]")
+
 
 def finish(groups: list[tuple[str, list[Utterance]]], ctx: Context, metadata: dict[str, str]) -> tuple[Section, ...]:
     """Give every speaker one role across the document and mark named interviewers as questioners."""
@@ -31,9 +36,6 @@ def _whole_names(speakers: set[str], text: str) -> dict[str, str]:
             if 0 < k <= 4 and name_chars(tail[:k]) and text.count(tail[:k + len(name)]) == text.count(name):
                 whole[name] = tail[:k + len(name)]
     return whole
-
-
-_AFTER_DOT = re.compile(r"·([\u4e00-\u9fff]{2,10})")
 
 
 def _roles(utterances: list[Utterance], ctx: Context, metadata: dict[str, str]) -> dict[str, str]:
@@ -62,10 +64,6 @@ def _run_in(head_role: str, body_role: str) -> bool:
     """True when a title's role is a full body role with headline words glued before it."""
     prefix = head_role[: len(head_role) - len(body_role)]
     return head_role.endswith(body_role) and len(body_role) >= 6 and bool(prefix) and not prefix.endswith(("、", "，"))
-
-
-_LIST_KEYS = ("被采访者", "被采访人", "受访者", "主持人")
-_LIST_SPLIT = re.compile(r"[，、,；;]")
 
 
 def _listed_roles(metadata: dict[str, str]) -> dict[str, str]:

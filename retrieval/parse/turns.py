@@ -21,6 +21,7 @@ _DATELINE_START = re.compile(DATELINE + r"|^本报[\u4e00-\u9fff]{0,8}讯")
 _NARRATION_MARK = re.compile(
     r"^(?:会上|会后|招待会|发布会|此外，今天|（.*）$|本报记者|新华社记者|上图|下图|图为|图：)|图为|摄(?:（[^）]*）)?$|回答了|其[他它]问题|^以上均为")
 _CAPTION = re.compile(r"^[^，。！？：；“”]{2,20}——[^，。！？：；“”]{2,16}。?$")
+_SUPPORTED_MAX = 8  # the longest subject _supported takes as a name no surname table knows
 
 # ---------------------------------------------------------------- per paragraph
 
@@ -269,9 +270,6 @@ def _supported(subject: str, ctx: Context) -> tuple[str, str, bool] | None:
             or ends_with_role(subject) or ctx.count(subject) < 2 or not ctx.mentioned_with_role(subject):
         return None  # (an organisation: "考察组", "船舶总公司"; but "卢卡申科", "郭向军")
     return subject, "", True
-
-
-_SUPPORTED_MAX = 8
 
 
 def _continue(p: str, ctx: Context) -> Turn:
