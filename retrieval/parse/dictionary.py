@@ -11,6 +11,7 @@ from ..lexicon import dictionary_file
 # other than nr (person).
 _COMMON = re.compile(r"^(\S{2,3}) (?:[5-9]\d|\d{3,}) (?!nr)", re.M)
 _PERSON = re.compile(r"^(\S{3}) \d+ nr$", re.M)
+_FREQUENT = re.compile(r"^(\S{2,3}) (?:[5-9]\d|\d{3,}) ", re.M)
 
 
 @cache
@@ -28,3 +29,9 @@ def ordinary(word: str) -> bool:
 def person(word: str) -> bool:
     """True for a 3-character word jieba's dictionary tags as a person's name (钱其琛, 张之洞)."""
     return word in _words(_PERSON)
+
+
+def frequent(word: str) -> bool:
+    """True for a 2-3 character word jieba's dictionary has met at least 50 times under any tag: its nr
+    tag alone does not make a name (顾客, 卫星 and 陈列 are tagged nr there)."""
+    return word in _words(_FREQUENT)

@@ -28,6 +28,7 @@ from .names import (BAD_NAME_CHARS, COMPOUND_SURNAMES, JOINER, NOT_NAMES, ORG_CH
 from .dictionary import ordinary
 from .lines import SENTENCE_END
 from .pronoun import resolve
+from .tagged import tagged_name
 
 # ---------------------------------------------------------------- verbs and words
 
@@ -874,7 +875,7 @@ def _after_quote(p, mask, s, e, ctx, state: _State, hints: _Hints) -> Claim | No
     for a, b in _clauses(p, mask, k, max(stop, k + 1))[:2]:
         if _adverbial(p, a, b) or _DATE_ONLY.fullmatch(p, a, b):  # "“…”29日，…": a date names no speaker
             continue
-        subj = subject_at(p, mask, a, b, ctx, after_quote=True, starts=hints)
+        subj = subject_at(p, mask, a, b, ctx, after_quote=True, starts=hints) or _tagged(p, a, b)
         if subj is None or subj.kind == "group":
             return None
         if _REACTION.match(p, subj.end, b) and not _VERB.search(p, subj.end, b):
@@ -886,6 +887,13 @@ def _after_quote(p, mask, s, e, ctx, state: _State, hints: _Hints) -> Claim | No
         who = _resolve(subj, p, mask, s, ctx, state)
         return Claim(s, who[0], who[1], others=subj.others) if who and not _addressed(inner, who) else None
     return None
+
+
+def _tagged(p: str, a: int, b: int) -> _Subject | None:
+    """The clause's subject before its first speech verb when jieba's tagger reads a name at its end."""
+    verb = _VERB.search(p, a, b + 1)   # "说" takes the clause's closing comma
+    found = tagged_name(p[a:verb.start()], verb.group(), _NAME_STARTS) if verb and verb.start() - a <= SUBJECT_MAX else None
+    return _Subject("person", found[0], found[1], a, verb.start()) if found else None
 
 
 def _addressed(quote: str, who: tuple[str, str | None]) -> bool:

@@ -1,0 +1,31 @@
+"""Speakers after a quotation that the name tables miss, read by jieba's tagger (tagged.py)."""
+from __future__ import annotations
+
+from retrieval.parse.floor import _NAME_STARTS
+from retrieval.parse.tagged import tagged_name
+
+from .helpers import bulk
+
+
+def test_a_name_the_tables_do_not_know_after_a_quote_is_the_speaker():
+    doc = bulk("2020-03-08", "越到最后越要紧绷这根弦")
+    # "“…”宁夏同心县脱贫攻坚督导马希丰说，…": 督导 is no role word of the tables
+    assert doc.speakers["马希丰"] == "宁夏同心县脱贫攻坚督导"
+    said = next(u for u in doc.utterances if "马希丰说" in u.text)
+    assert said.speaker == "马希丰"
+    # "“…”广西壮族自治区党委书记鹿心社表示，…": 社 ends an organisation in the tables
+    assert bulk("2020-03-04", "力争防疫脱贫两不误").speakers["鹿心社"] == "广西壮族自治区党委书记"
+
+
+def test_the_tail_of_a_longer_name_or_a_common_word_is_no_speaker():
+    doc = bulk("2020-02-08", "大力强化社区网格化管理")
+    assert "阳春" not in doc.speakers          # 小区业主侯阳春: the tagger cuts 侯|阳春
+    assert "陈列柜" not in bulk("2020-01-19", "营造都市“童梦森林”").speakers   # 小朋友指着一个陈列柜说
+    for subject in ("一位正在用餐的顾客", "尚·马龙", "若阿基姆", "他对张小明"):
+        assert tagged_name(subject, "说，", _NAME_STARTS) is None, subject
+
+
+def test_the_words_before_a_tagged_name_are_its_role_when_they_end_in_a_noun():
+    assert tagged_name("国家网球队领队吕亮", "说，", _NAME_STARTS) == ("吕亮", "国家网球队领队")
+    assert tagged_name("家中有14亩橙园的熊仁军", "说，", _NAME_STARTS) == ("熊仁军", None)
+    assert tagged_name("周宇", "说：", _NAME_STARTS) == ("周宇", None)
