@@ -16,7 +16,7 @@ _ADV_FIRST = frozenset("在接回今昨日近向对就0123456789０１２３４�
 # Verbs that need punctuation (or a quote) right after them, and verbs that may run on ("认为假药…").
 VERB_P = (r"(?:发言|插话|讲话)[。，](?:他|她)(?:接着|还|又)?说|说道|解释说|说|谈到|谈道|回答说|回答道|回答|答道|介绍说|介绍"
           rf"|透露|插话说|插话|补充说|发言|宣布|告诉记者|坦言|反映|{_TAKE_OVER}")
-VERB_F = r"认为|指出|表示|强调|建议|提出|呼吁|要求|希望|在发言中|在讨论中"  # "贾亦斌委员在发言中高度评价了…"
+VERB_F = "|".join(cues()["running verb"])  # "贾亦斌委员在发言中高度评价了…"
 _VERB = re.compile(rf"(?P<vp>{VERB_P})|(?P<vf>{VERB_F})")
 _AFTER_VP = frozenset("，：,:。“")
 _AFTER_ANY = frozenset("，：,:")

@@ -44,8 +44,7 @@ _ROLE_IN_TEXT = re.compile(rf"(?P<who>[问答])者(?:还|就|则)?是(?P<subj>{_
 
 ROLE_FOLLOW = frozenset("们团会部处级的")
 # A name in a title that the title gives the floor: "王家瑞部长谈…", "…——访张树义", "吴仪等答记者问".
-_TITLE_PERSON = re.compile(rf"([{_C}]{{2,3}})(?=(?:{'|'.join(ROLE_SUFFIXES)})?(?:等)?(?:谈|说|答|会见|访问|指出|强调|表示|：|主持"
-                           rf"|出席|考察|调研|视察|看望|致信|致电|会谈|通电话|在))"
+_TITLE_PERSON = re.compile(rf"([{_C}]{{2,3}})(?=(?:{'|'.join(ROLE_SUFFIXES)})?(?:等)?(?:{'|'.join(cues()['title verb'])}))"
                            rf"|(?<=访)([{_C}]{{2,3}})$")
 _TITLE_START = re.compile(rf"(?:^|(?<=[《“——：:，、]))([{_C}]{{3}})")
 # After a name standing alone: punctuation, a role word, a speech verb or a function word.
@@ -61,9 +60,7 @@ def _memoized(method):
 
     @wraps(method)
     def cached(self, key: str):
-        table = self._memo.get(name)
-        if table is None:
-            table = self._memo[name] = {}
+        table = self._memo.setdefault(name, {})
         if key not in table:
             table[key] = method(self, key)
         return table[key]
@@ -102,14 +99,6 @@ class Context:
     previous: list[str] = field(default_factory=list)  # the last paragraphs' texts (for a 他 that starts one)
     history: list[tuple[int, Turn]] = field(default_factory=list)  # recent turns by named people
     _memo: dict[str, dict] = field(default_factory=dict)  # per method of _memoized, its answers by key
-    _foreign: tuple[int, tuple[str, ...]] = (0, ())
-
-    @property
-    def known_foreign(self) -> tuple[str, ...]:
-        """Known speakers whose names no surname table knows ("卢卡申科")."""
-        if self._foreign[0] != len(self.known):
-            self._foreign = (len(self.known), tuple(n for n in self.known if not valid_name(n)))
-        return self._foreign[1]
 
     def open(self, turn: Turn) -> Turn:
         """Make `turn` the one later unlabelled paragraphs continue."""

@@ -39,9 +39,9 @@ _VERB_ALTS = (r"(?:说|问|答|喊|称)[：:，,“。！]|(?:说|问|答|笑|�
 # a leading class of first characters lets the scan skip most positions at C speed
 _VERB = re.compile(rf"(?=[说问答喊称笑叹写讲谈举开：{''.join(sorted({w[0] for w in _VERB_WORDS}))}])(?:{_VERB_ALTS})")
 # After a quote, someone who only listens or looks is not its speaker.
-_REACTION = re.compile(r"(?:[^，。]{0,6}?)(?:听|看|读|念|望|见|点头|鼓掌|附和|同意|赞同|接过(?!话))")
+_REACTION = re.compile(rf"(?:[^，。]{{0,6}}?)(?:{'|'.join(cues()['reaction'])}|接过(?!话))")
 _MODIFIER = re.compile(r"的|在[^，。“”]{0,20}?[上中]的")
-_OWN_WORDS = re.compile("的(?:发言|讲话|介绍|建议|分析|回答|演讲|看法|观点|意见|一席话)")
+_OWN_WORDS = re.compile(f"的(?:{'|'.join(cues()['own words'])})")
 _QUOTING = re.compile(r"(?:[\d０-９]+日)?在[^，。“”]{0,20}?(?:报告|讲话|批示|指示|文章|信|决定|讲演|贺词|致辞)[中里上]"
                       r"|的(?:报告|讲话|批示|指示)")
 # Groups: their words are narration, and they end the previous speaker's turn.
@@ -57,11 +57,11 @@ _PLACE_HEAD, _PLACE_TAIL, _ADVERBIAL_TAIL = cues()["place head"], cues()["place 
 _FOREIGN_MARKS = cues()["foreign"]
 _FOREIGN_BAD = BAD_NAME_CHARS | frozenset("团院国省州司厂校所组队军党政府长官师家人员中大小新老前副总馆局厅部致电信")
 # What follows a subject's name in both scans below: a speech verb, an adverb of time or manner
-_NAME_THEN = "|".join(_VERB_WORDS) + r"|感到|觉得|撰文|在|对|近日|日前|曾|也|还|则|更|都|均|又|再次|多次|一再|今天|昨天|当天|当日|[\d０-９]+日"
+_NAME_THEN = "|".join((*_VERB_WORDS, *cues()["after subject"])) + r"|[\d０-９]+日"
 _FOREIGN_NAME = re.compile(rf"[\u4e00-\u9fff]{{2,7}}?(?={_NAME_THEN}|说[，：,:。“]|向|同|给|跟|发言|抢先|率先|首先|随即|当即|立即"
                            rf"|{'|'.join(ROLE_SUFFIXES)}|{ADV_ATOMS})")
 _ETHNIC_TAG = re.compile(r"（[\u4e00-\u9fff]{1,5}族）")
-_NAME_FOLLOW = rf"[，。！？；：、“”（）\s]|{_NAME_THEN}|说|向|不久|已|就|将|正|随后|此前|接受|之|笑着|激动|高兴|称|中国|中方|等|是|的|和|与|$"
+_NAME_FOLLOW = rf"[，。！？；：、“”（）\s]|{_NAME_THEN}|{'|'.join(cues()['name end'])}|$"
 _FOLLOW_RX = re.compile(_NAME_FOLLOW + "|" + ADV_ATOMS + "|" + "|".join(ROLE_SUFFIXES))
 _DOT_NAME = re.compile(r"(?P<first>[\u4e00-\u9fff]{1,8})·(?:[\u4e00-\u9fff]{1,6}·)?(?P<second>[\u4e00-\u9fff]{1,5}?)(?="
                        + _NAME_FOLLOW + ")")  # two or three parts: "穆罕默德·纳瓦兹·谢里夫"
@@ -73,7 +73,7 @@ _AFTER_NAME = frozenset(cues()["after name"])
 # Characters of transliterated names: a run of them across a Chinese-looking name's end ("卢卡|申科",
 # "杜特尔|特") means a longer foreign name.
 _TRANSLITERATION = frozenset("阿哈穆萨伊巴卡德尔斯特克夫基娃娜亚拉里姆诺罗蒂莫耶维奇赫埃奥乌兹布佩帕塔迪利科申汉瓦纳泽韦歇马伯托鲁连雷古")
-_NOT_AFTER_BARE = frozenset("可能 可以 已经 正在 应该 必须 能够 就是 还是 也是 都是 不是 没有".split())
+_NOT_AFTER_BARE = frozenset(cues()["not after bare"])
 _AFTER_NAME_CHARS = frozenset("说在对向与及是也还又就都把被给从将已曾到")
 _PREDICATE = re.compile(r"[到在向给跟把被让请叫往如]|去(?![年世])|(?<![司指号口])令|(?<!自)由(?!党)|以(?![色上下来后前])"
                         r"|来(?!自)|对(?!外)|从(?![业事])|" + "|".join(cues()["predicate"]))
@@ -325,7 +325,7 @@ def _person(p: str, mask: bytearray, i: int, stop: int, ctx, loose: str, hints: 
         if loose and bare is None:
             yield from (k for k in range(scan, stop - 1) if p[k] in _NAME_STARTS and _vouched_at(p, k, ctx)
                         and not ordinary(p[k + 1:k + 3]))  # not "巴林银行"
-    known = next((n for n in ctx.known_foreign if p.startswith(n, i)), None)
+    known = next((n for n in ctx.known if p.startswith(n, i) and not valid_name(n)), None)
     if known:  # "卢卡申科当天…说": a speaker the surname table does not know
         return _Subject("person", known, None, i, i + len(known))
     foreign = _FOREIGN_MARK.search(p, i, stop) is not None

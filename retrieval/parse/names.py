@@ -47,7 +47,7 @@ _PREPOSITIONS = frozenset("在是了的把被将向给对到")  # never the midd
 # "三者齐备", "发生", "携手"); a missed role costs less than a place or a verb taken for one.
 _NOT_ROLES = frozenset(cues()["not role"])
 # Words before a role that are not part of it ("这是…", "现任…"); roles the text states ("…是民建中央副主席").
-_ROLE_LEADS = ("这是", "那是", "现任", "担任", "曾任", "身为", "据", "以", "是")
+_ROLE_LEADS = cues()["role lead"]
 _LABEL_ROLES = _MULTI_SET | frozenset(ROLE_SUFFIXES)
 # Where a role phrase before a name can start: after punctuation or a verb/preposition ("本报对外交部长").
 _CUT = re.compile(r"[，。！？；：“”（）《》\s—…◆●■▲★了是请和与及等把被将在向访据让给使叫到]|本报对|对(?!外)|会见|会谈"

@@ -142,10 +142,9 @@ def _quoted_turn(p: str, ctx: Context) -> Turn | None:
             y = Turn(ctx.interviewee, None, "", SPEECH)
         if y is None:
             return None
-        return ctx.close(Turn(y.speaker, y.role, p, y.kind))
-    if y is not None and _asks(y.text):  # an exchange goes on: the one who asked asks again
-        return ctx.close(Turn(y.speaker, y.role, p, y.kind))
-    return ctx.close(Turn(x.speaker, x.role, p, x.kind))
+    elif y is None or not _asks(y.text):  # else x goes on, unless y asked before: y asks again
+        y = x
+    return ctx.close(Turn(y.speaker, y.role, p, y.kind))
 
 
 def detect(p: str, ctx: Context) -> Step | None:

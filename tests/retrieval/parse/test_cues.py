@@ -7,7 +7,8 @@ from retrieval.tables import cues
 
 CLASSES = {"speech verb", "role head", "role after", "title", "not role", "not name", "compound surname", "surname",
            "label stop", "adverbial", "lead", "foreign", "after name", "predicate", "span before name", "span after name",
-           "crowd", "place head", "place tail", "adverbial tail", "group", "alone after name", "manner"}
+           "crowd", "place head", "place tail", "adverbial tail", "group", "alone after name", "manner", "running verb",
+           "after subject", "name end", "not after bare", "reaction", "own words", "title verb", "role lead"}
 
 
 def test_every_class_the_parser_reads_is_in_the_table():
