@@ -804,7 +804,8 @@ def _sentence_claims(p, mask, s, e, starts, verbs, ctx, state: _State, claims: l
     def subject(n: int) -> _Subject | None:
         if n not in found:
             a, b = clauses[n]
-            found[n] = subject_at(p, mask, a, b, ctx, hinted=hints.near(a, b), starts=hints)
+            found[n] = subject_at(p, mask, a, b, ctx, hinted=hints.near(a, b), starts=hints) \
+                or (_tagged(p, a, b, described_only=True) if n == first else None)   # "导演潘西平说，"
         return found[n]
 
     subjects: list[_Subject] = []
@@ -889,10 +890,13 @@ def _after_quote(p, mask, s, e, ctx, state: _State, hints: _Hints) -> Claim | No
     return None
 
 
-def _tagged(p: str, a: int, b: int) -> _Subject | None:
-    """The clause's subject before its first speech verb when jieba's tagger reads a name at its end."""
+def _tagged(p: str, a: int, b: int, described_only: bool = False) -> _Subject | None:
+    """The clause's subject before its first speech verb when jieba's tagger reads a name at its end (see
+    tagged.tagged_name); a sentence's opening needs the name described, where a quote before it vouches."""
     verb = _VERB.search(p, a, b + 1)   # "说" takes the clause's closing comma
-    found = tagged_name(p[a:verb.start()], verb.group(), _NAME_STARTS) if verb and verb.start() - a <= SUBJECT_MAX else None
+    if not verb or verb.start() - a > SUBJECT_MAX:
+        return None
+    found = tagged_name(p[a:verb.start()], verb.group(), _NAME_STARTS, described_only)
     return _Subject("person", found[0], found[1], a, verb.start()) if found else None
 
 

@@ -8,10 +8,13 @@ from functools import cache
 
 from ..backends import rjieba_class
 from .dictionary import frequent, person
-from .names import ends_with_role, trim_role
+from .names import COMPOUND_SURNAMES, ORG_CHARS, ends_with_role, trim_role
 
 # A name right after one of these is the object of the clause, not its subject ("…”他对张三说").
 _GOVERNS = frozenset("和与及同、对向跟给被把让叫请替为")
+# The last characters of organisations that no given name is read to end with (卫健委), ORG_CHARS without
+# those that end many (李军, 张山, 王河).
+_OFFICE_ENDS = ORG_CHARS - frozenset("军山河湖港岛州园林业")
 
 
 @cache
@@ -19,24 +22,30 @@ def _tagger():
     return rjieba_class()()
 
 
-def tagged_name(subject: str, verb: str, surnames: frozenset[str]) -> tuple[str, str | None] | None:
+def tagged_name(subject: str, verb: str, surnames: frozenset[str], described_only: bool = False
+                ) -> tuple[str, str | None] | None:
     """(name, role) when `subject`, the words before the speech verb `verb`, ends in a name the tagger reads
-    (tag nr, 2-4 characters); the role is what precedes the name when that ends in a noun or a role word."""
+    (tag nr, 2-3 characters, 4 after a two-character surname); the role is what precedes the name when that
+    ends in a noun or a role word. `described_only`: only a name so described."""
     if not subject or "“" in subject or "”" in subject:
         return None
     tags = _upto(_tagger().tag(subject + verb), len(subject))   # tagged with the verb, as it reads in the text
     if not tags:
         return None
     word, flag = tags[-1]
-    if flag != "nr" or not 2 <= len(word) <= 4 or not _plausible(word, surnames):
+    if flag != "nr" or not _plausible(word, surnames):
         return None
     before, before_flag = tags[-2] if len(tags) > 1 else ("", "")
     if before_flag.startswith("nr") or len(before) == 1 and before != "的":
         return None   # the end of a longer name: "侯|阳春", "吐尔汗·|艾依达", "若|阿基姆", "阿荣|胡斯乐"
     described = subject[: -len(word)].strip()
-    if described[-1:] in _GOVERNS:
+    if described[-1:] in _GOVERNS or described and word[0] in ORG_CHARS:
+        return None   # "…对张三说"; "妇幼司王亮": 司 ends the office
+    # One word before the name is taken for its title whatever its tag (导演 and 会计 are tagged verbs).
+    titled = before_flag.startswith("n") or before_flag == "eng" or ends_with_role(described) \
+        or len(tags) == 2 and len(before) >= 2
+    if described_only and not (described and titled):
         return None
-    titled = before_flag.startswith("n") or before_flag == "eng" or ends_with_role(described)
     role = trim_role(described) if described and before != "的" and titled else ""
     return word, role or None
 
@@ -52,8 +61,12 @@ def _upto(tags: list[tuple[str, str]], end: int) -> list[tuple[str, str]]:
 
 
 def _plausible(word: str, surnames: frozenset[str]) -> bool:
-    """A name the HMM found (no frequent dictionary word, nor one's start) after a surname, or a 3-character
-    name jieba's dictionary lists as a person's; not its common words tagged nr (顾客, 卫星, 陈列柜)."""
-    if frequent(word) or len(word) == 3 and frequent(word[:2]):
+    """A name the HMM found (no frequent dictionary word, nor one's start) after a surname and not ending as an
+    organisation does, or a 3-character name jieba's dictionary lists as a person's; not its common words
+    tagged nr (顾客, 卫星, 陈列柜)."""
+    if not (len(word) in (2, 3) or len(word) == 4 and word[:2] in COMPOUND_SURNAMES) \
+            or frequent(word) or len(word) == 3 and frequent(word[:2]):
         return False
-    return word[0] in surnames or person(word)
+    if person(word):
+        return True
+    return word[0] in surnames and word[-1] not in _OFFICE_ENDS   # not "卫健委"

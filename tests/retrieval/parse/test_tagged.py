@@ -17,6 +17,14 @@ def test_a_name_the_tables_do_not_know_after_a_quote_is_the_speaker():
     assert bulk("2020-03-04", "力争防疫脱贫两不误").speakers["鹿心社"] == "广西壮族自治区党委书记"
 
 
+def test_a_sentence_opening_with_a_described_name_the_tables_miss_is_a_turn():
+    doc = bulk("1998-01-14", "剧组人员座谈")
+    assert doc.speakers["潘西平"] == "导演"                     # "导演潘西平说，…": 导演 is tagged a verb
+    assert next(u for u in doc.utterances if u.text.startswith("导演潘西平说")).speaker == "潘西平"
+    # a bare name opening a sentence needs more than the tagger: "林父说，…" (林's father), "阿方赞赏…"
+    assert tagged_name("林父", "说，", _NAME_STARTS, described_only=True) is None
+
+
 def test_the_tail_of_a_longer_name_or_a_common_word_is_no_speaker():
     doc = bulk("2020-02-08", "大力强化社区网格化管理")
     assert "阳春" not in doc.speakers          # 小区业主侯阳春: the tagger cuts 侯|阳春
