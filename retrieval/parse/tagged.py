@@ -36,8 +36,9 @@ def tagged_name(subject: str, verb: str, surnames: frozenset[str], described_onl
     if flag != "nr" or not _plausible(word, surnames):
         return None
     before, before_flag = tags[-2] if len(tags) > 1 else ("", "")
-    if before_flag.startswith("nr") or len(before) == 1 and before != "的":
+    if before_flag.startswith("nr") and before[-1] not in ORG_CHARS or len(before) == 1 and before != "的":
         return None   # the end of a longer name: "侯|阳春", "吐尔汗·|艾依达", "若|阿基姆", "阿荣|胡斯乐"
+    # (a piece ending as a place does is the place before the name: "…贡镇昌汉|白村|石生华")
     described = subject[: -len(word)].strip()
     if described[-1:] in _GOVERNS or described and word[0] in ORG_CHARS:
         return None   # "…对张三说"; "妇幼司王亮": 司 ends the office
