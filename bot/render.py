@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from retrieval import OPENING, Answer, Citation, DocInfo, Fragment, Passage, SectionInfo, SpeakerHit
 
@@ -17,8 +17,9 @@ SCOPE_LABEL = "问题所指的文章："
 PLAIN, BOLD, MATCH, ITALIC = "", "b", "m", "i"
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
+    """A piece of text in one style (a tuple: answers make dozens of them)."""
+
     text: str
     style: str = PLAIN
 
@@ -159,7 +160,8 @@ def citation_text(c: Citation, with_doc: bool = True) -> str:
 
 
 def _fragments(fragments: Iterable[Fragment]) -> list[Span]:
-    return [Span(f.text, MATCH if f.matched else PLAIN) for f in fragments]
+    new = tuple.__new__   # Span's own __new__ is a Python function: an excerpt has a dozen pieces
+    return [new(Span, (f.text, MATCH if f.matched else PLAIN)) for f in fragments]
 
 
 def _passage_lines(p: Passage, show_speaker: bool, cite_doc: bool, rank: int | None = None) -> Block:
@@ -176,7 +178,7 @@ def quoted(fragments: Iterable[Fragment]) -> list[Span]:
     nested inside take single marks ‘ ’ as Chinese typesetting does (no ……。””), a nested one the
     excerpt cuts closed or opened at its edge so every mark has its pair."""
     spans = _fragments(fragments)
-    text = "".join(s.text for s in spans)
+    text = "".join([s.text for s in spans])
     if "“" not in text and "”" not in text:
         return [Span("“"), *spans, Span("”")]
     opens: list[int] = []
@@ -231,14 +233,18 @@ def _turn_lines(p: Passage, kind: str) -> Block:
 
 def render_plain(answer: Answer, mark: tuple[str, str] = ("【", "】"), bold: tuple[str, str] = ("", "")) -> str:
     """The answer as console text; matched words between `mark`, names between `bold`."""
-    def span(s: Span) -> str:
-        if s.style == MATCH:
-            return f"{mark[0]}{s.text}{mark[1]}"
-        if s.style == BOLD:
-            return f"{bold[0]}{s.text}{bold[1]}"
-        return s.text
-
-    return "\n\n".join("\n".join("".join(span(s) for s in line) for line in block) for block in blocks(answer))
+    wrap = {style: pair for style, pair in ((MATCH, mark), (BOLD, bold)) if pair != ("", "")}
+    out: list[str] = []
+    for b, block in enumerate(blocks(answer)):
+        if b:
+            out.append("\n\n")
+        for n, line in enumerate(block):
+            if n:
+                out.append("\n")
+            for text, style in line:
+                pair = wrap.get(style)
+                out.extend((pair[0], text, pair[1]) if pair else (text,))
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- Telegram HTML
