@@ -12,7 +12,6 @@ from .attrib import find_attribution
 from .dictionary import ordinary
 from .floor import last_mention
 from .names import ROLE_SUFFIXES, dotted_name, ends_with_role, label_person, occurrences, split_subject, valid_name
-from .pronoun import previous_mention
 
 _C = "\u4e00-\u9fff"
 _NOPUNCT = r"[^，。！？；：“”\s]"
@@ -184,13 +183,18 @@ class Context:
         return full.pop() if len(full) == 1 else None
 
     def previous_mention(self, subject: bool = False) -> tuple[str, str | None] | None:
-        """Whom a 他/她 at the start of a paragraph means (pronoun.previous_mention); `subject`: a 这位…
-        description, which means someone named as a subject, not as an object ("忘不了邓小平同志")."""
-        return previous_mention(
-            self.previous,
-            lambda back: [(t.speaker, t.role) for n, t in self.history
-                          if n == self.paragraph - 1 - back and t.kind == SPEECH and t.speaker],
-            lambda text: last_mention(text, None, 0, len(text), self, subject))
+        """Whom a 他/她 at the start of a paragraph means: the last person the previous paragraphs (newest first,
+        at most three) named, or who spoke last in them; `subject`: a 这位… description, which means someone
+        named as a subject, not as an object ("忘不了邓小平同志")."""
+        for back, text in enumerate(reversed(self.previous)):
+            found = last_mention(text, None, 0, len(text), self, subject)
+            if found:
+                return found
+            spoke = [(t.speaker, t.role) for n, t in self.history
+                     if n == self.paragraph - 1 - back and t.kind == SPEECH and t.speaker]
+            if spoke and spoke[-1][0] != "记者":
+                return spoke[-1]
+        return None
 
     def record(self, turns: list[Turn], text: str) -> None:
         """Remember a paragraph's turns by named people (for dialogues) and its text (for 他)."""

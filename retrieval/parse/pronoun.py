@@ -40,17 +40,3 @@ def compatible(description: str, role: str) -> bool:
         return True
     return description[-2:] in role or role[-2:] in description
 
-
-def previous_mention(previous: list[str], speakers_back: Callable[[int], list[Who]],
-                     last_mention: Callable[[str], Who | None]) -> Who | None:
-    """Whom a 他/她 at the start of a paragraph means: the last person the previous paragraphs (newest
-    first, at most three) named, or who spoke last in them."""
-    for back, text in enumerate(reversed(previous)):
-        found = last_mention(text)
-        if found:
-            return found
-        speakers = speakers_back(back)
-        if speakers and speakers[-1][0] != "记者":
-            return speakers[-1]
-    return None
-

@@ -1,7 +1,9 @@
 """Pronoun resolution on its own: whom 他/她/这位 means, given who holds the floor and who was named last."""
 from __future__ import annotations
 
-from retrieval.parse.pronoun import compatible, previous_mention, resolve
+from retrieval.models import SPEECH
+from retrieval.parse.context import Context, Turn
+from retrieval.parse.pronoun import compatible, resolve
 
 from .helpers import transcript
 
@@ -29,10 +31,11 @@ def test_the_reporter_is_no_one_a_pronoun_means():
 
 
 def test_a_paragraph_opening_with_he_said_means_whom_the_previous_paragraphs_name():
-    spoke = {0: [], 1: [("林丽韫", None)]}
-    assert previous_mention(["甲", "乙"], lambda back: spoke[back], lambda text: None) == ("林丽韫", None)
-    assert previous_mention(["徐永基说", "乙"], lambda back: [], lambda t: ("徐永基", None) if "徐" in t else None) \
-        == ("徐永基", None)
+    # the newest paragraph names nobody and nobody spoke it; the one before was 林丽韫's
+    ctx = Context("", "甲\n乙", paragraph=2, previous=["甲", "乙"], history=[(0, Turn("林丽韫", None, "甲", SPEECH))])
+    assert ctx.previous_mention() == ("林丽韫", None)
+    ctx = Context("", "徐永基说\n乙", known={"徐永基"}, paragraph=2, previous=["徐永基说", "乙"])
+    assert ctx.previous_mention() == ("徐永基", None)   # named, not speaking: the name still counts
 
 
 def test_this_description_means_the_subject_named_before_not_the_object():
