@@ -1,7 +1,8 @@
-"""A speaker the name tables miss, told by jieba's tagger: right after a quotation, the words before the
-speech verb end in what the tagger reads as a person's name (“…”宁夏同心县脱贫攻坚督导马希丰说,
-“…”内蒙古杭锦旗巴拉贡镇昌汉白村石生华说). The tagger (rjieba: jieba's dictionary, and its HMM for
-words the dictionary lacks) is asked only when the tables found no subject there."""
+"""A speaker the name tables miss, told by jieba's tagger: right after a quotation or opening a sentence,
+the words before the speech verb end in what the tagger reads as a person's name (“…”宁夏同心县脱贫攻坚
+督导马希丰说, 导演潘西平说) or in a transliterated name written with dots (利娅·塔德塞说). The tagger
+(rjieba: jieba's dictionary, and its HMM for words the dictionary lacks) is asked only when the tables
+found no subject there."""
 from __future__ import annotations
 
 from functools import cache
@@ -15,6 +16,10 @@ _GOVERNS = frozenset("和与及同、对向跟给被把让叫请替为")
 # The last characters of organisations that no given name is read to end with (卫健委), ORG_CHARS without
 # those that end many (李军, 张山, 王河).
 _OFFICE_ENDS = ORG_CHARS - frozenset("军山河湖港岛州园林业")
+_DASHES = "—─-"
+# Tags of one character that never piece out a transliterated name: punctuation, prepositions, particles,
+# adverbs, conjunctions (…·卡萨在会上, …·高锐所说).
+_NOT_PIECE = ("x", "p", "u", "uj", "ul", "d", "c")
 
 
 @cache
@@ -32,6 +37,8 @@ def tagged_name(subject: str, verb: str, surnames: frozenset[str], described_onl
     tags = _upto(_tagger().tag(subject + verb), len(subject))   # tagged with the verb, as it reads in the text
     if not tags:
         return None
+    if "·" in subject:
+        return None if "《" in subject else _dotted(subject, tags)   # not 《家·国》
     word, flag = tags[-1]
     if flag != "nr" or not _plausible(word, surnames):
         return None
@@ -49,6 +56,36 @@ def tagged_name(subject: str, verb: str, surnames: frozenset[str], described_onl
         return None
     role = trim_role(described) if described and before != "的" and titled else ""
     return word, role or None
+
+
+def _dotted(subject: str, tags: list[tuple[str, str]]) -> tuple[str, str | None] | None:
+    """A transliterated name written with dots (利娅·塔德塞, 玛丽亚·海伦娜·塞梅多) in the subject: its last dotted
+    run, each piece the name pieces the tagger reads around a dot; what follows it before the verb must be
+    an adverbial (近日, 在会上), what precedes it is its role when that ends in a noun or a role word."""
+    last = max(n for n, (word, _) in enumerate(tags) if word == "·")
+    stop = last + 1
+    while stop < len(tags) and _piece(*tags[stop]):
+        stop += 1
+    start = last
+    while start > 0 and (_piece(*tags[start - 1]) or tags[start - 1][0] == "·" and start > 1):
+        start -= 1
+    if start == last or stop == last + 1 or tags[start][0] == "·":
+        return None
+    if any(flag.startswith(("n", "v")) and not flag.startswith("nr") for _, flag in tags[stop:]):
+        return None   # "罗伯特·科赫研究所", "约翰·拉贝回信": not a person speaking
+    while tags[start][0] in _DASHES:
+        start += 1
+    at = sum(len(word) for word, _ in tags[:start])
+    name = "".join(word for word, _ in tags[start:stop])
+    described = subject[:at].strip()
+    titled = described and (tags[start - 1][1].startswith("n") or ends_with_role(described))
+    return name, (trim_role(described) if titled else None) or None
+
+
+def _piece(word: str, flag: str) -> bool:
+    """A piece of a transliterated name: what the tagger reads as a name, or a lone character it tags
+    otherwise (塔德|塞, 塞梅|多), or the dash of 圣—阿芒."""
+    return flag.startswith("nr") or word in _DASHES or len(word) == 1 and flag not in _NOT_PIECE and not word.isdigit()
 
 
 def _upto(tags: list[tuple[str, str]], end: int) -> list[tuple[str, str]]:

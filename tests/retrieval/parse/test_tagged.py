@@ -27,6 +27,16 @@ def test_a_sentence_opening_with_a_described_name_the_tables_miss_is_a_turn():
     assert tagged_name("林父", "说，", _NAME_STARTS, described_only=True) is None
 
 
+def test_a_transliterated_name_with_dots_opening_a_sentence_is_a_turn():
+    doc = bulk("2020-04-12", "埃塞俄比亚与中国新冠肺炎医学交流会")   # left with no speaker before
+    assert next(u for u in doc.utterances if u.text.startswith("利娅·塔德塞说")).speaker == "利娅·塔德塞"
+    assert tagged_name("英国财政大臣赛义德·贾维德", "表示", _NAME_STARTS, True) == ("赛义德·贾维德", "英国财政大臣")
+    assert tagged_name("联合国粮农组织副总干事玛丽亚·海伦娜·塞梅多", "说", _NAME_STARTS, True)[0] == "玛丽亚·海伦娜·塞梅多"
+    assert tagged_name("沙特贸易大臣马吉德·卡萨在会上", "说", _NAME_STARTS, True)[0] == "马吉德·卡萨"
+    for subject in ("德国联邦疾病防控机构罗伯特·科赫研究所", "收到包裹的约翰·拉贝回信", "长篇报告文学作品《家·国"):
+        assert tagged_name(subject, "说", _NAME_STARTS, True) is None, subject
+
+
 def test_the_tail_of_a_longer_name_or_a_common_word_is_no_speaker():
     doc = bulk("2020-02-08", "大力强化社区网格化管理")
     assert "阳春" not in doc.speakers          # 小区业主侯阳春: the tagger cuts 侯|阳春
