@@ -74,6 +74,8 @@ class Near:
                                # best first (ties by position)
     similarities: np.ndarray   # their cosines
     literal: np.ndarray        # vocabulary positions at EXACT or more: what counts as the word itself
+    complete: bool = True      # False: `neighbours` are only the first of them, those the shipped nearest
+                               # rows vouch for (`Semantics.near`); the rest need the product
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Topic:
     words: tuple[str, ...]
     idf: np.ndarray          # each word's idf (the highest one for a word no passage holds)
     integers: np.ndarray     # words x dimensions: their stored int8 values as float32 (see `cosines`)
+    rows: tuple[int, ...] = ()   # their rows in the shipped vectors
 
 
 class Semantics:
@@ -105,6 +108,7 @@ class Semantics:
         self._expansion: np.ndarray | None = None
         self._topics: dict[tuple[str, ...], Topic] = {}
         self._near: dict[str, Near] = {}
+        self._row_positions: np.ndarray | None = None
         self._character_hits: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         self._sentences: np.ndarray | None = None
         self._questions: dict[str, np.ndarray] = {}
@@ -266,7 +270,7 @@ class Semantics:
             top_idf = float(self.index.idfs.max()) if len(self.index.idfs) else 1.0
             idf = np.array([self.index.idfs[n] if (n := self.index.vocabulary.get(t)) is not None else top_idf
                             for t in words])
-            found = Topic(words, idf, question)
+            found = Topic(words, idf, question, tuple(rows.values()))
             if len(self._topics) > 256:
                 self._topics.clear()
             self._topics[key] = found
@@ -281,12 +285,20 @@ class Semantics:
         n = self.index.vocabulary.get(term)
         return vocabulary.vectors.number(term) if n is None else vocabulary.row_of_term(n)
 
-    def near(self, topic: Topic, wanted: Sequence[int]) -> list[Near]:
-        """`Near` of each topic word at `wanted`. Kept per word, so only the words not seen before cost a
-        product, one over the whole vocabulary for all of them: its rows that expansion may add give the
-        neighbours, its cosines at EXACT the rows a literal passage holds (`literal`)."""
+    def near(self, topic: Topic, wanted: Sequence[int], complete: bool = False) -> list[Near]:
+        """`Near` of each topic word at `wanted`. Kept per word, so only the words not seen before cost
+        anything. With the shipped nearest rows (`WordVectors.near_rows`), a word's neighbours are those
+        of its NEAR_K rows above the lowest one's cosine (`Near.complete` False when that lowest one is at
+        min_similarity or more, `complete` asks for all of them); without them, or for all of them, one
+        product over the whole vocabulary for all the words left: its rows that expansion may add give
+        the neighbours, its cosines at EXACT the rows a literal passage holds (`literal`)."""
         found = {j: self._near.get(topic.words[j]) for j in wanted}
-        missing = [j for j, kept in found.items() if kept is None]
+        missing = [j for j, kept in found.items() if kept is None or complete and not kept.complete]
+        vectors = self.vocabulary.vectors
+        if missing and not complete and vectors.has_near and len(topic.rows) == len(topic.words):
+            for j in missing:
+                found[j] = self._keep(topic.words[j], self._near_shipped(topic, j))
+            missing = []
         if missing:
             sims = cosines(self.vocabulary.floats, topic.integers[missing].T)
             # One pass over the whole product for each test, not one per word: (position, word) pairs in
@@ -297,14 +309,51 @@ class Semantics:
                 at = near_at[near_of == column]
                 s = sims[at, column]
                 order = np.lexsort((at, -s))
-                kept = Near(at[order], s[order], exact_at[exact_of == column])
-                for array in (kept.neighbours, kept.similarities, kept.literal):
-                    array.setflags(write=False)   # shared by every thread asking with this word
-                found[j] = kept
-                if len(self._near) >= KEPT:
-                    self._near.clear()
-                self._near[topic.words[j]] = kept
+                found[j] = self._keep(topic.words[j], Near(at[order], s[order], exact_at[exact_of == column]))
         return [found[j] for j in wanted]
+
+    def _near_shipped(self, topic: Topic, j: int) -> Near:
+        """`Near` of topic word j from its shipped nearest rows and twins, their cosines multiplied from
+        their stored values (the same values as the whole product's: `cosines`). Every row above the
+        lowest of the nearest rows' cosines is among them, so those are the first neighbours, in the
+        product's order; all of them when that lowest one is below min_similarity."""
+        vectors = self.vocabulary.vectors
+        row = topic.rows[j]
+        column = topic.integers[j:j + 1].T
+        rows = vectors.near_rows(row)
+        sims = cosines(vectors.matrix[rows].astype(np.float32), column)[:, 0]
+        lowest = sims.min()
+        complete = bool(lowest < self.options.min_similarity)
+        at = self.row_positions[rows]
+        keep = (at >= 0) & (sims >= self.options.min_similarity)
+        if not complete:
+            keep &= sims > lowest
+        keep[keep] = self.expansion_mask[at[keep]]
+        at, s = at[keep], sims[keep]
+        order = np.lexsort((at, -s))
+        same = np.concatenate(([row], vectors.twin_rows(row)))
+        exact = cosines(vectors.matrix[same].astype(np.float32), column)[:, 0] >= EXACT
+        literal = self.row_positions[same][exact]
+        return Near(at[order], s[order], np.sort(literal[literal >= 0]), complete)
+
+    def _keep(self, word: str, near: Near) -> Near:
+        """The word's `Near`, kept (read-only: shared by every thread asking with this word)."""
+        for array in (near.neighbours, near.similarities, near.literal):
+            array.setflags(write=False)
+        if len(self._near) >= KEPT:
+            self._near.clear()
+        self._near[word] = near
+        return near
+
+    @property
+    def row_positions(self) -> np.ndarray:
+        """Each shipped row's position in the vocabulary (-1: no word of this index)."""
+        if self._row_positions is None:
+            vocabulary = self.vocabulary
+            positions = np.full(len(vocabulary.vectors.matrix), -1, np.int64)
+            positions[vocabulary.rows] = np.arange(len(vocabulary.rows))
+            self._row_positions = positions
+        return self._row_positions
 
     # ------------------------------------------------------------ expansion
 
@@ -313,27 +362,38 @@ class Semantics:
         topic = self.topic(terms) if self.options.neighbours else None
         if topic is None:
             return
-        vocabulary = self.vocabulary
         # A common word matches enough by itself; its neighbours would match everything.
         rare = [j for j, term in enumerate(topic.words) if self.index.document_frequency(term) <= self.common]
         # `near` of every topic word, not only the rare ones: the blend's literal guard asks for the others,
-        # and one product with a column more costs about what one with a column less does (the reading of
-        # the vocabulary's matrix is the cost), where a second product would cost it again.
+        # and (without the shipped nearest rows) one product with a column more costs about what one with a
+        # column less does (the reading of the vocabulary's matrix is the cost), where a second would cost
+        # it again.
         nears = self.near(topic, range(len(topic.words)))
         seen = set(words)
         for j in rare:
-            term, near = topic.words[j], nears[j]
-            added = 0
-            for c, sim in zip(near.neighbours.tolist(), near.similarities.tolist()):
-                word = vocabulary.word(c)
-                if added >= self.options.neighbours:
-                    break
-                if word in seen or word == term:
-                    continue
+            added = self._neighbours(topic.words[j], nears[j], seen)
+            if added is None:   # the shipped nearest rows ran out first: all of the word's neighbours
+                added = self._neighbours(topic.words[j], self.near(topic, [j], complete=True)[0], seen)
+            for word, sim in added:
                 seen.add(word)
                 words.append(word)
                 weights.append(self.options.neighbour_weight * sim)
-                added += 1
+
+    def _neighbours(self, term: str, near: Near, seen: set[str]) -> list[tuple[str, float]] | None:
+        """The first `neighbours` of the word's neighbours that are not in `seen` nor the word itself,
+        with their cosines; None when fewer are found in a `near` that is not complete."""
+        vocabulary = self.vocabulary
+        added: list[tuple[str, float]] = []
+        taken: set[str] = set()
+        for c, sim in zip(near.neighbours.tolist(), near.similarities.tolist()):
+            if len(added) >= self.options.neighbours:
+                return added
+            word = vocabulary.word(c)
+            if word in seen or word in taken or word == term:
+                continue
+            taken.add(word)
+            added.append((word, sim))
+        return added if near.complete or len(added) >= self.options.neighbours else None
 
     def grounded(self, terms: Sequence[str]) -> bool:
         """Whether the corpus holds any of the question's own words. When it holds none (量子计算机 in an

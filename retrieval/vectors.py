@@ -14,6 +14,7 @@ from .tables import DATA
 
 SCALE = 127.0          # rows are unit vectors stored as int8 x SCALE
 KEPT_LOOKUPS = 10_000  # words whose row a search of the word list found, kept (all forgotten past it)
+NEAR_K = 16            # nearest rows each row has in NAME.near.npy (scripts/vector_neighbours.py)
 # Parts of speech (jieba's) that carry no topic: numbers, time words, adverbs, conjunctions, prepositions,
 # particles, pronouns, measure words, interjections …
 _NO_EXPANSION = ("m", "t", "d", "c", "p", "u", "r", "q", "f", "y", "e", "o", "z", "k", "h", "g", "x", "w")
@@ -27,10 +28,17 @@ _NAME_TAGS = ("nr", "ns")   # people's names (nr, nrfg, nrt …) and places
 class WordVectors:
     """Unit-length word vectors (int8 on disk) with each word's part of speech."""
 
-    def __init__(self, matrix: np.ndarray, lines: "_Lines") -> None:
+    def __init__(self, matrix: np.ndarray, lines: "_Lines", near: np.ndarray | None = None,
+                 twins: np.ndarray | None = None) -> None:
         if matrix.ndim != 2 or len(matrix) != len(lines):
             raise ValueError("vectors and word list do not agree")
         self.matrix = matrix
+        # Each row's nearest rows and near-identical pairs (scripts/vector_neighbours.py), when shipped
+        # for these rows: a question word's neighbours then need no product over a vocabulary.
+        fits = near is not None and twins is not None and near.shape == (len(matrix), NEAR_K + 1) \
+            and twins.ndim == 2 and twins.shape[1] == 2
+        self._near = near if fits else None
+        self._twins = twins if fits else None
         # The word list is kept as the file's bytes: a start decoded all 80k lines into lists and a dict
         # (~35 ms of the seed's first answer) to look up a handful of words. Decoded on first need.
         self._lines = lines
@@ -46,7 +54,12 @@ class WordVectors:
     @classmethod
     def load(cls, folder: Path = DATA, name: str = "vectors") -> "WordVectors":
         """The vectors of `folder/name.npy` (memory-mapped) and `name.words.txt` ("word\tTAG" a line)."""
-        return cls(np.load(folder / f"{name}.npy", mmap_mode="r"), _Lines((folder / f"{name}.words.txt").read_bytes()))
+        near = twins = None
+        if (folder / f"{name}.near.npy").is_file() and (folder / f"{name}.twins.npy").is_file():
+            near = np.load(folder / f"{name}.near.npy", mmap_mode="r")
+            twins = np.load(folder / f"{name}.twins.npy")
+        return cls(np.load(folder / f"{name}.npy", mmap_mode="r"), _Lines((folder / f"{name}.words.txt").read_bytes()),
+                   near, twins)
 
     @property
     def words(self) -> list[str]:
@@ -124,6 +137,24 @@ class WordVectors:
     def row_integers(self, n: int) -> np.ndarray:
         """Row n's stored int8 values as float32."""
         return self.matrix[n].astype(np.float32)
+
+    @property
+    def has_near(self) -> bool:
+        """Whether each row's nearest rows are shipped (`near_rows`, `twin_rows`)."""
+        return self._near is not None
+
+    def near_rows(self, n: int) -> np.ndarray:
+        """The NEAR_K rows of highest product with row n (itself included), in no particular order; a
+        row outside them has a product no higher than the lowest of theirs (needs `has_near`)."""
+        entry = self._near[n].astype(np.int64)
+        high = (int(entry[NEAR_K]) >> np.arange(NEAR_K)) & 1
+        return entry[:NEAR_K] | (high << 16)
+
+    def twin_rows(self, n: int) -> np.ndarray:
+        """The other rows whose product with row n is at least 0.98 x 127²: all those a cosine at EXACT
+        (0.99) counts as the same word (needs `has_near`)."""
+        firsts = self._twins[:, 0]
+        return self._twins[np.searchsorted(firsts, n):np.searchsorted(firsts, n, side="right"), 1].astype(np.int64)
 
     def is_name(self, word: str) -> bool:
         """A person's or place's name by jieba's part of speech (nr…, ns): never added by expansion."""

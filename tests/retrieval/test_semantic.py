@@ -238,7 +238,7 @@ def test_near_words_are_those_of_each_words_own_integer_product(seed_engine, tra
         semantics = engine.semantics
         topic = semantics.topic(["腐败", "农民", "清廉", "一年", "轿车"])
         semantics._near.clear()
-        found = semantics.near(topic, range(len(topic.words)))
+        found = semantics.near(topic, range(len(topic.words)), complete=True)
         vocabulary = semantics.vocabulary
         matrix = np.asarray(vocabulary.vectors.matrix)[vocabulary.rows].astype(np.int64)
         assert sum(len(near.neighbours) for near in found) > 0
@@ -249,6 +249,78 @@ def test_near_words_are_those_of_each_words_own_integer_product(seed_engine, tra
             assert near.neighbours.tolist() == expected, topic.words[j]
             assert near.similarities.tolist() == cosine[expected].tolist()
             assert near.literal.tolist() == np.flatnonzero(cosine >= EXACT).tolist()
+
+
+def without_shipped_near(engine: Engine) -> Engine:
+    """The engine with vectors that lack the shipped nearest rows: every `near` is the product's."""
+    from retrieval.semantic import Semantics
+    from retrieval.vectors import WordVectors
+
+    shipped = shipped_vectors()
+    plain = Engine(engine.documents, engine.segmenter, engine.options, index=engine.index,
+                   title_index=engine.title_index)
+    plain._semantics = Semantics(engine.options.semantic, engine.index,
+                                 lambda: {*engine.directory.names, *engine.directory.role_words},
+                                 vectors=WordVectors(shipped.matrix, shipped._lines), texts=engine.columns.texts)
+    return plain
+
+
+def test_shipped_near_rows_are_each_rows_nearest():
+    """vectors.near.npy holds, for each row, rows of the highest integer products with it (scripts/
+    vector_neighbours.py), so no row outside them is nearer than the lowest of them; vectors.twins.npy
+    every other row at 0.98 or more. Checked on a sample of rows against their whole products."""
+    import numpy as np
+
+    from retrieval.vectors import NEAR_K
+
+    vectors = shipped_vectors()
+    assert vectors.has_near
+    matrix = np.asarray(vectors.matrix).astype(np.int64)
+    for n in np.random.default_rng(0).choice(len(matrix), 40, replace=False).tolist() + [0, len(matrix) - 1]:
+        products = matrix @ matrix[n]
+        rows = vectors.near_rows(n)
+        assert len(set(rows.tolist())) == NEAR_K and n in rows.tolist()
+        outside = np.ones(len(matrix), dtype=bool)
+        outside[rows] = False
+        assert products[outside].max() <= products[rows].min()
+        twins = np.flatnonzero(products >= 0.98 * 127 * 127)
+        assert vectors.twin_rows(n).tolist() == [t for t in twins.tolist() if t != n]
+
+
+def test_near_from_the_shipped_rows_begins_the_products(seed_engine, transcripts_engine):
+    """`near` from the shipped nearest rows gives the first of the product's neighbours (all of them when
+    complete), with the same cosines, and the same literal rows."""
+    for engine in (seed_engine, transcripts_engine):
+        semantics = engine.semantics
+        for words in (["腐败", "农民", "清廉", "一年", "轿车"], ["改革", "开放", "经济", "发展", "群众", "干部"]):
+            topic = semantics.topic(words)
+            semantics._near.clear()
+            shipped = semantics.near(topic, range(len(topic.words)))
+            semantics._near.clear()
+            whole = semantics.near(topic, range(len(topic.words)), complete=True)
+            for j, (near, full) in enumerate(zip(shipped, whole)):
+                n = len(near.neighbours)
+                assert near.neighbours.tolist() == full.neighbours[:n].tolist(), topic.words[j]
+                assert near.similarities.tolist() == full.similarities[:n].tolist()
+                assert near.literal.tolist() == full.literal.tolist()
+                assert not near.complete or n == len(full.neighbours)
+
+
+def test_expansion_with_the_shipped_near_rows_is_the_products(seed_engine, transcripts_engine):
+    """Words and weights added to every eval question are those of the whole product over the vocabulary,
+    also where a word's shipped rows run out before its neighbours are found (then it is multiplied)."""
+    from bot.eval_cli import load_cases
+    from tests.conftest import ROOT
+
+    texts = list(dict.fromkeys(case.question for name in ("seed", "transcripts", "paraphrase", "unseen")
+                               for case in load_cases(ROOT / "eval" / f"{name}.yaml")))
+    for engine in (seed_engine, transcripts_engine):
+        plain = without_shipped_near(engine)
+        assert plain.semantics.vocabulary.vectors.has_near is False
+        for text in texts:
+            assert query(engine, text) == query(plain, text), text
+        incomplete = sum(not near.complete for near in engine.semantics._near.values())
+        assert incomplete > 0   # some words' shipped rows do not hold all their neighbours
 
 
 def test_literal_words_are_the_best_cosines_at_exact(seed_engine, transcripts_engine):
