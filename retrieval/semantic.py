@@ -109,6 +109,7 @@ class Semantics:
         self._topics: dict[tuple[str, ...], Topic] = {}
         self._near: dict[str, Near] = {}
         self._row_positions: np.ndarray | None = None
+        self._top_idf: float | None = None
         self._character_hits: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}
         self._sentences: np.ndarray | None = None
         self._questions: dict[str, np.ndarray] = {}
@@ -267,7 +268,7 @@ class Semantics:
                 return None
             words = tuple(rows)
             question = np.stack([vectors.row_integers(n) for n in rows.values()])
-            top_idf = float(self.index.idfs.max()) if len(self.index.idfs) else 1.0
+            top_idf = self.top_idf
             idf = np.array([self.index.idfs[n] if (n := self.index.vocabulary.get(t)) is not None else top_idf
                             for t in words])
             found = Topic(words, idf, question, tuple(rows.values()))
@@ -275,6 +276,14 @@ class Semantics:
                 self._topics.clear()
             self._topics[key] = found
         return found
+
+    @property
+    def top_idf(self) -> float:
+        """The highest idf of the index (1 when empty): a word no passage holds counts as this rare. Kept:
+        finding it reads every term's idf (169k at 100k passages, ~0.1 ms a question)."""
+        if self._top_idf is None:
+            self._top_idf = float(self.index.idfs.max()) if len(self.index.idfs) else 1.0
+        return self._top_idf
 
     def row(self, term: str) -> int | None:
         """The term's row in the shipped vectors, None when it has none: through the index's own words
@@ -422,7 +431,7 @@ class Semantics:
         vocabulary = self.vocabulary
         if vocabulary is None:
             return None
-        top_idf = float(self.index.idfs.max()) if len(self.index.idfs) else 1.0
+        top_idf = self.top_idf
         total = np.zeros(vocabulary.vectors.dimensions, np.float32)
         for term in terms:
             n = self.row(term)
@@ -569,17 +578,17 @@ class Semantics:
 
     def literal_words(self, terms: Sequence[str], ids: np.ndarray) -> np.ndarray | None:
         """Units x topic words: whether the unit holds the word itself, as `best_cosines(...) >= EXACT`
-        says, found without multiplying the candidates' words: from each word's `Near.literal` rows."""
+        says, found without multiplying the candidates' words: from each word's `Near.literal` rows, as
+        the postings of their words (a unit's rows are its words that have vectors), not by gathering
+        every word of every candidate (~10k at 100k passages)."""
         topic = self.topic(terms)
         if topic is None:
             return None
         held = np.zeros((len(ids), len(topic.words)), dtype=bool)
-        holding, picked, offsets = self.candidate_rows(ids)
-        if len(picked):
-            marks = np.zeros((len(self.vocabulary.rows), len(topic.words)), dtype=bool)
-            for j, near in enumerate(self.near(topic, range(len(topic.words)))):
-                marks[near.literal, j] = True
-            held[holding] = np.logical_or.reduceat(marks[picked], offsets, axis=0)
+        term_ids = self.vocabulary.term_ids
+        for j, near in enumerate(self.near(topic, range(len(topic.words)))):
+            for position in near.literal.tolist():
+                held[:, j] |= holding(self.index, int(term_ids[position]), ids)
         return held
 
     def candidate_rows(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -621,6 +630,14 @@ class Semantics:
         cosine = self.passages[ids].astype(np.float32) @ q
         best = np.argsort(-cosine, kind="stable")[:k]
         return [int(i) for i in ids[best]]
+
+
+def holding(index: BM25Index, term: int, ids: np.ndarray) -> np.ndarray:
+    """Whether each of the given units holds the index's term number `term` (its postings, by unit)."""
+    units = index.unit_ids[index.ptr[term]:index.ptr[term + 1]]
+    if not len(units):
+        return np.zeros(len(ids), dtype=bool)
+    return units[np.minimum(np.searchsorted(units, ids), len(units) - 1)] == ids
 
 
 def unique_inverse(values: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
